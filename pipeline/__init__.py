@@ -1,0 +1,1 @@
+"""Content studio pipeline: corpus -> index -> retrieve -> (draft -> verify -> review -> publish)."""

@@ -1,0 +1,174 @@
+"""Command line: python -m pipeline <verb>. Errors are shown with their fix; exit code non-zero on failure."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from .config import Settings, load_settings
+from .errors import CorpusError, StudioError
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def cmd_validate(args, s: Settings) -> int:
+    from .facts import read_corpus
+    facts, issues = read_corpus(s.corpus_dir, s.today())
+    errors = [i for i in issues if i.level == "error"]
+    warnings = [i for i in issues if i.level == "warning"]
+    if args.json:
+        _print_json({"facts": len(facts), "errors": [i.__dict__ for i in errors],
+                     "warnings": [i.__dict__ for i in warnings]})
+    else:
+        for i in errors + warnings:
+            print(i.render())
+        print(f"{len(facts)} valid facts; {len(errors)} error(s), {len(warnings)} warning(s)"
+              + (" (stale facts are warnings)" if warnings else ""))
+    return 1 if errors else 0
+
+
+def cmd_ingest(args, s: Settings) -> int:
+    from .embedding import default_embedder
+    from .ingest import ingest
+    from .progress import TerminalProgress
+    try:
+        report = ingest(s, default_embedder(), None if args.json else TerminalProgress("ingest"))
+    except CorpusError as exc:
+        if args.json:
+            _print_json({"ok": False, "error": exc.message, "issues": [i.__dict__ for i in exc.issues]})
+        else:
+            for i in exc.issues:
+                print(i.render(), file=sys.stderr)
+        raise
+    if args.json:
+        _print_json({"ok": True, "added": report.added, "updated": report.updated, "deleted": report.deleted,
+                     "unchanged": report.unchanged, "reembedded": report.reembedded,
+                     "warnings": len(report.warnings)})
+    else:
+        print(report.summary())
+        if report.warnings:
+            print(f"{len(report.warnings)} warning(s), e.g. stale facts: run 'python -m pipeline validate' to list them")
+    return 0
+
+
+def _filter(args, s: Settings):
+    from .facts import load_filieres
+    from .types import FactFilter
+    fid = load_filieres(s.corpus_dir).resolve(args.filiere)
+    return FactFilter(filiere=fid, include_retired=args.include_retired, include_stale=not args.exclude_stale)
+
+
+def cmd_retrieve(args, s: Settings) -> int:
+    from .embedding import default_embedder
+    from .index import open_index
+    from .retrieve import Retriever, check_query
+    check_query(args.query)
+    flt = _filter(args, s)
+    emb = default_embedder()
+    with open_index(s, emb) as idx:
+        hits = Retriever.for_settings(idx, emb, s, mode=args.mode).search(args.query, k=args.k, flt=flt)
+    lang = args.lang or "fr"
+    if args.json:
+        _print_json([h.to_json(lang) for h in hits])
+        return 0
+    if not hits:
+        print("No fact matches (check the filters).")
+    for n, h in enumerate(hits, 1):
+        j = h.to_json(lang)
+        marks = [m for m, on in (("STALE", h.stale), (h.fact.status.upper(), h.fact.status != "verified")) if on]
+        print(f"{n}. [{j['id']}] {j['statement']}" + (f"  ({', '.join(marks)})" if marks else ""))
+        print(f"   {j['year']} · {j['source_title']} · {j['source_url']} · score {j['score']:.4f}")
+        if h.conflicts:
+            print(f"   conflicts with: {', '.join(h.conflicts)}")
+        if h.superseded_by:
+            print(f"   superseded by: {', '.join(h.superseded_by)}")
+    return 0
+
+
+def cmd_eval(args, s: Settings) -> int:
+    from .embedding import default_embedder
+    from .evaluate import eval_retrieval, read_questions
+    from .index import open_index
+    from .retrieve import DEFAULT_MODE, Retriever
+    questions = read_questions(Path(args.questions))
+    emb = default_embedder()
+    with open_index(s, emb) as idx:
+        scores = eval_retrieval(Retriever.for_settings(idx, emb, s), questions)
+    if args.json:
+        _print_json({"default_mode": DEFAULT_MODE, "modes": [x.to_json() for x in scores]})
+        return 0
+    print(f"{scores[0].n} answerable questions from {args.questions}")
+    print(f"{'mode':<8} {'recall@1':>9} {'recall@5':>9} {'MRR':>7}  misses@5")
+    for x in scores:
+        default = " (default)" if x.mode == DEFAULT_MODE else ""
+        print(f"{x.mode:<8} {x.recall_at_1:9.3f} {x.recall_at_5:9.3f} {x.mrr:7.3f}  {' '.join(x.misses) or '-'}{default}")
+    return 0
+
+
+def cmd_import_csv(args, s: Settings) -> int:
+    from .seed_import import import_csv
+    counts = import_csv(Path(args.csv), s.corpus_dir, date.fromisoformat(args.verified_on) if args.verified_on
+                        else s.today(), args.verified_by, overwrite=args.overwrite)
+    for name, n in counts.items():
+        print(f"{name}: {n} facts")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipeline", description="Content studio: the verified fact base.")
+    sub = p.add_subparsers(dest="verb", required=True)
+
+    v = sub.add_parser("validate", help="check every fact file; errors exit non-zero, stale facts are warnings")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=cmd_validate)
+
+    i = sub.add_parser("ingest", help="validate, then index what changed")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=cmd_ingest)
+
+    r = sub.add_parser("retrieve", help="find the facts for a question")
+    r.add_argument("query")
+    r.add_argument("--k", type=int, default=5)
+    r.add_argument("--filiere")
+    r.add_argument("--lang", choices=("fr", "en"))
+    r.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default=None)
+    r.add_argument("--include-retired", action="store_true", help="also return retired and superseded facts")
+    r.add_argument("--exclude-stale", action="store_true", help="leave out facts past their review date")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_retrieve)
+
+    e = sub.add_parser("eval", help="measure a stage on a labelled set")
+    esub = e.add_subparsers(dest="what", required=True)
+    er = esub.add_parser("retrieval", help="recall@1, recall@5, MRR for dense, lexical and hybrid")
+    er.add_argument("--questions", default=str(Path(__file__).resolve().parent.parent.parent / "shared/facts/questions_dev.csv"))
+    er.add_argument("--json", action="store_true")
+    er.set_defaults(func=cmd_eval)
+
+    c = sub.add_parser("import-csv", help="write corpus/facts/*.yaml from a CSV of facts (the seed format)")
+    c.add_argument("csv")
+    c.add_argument("--verified-on", help="YYYY-MM-DD (default: today)")
+    c.add_argument("--verified-by", default="seed import")
+    c.add_argument("--overwrite", action="store_true")
+    c.set_defaults(func=cmd_import_csv)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "mode", "x") is None:
+        from .retrieve import DEFAULT_MODE
+        args.mode = DEFAULT_MODE
+    try:
+        return args.func(args, load_settings())
+    except StudioError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.fix:
+            print(f"  fix: {exc.fix}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written is kept (re-run the command to finish)", file=sys.stderr)
+        return 130

@@ -1,0 +1,173 @@
+"""Plain value types passed between the stages (corpus -> index -> retrieve -> ...)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+STATUSES = ("verified", "draft", "retired")
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One verified (or draft, or retired) statement with its provenance."""
+
+    id: str
+    filiere: str
+    statement_fr: str
+    source: Source
+    year: int
+    verified_on: date
+    verified_by: str
+    review_by: date
+    status: str = "verified"
+    statement_en: str = ""
+    value: str = ""
+    unit: str = ""
+    year_note: str = ""
+    conflict_with: tuple[str, ...] = ()
+    supersedes: tuple[str, ...] = ()
+    notes: str = ""
+    # where the fact lives, for messages; not part of its content
+    file: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+    def is_stale(self, today: date) -> bool:
+        """A fact is stale once its review date has passed."""
+        return self.review_by < today
+
+    def statement(self, lang: str = "fr") -> str:
+        """The statement in `lang`, falling back to French."""
+        if lang == "en" and self.statement_en:
+            return self.statement_en
+        return self.statement_fr
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialisable content of the fact (without its file location)."""
+        d = asdict(self)
+        d.pop("file"), d.pop("line")
+        d["verified_on"] = self.verified_on.isoformat()
+        d["review_by"] = self.review_by.isoformat()
+        d["conflict_with"] = list(self.conflict_with)
+        d["supersedes"] = list(self.supersedes)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Fact":
+        """Inverse of `to_dict`."""
+        d = dict(d)
+        d["source"] = Source(**d["source"])
+        d["verified_on"] = date.fromisoformat(d["verified_on"])
+        d["review_by"] = date.fromisoformat(d["review_by"])
+        d["conflict_with"] = tuple(d.get("conflict_with") or ())
+        d["supersedes"] = tuple(d.get("supersedes") or ())
+        return cls(**d)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything a reader of the fact could see; drafts record it."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ValidationIssue:
+    level: str  # "error" or "warning"
+    file: str
+    line: int
+    fact_id: str
+    message: str
+    fix: str
+
+    def render(self) -> str:
+        """One human line: where, what, and the fix."""
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        who = f" [{self.fact_id}]" if self.fact_id else ""
+        return f"{self.level.upper()} {where}{who}: {self.message} — fix: {self.fix}"
+
+
+@dataclass(frozen=True)
+class FactFilter:
+    """The one definition of which facts a query may return, shared by every entry point."""
+
+    filiere: str | None = None
+    include_retired: bool = False
+    include_stale: bool = True
+    include_draft: bool = True
+
+    def matches(self, fact: Fact, today: date, superseded: bool = False) -> bool:
+        """True when `fact` passes this filter on `today`."""
+        if self.filiere and fact.filiere != self.filiere:
+            return False
+        if (fact.status == "retired" or superseded) and not self.include_retired:
+            return False
+        if fact.status == "draft" and not self.include_draft:
+            return False
+        if not self.include_stale and fact.is_stale(today):
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class RetrievedFact:
+    fact: Fact
+    score: float
+    dense_score: float | None
+    lexical_score: float | None
+    conflicts: tuple[str, ...]
+    superseded_by: tuple[str, ...]
+    stale: bool
+
+    def to_json(self, lang: str = "fr") -> dict[str, Any]:
+        """The JSON shape printed by `retrieve --json`."""
+        f = self.fact
+        return {
+            "id": f.id,
+            "statement": f.statement(lang),
+            "statement_lang": "en" if lang == "en" and f.statement_en else "fr",
+            "filiere": f.filiere,
+            "value": f.value,
+            "unit": f.unit,
+            "year": f.year,
+            "source_title": f.source.title,
+            "source_url": f.source.url,
+            "status": f.status,
+            "stale": self.stale,
+            "review_by": f.review_by.isoformat(),
+            "score": round(self.score, 6),
+            "dense_score": None if self.dense_score is None else round(self.dense_score, 4),
+            "lexical_score": None if self.lexical_score is None else round(self.lexical_score, 4),
+            "conflicts": list(self.conflicts),
+            "superseded_by": list(self.superseded_by),
+        }
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    reembedded: int = 0
+    warnings: list[ValidationIssue] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.deleted)
+
+    def summary(self) -> str:
+        """What ingest did, in one line."""
+        if not self.changed:
+            return f"Index up to date: nothing changed ({self.unchanged} facts unchanged)."
+        return (
+            f"Indexed: {len(self.added)} added, {len(self.updated)} updated "
+            f"({self.reembedded} re-embedded), {len(self.deleted)} deleted, {self.unchanged} unchanged."
+        )
