@@ -113,8 +113,11 @@ def _read_nodes(path: Path, issues: list[ValidationIssue]) -> list[tuple[int, di
                 continue
             values, lines = {}, {}
             for knode, vnode in item.value:
-                values[knode.value] = loader.construct_object(vnode, deep=True)
                 lines[knode.value] = vnode.start_mark.line + 1
+                try:
+                    values[knode.value] = loader.construct_object(vnode, deep=True)
+                except (ValueError, yaml.constructor.ConstructorError):
+                    values[knode.value] = vnode.value if isinstance(vnode, yaml.ScalarNode) else None
             out.append((line, values, lines))
         return out
     except yaml.MarkedYAMLError as exc:
@@ -231,33 +234,34 @@ def read_corpus(corpus_dir: Path, today: date) -> tuple[list[Fact], list[Validat
         issues.append(ValidationIssue("error", str(corpus_dir / "facts"), 0, "", "no fact file found",
                                       "add YAML files under corpus/facts/ (see corpus/README.md)"))
     facts: list[Fact] = []
+    raw_ids: dict[str, tuple[str, int]] = {}
     for path in files:
         rel = str(path.relative_to(corpus_dir.parent)) if corpus_dir.parent in path.parents else str(path)
         for line, values, lines in _read_nodes(path, issues):
+            fid = str(values.get("id") or "")
+            if fid in raw_ids:
+                f0, l0 = raw_ids[fid]
+                issues.append(ValidationIssue("error", rel, line, fid, f"duplicate id (already used at {f0}:{l0})",
+                                              "give this fact a new id; never reuse an id drafts may cite"))
+                continue
+            if fid:
+                raw_ids[fid] = (rel, line)
             fact = _build_fact(rel, line, values, lines, filieres, issues)
             if fact is not None:
                 facts.append(fact)
-    issues.extend(_cross_checks(facts, today))
+    issues.extend(_cross_checks(facts, set(raw_ids), today))
     return facts, issues
 
 
-def _cross_checks(facts: list[Fact], today: date) -> list[ValidationIssue]:
-    """Checks across facts: duplicates, links to unknown ids, retired superseders, staleness."""
+def _cross_checks(facts: list[Fact], all_ids: set[str], today: date) -> list[ValidationIssue]:
+    """Checks across facts: links to unknown ids, retired superseders, staleness."""
     out: list[ValidationIssue] = []
-    seen: dict[str, Fact] = {}
-    for f in facts:
-        if f.id in seen:
-            first = seen[f.id]
-            out.append(ValidationIssue("error", f.file, f.line, f.id,
-                                       f"duplicate id (already used at {first.file}:{first.line})",
-                                       "give this fact a new id; never reuse an id drafts may cite"))
-        else:
-            seen[f.id] = f
+    seen: dict[str, Fact] = {f.id: f for f in facts}
     superseded_by: dict[str, list[str]] = {}
     for f in facts:
         for key in ("conflict_with", "supersedes"):
             for other in getattr(f, key):
-                if other not in seen:
+                if other not in all_ids:
                     out.append(ValidationIssue("error", f.file, f.line, f.id, f"{key} names unknown fact {other!r}",
                                                f"correct the id or remove it from {key}"))
         for old in f.supersedes:

@@ -36,6 +36,20 @@ def _normal(token: str) -> str:
     return _fold(_stemmer.stemWord(token))
 
 
+_FR_HINTS = set("le la les des du de un une est sont à au aux et en dans pour par sur avec combien quel quelle "
+                "quels quelles qui que où comment ont été sa son ses leur depuis chez entre".split())
+_EN_HINTS = set("the of and is are was were in on at for by with how many much what which who when where "
+                "does do did has have been its their since between".split())
+
+
+def detect_lang(text: str) -> str:
+    """'fr' or 'en', from function words (ties go to French, the corpus language)."""
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
+    fr = sum(w in _FR_HINTS or bool(re.match(r"^(l|d|qu|c|j|n|s|m|t)'", w)) for w in words)
+    en = sum(w in _EN_HINTS or w.endswith("'s") for w in words)
+    return "en" if en > fr else "fr"
+
+
 def analyze(text: str) -> list[str]:
     """Tokens of `text` as the lexical index sees them."""
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")

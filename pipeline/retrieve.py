@@ -10,12 +10,15 @@ from .embedding import Embedder
 from .errors import QueryError
 from .facts import conflict_map, superseded_map
 from .index import FactIndex, IndexedFact
-from .lexical import BM25
+from .lexical import BM25, detect_lang
 from .types import Fact, FactFilter, RetrievedFact
 
 MODES = ("hybrid", "dense", "lexical")
 DEFAULT_MODE = "hybrid"
 RRF_K = 60
+# Weight of the lexical ranking in the fusion (dense counts 1.0). The corpus is French, so for an English
+# question words rarely match and only names and numbers carry over: the lexical ranking counts less.
+LEXICAL_WEIGHT = {"fr": 0.5, "en": 0.25}
 MAX_QUERY_CHARS = 2000
 
 
@@ -106,9 +109,9 @@ class Retriever:
             ranked = lexical
         else:
             fused: dict[str, float] = {}
-            for hits in (dense, lexical):
+            for hits, weight in ((dense, 1.0), (lexical, LEXICAL_WEIGHT[detect_lang(q)])):
                 for rank, (fid, _) in enumerate(hits):
-                    fused[fid] = fused.get(fid, 0.0) + 1.0 / (RRF_K + rank + 1)
+                    fused[fid] = fused.get(fid, 0.0) + weight / (RRF_K + rank + 1)
             ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         out = []
         for fid, score in ranked[:k]:

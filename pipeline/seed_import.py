@@ -41,7 +41,13 @@ def _str_presenter(dumper: yaml.SafeDumper, data: str):
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
+def _list_presenter(dumper: yaml.SafeDumper, data: list):
+    flow = all(isinstance(x, str) for x in data)  # id lists on one line: [A-1, B-2]
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
 _Dumper.add_representer(str, _str_presenter)
+_Dumper.add_representer(list, _list_presenter)
 
 
 def import_csv(csv_path: Path, corpus_dir: Path, verified_on: date, verified_by: str = "seed import",
@@ -89,7 +95,7 @@ def import_csv(csv_path: Path, corpus_dir: Path, verified_on: date, verified_by:
         if path.exists() and not overwrite:
             raise CorpusError(f"{path} already exists", fix="pass --overwrite to replace it, or import elsewhere")
         body = yaml.dump(facts, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100000,
-                         default_flow_style=None)
+                         default_flow_style=False)
         body = re.sub(r"\n- id:", "\n\n- id:", body)
         header = (f"# Faits — {filiere}. Format: corpus/README.md. "
                   f"Imported from {csv_path.name} on {verified_on.isoformat()}.\n\n")

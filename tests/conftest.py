@@ -1,0 +1,91 @@
+"""Fakes and fixtures shared by the tests."""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "facts"
+TODAY = date(2026, 11, 29)
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words vectors: fast, and similar texts get similar vectors."""
+
+    name = "fake/bow-64"
+    dim = 64
+
+    def __init__(self) -> None:
+        self.passage_calls = 0
+        self.embedded_texts: list[str] = []
+
+    def _vec(self, text: str) -> list[float]:
+        v = [0.0] * self.dim
+        for tok in re.findall(r"\w+", text.lower()):
+            h = int(hashlib.md5(tok.encode()).hexdigest(), 16)
+            v[h % self.dim] += 1.0 if (h >> 8) % 2 else -1.0
+        n = math.sqrt(sum(x * x for x in v)) or 1.0
+        return [x / n for x in v]
+
+    def embed_passages(self, texts):
+        self.passage_calls += 1
+        self.embedded_texts.extend(texts)
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text):
+        return self._vec(text)
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A private copy of the shipped corpus, safe to edit."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", dst)
+    return dst
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
+    return Settings(corpus_dir=corpus_dir, data_dir=tmp_path / "data", lock_timeout=0.5, today_override=TODAY)
+
+
+def edit_fact(corpus_dir: Path, fact_id: str, old: str, new: str) -> None:
+    """Replace `old` by `new` inside the YAML block of one fact."""
+    for path in (corpus_dir / "facts").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        start = text.find(f"- id: {fact_id}\n")
+        if start < 0:
+            continue
+        end = text.find("\n- id:", start + 1)
+        end = len(text) if end < 0 else end
+        block = text[start:end]
+        if old not in block:
+            raise AssertionError(f"{old!r} not in {fact_id}")
+        path.write_text(text[:start] + block.replace(old, new, 1) + text[end:], encoding="utf-8")
+        return
+    raise AssertionError(f"{fact_id} not found")
+
+
+def remove_fact(corpus_dir: Path, fact_id: str) -> None:
+    edit_fact(corpus_dir, fact_id, "", "")  # existence check
+    for path in (corpus_dir / "facts").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        start = text.find(f"- id: {fact_id}\n")
+        if start >= 0:
+            end = text.find("\n- id:", start + 1)
+            end = len(text) if end < 0 else end + 1
+            path.write_text(text[:start] + text[end:], encoding="utf-8")
+            return
