@@ -55,22 +55,10 @@ def cmd_ingest(args, s: Settings) -> int:
     return 0
 
 
-def _filter(args, s: Settings):
-    from .facts import load_filieres
-    from .types import FactFilter
-    fid = load_filieres(s.corpus_dir).resolve(args.filiere)
-    return FactFilter(filiere=fid, include_retired=args.include_retired, include_stale=not args.exclude_stale)
-
-
 def cmd_retrieve(args, s: Settings) -> int:
-    from .embedding import default_embedder
-    from .index import open_index
-    from .retrieve import Retriever, check_query
-    check_query(args.query)
-    flt = _filter(args, s)
-    emb = default_embedder()
-    with open_index(s, emb) as idx:
-        hits = Retriever.for_settings(idx, emb, s, mode=args.mode).search(args.query, k=args.k, flt=flt)
+    from .fact_base import FactBase
+    hits = FactBase(s).search(args.query, k=args.k, filiere=args.filiere, include_retired=args.include_retired,
+                              exclude_stale=args.exclude_stale, mode=args.mode)
     lang = args.lang or "fr"
     if args.json:
         _print_json([h.to_json(lang) for h in hits])

@@ -86,6 +86,8 @@ def load_filieres(corpus_dir: Path) -> Filieres:
 
 # ---------------------------------------------------------------- reading facts
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same result, ~10x faster
+
 def _read_nodes(path: Path, issues: list[ValidationIssue]) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
     """Parse one YAML file into (line, mapping, line-of-each-key) triples, keeping line numbers."""
     rel = str(path)
@@ -94,7 +96,7 @@ def _read_nodes(path: Path, issues: list[ValidationIssue]) -> list[tuple[int, di
     except UnicodeDecodeError as exc:
         issues.append(ValidationIssue("error", rel, 0, "", f"not UTF-8 text ({exc.reason})", "save the file as UTF-8"))
         return []
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         root = loader.get_single_node()
         if root is None:

@@ -1,0 +1,90 @@
+"""Content studio: the fact base search page (the review screen comes with issue 6). Renders only;
+all logic lives in `pipeline`."""
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from pipeline.config import load_settings
+from pipeline.embedding import default_embedder
+from pipeline.errors import StudioError
+from pipeline.fact_base import FactBase
+
+st.set_page_config(page_title="Studio — base de faits", layout="wide")
+
+
+@st.cache_resource
+def _embedder():
+    return default_embedder()
+
+
+def _fact_base() -> FactBase:
+    return FactBase(load_settings(), _embedder())
+
+
+def render_status(fb: FactBase) -> None:
+    status = fb.status()
+    st.sidebar.header("Base de faits")
+    st.sidebar.metric("Faits", status.facts)
+    st.sidebar.write(f"**{len(status.stale)}** à revérifier (date de revue passée) · "
+                     f"**{len(status.retired)}** retirés · **{status.conflict_groups}** groupes en conflit")
+    if status.errors:
+        st.sidebar.error(f"{len(status.errors)} erreur(s) dans le corpus : l'index garde la version précédente. "
+                         "Lancez `python -m pipeline validate`.")
+    with st.sidebar.expander("Faits par filière"):
+        for fid, n in status.by_filiere.items():
+            st.write(f"{fb.filieres.label(fid)} : {n}")
+
+
+def render_hit(n: int, hit, lang: str) -> None:
+    j = hit.to_json(lang)
+    badges = []
+    if hit.stale:
+        badges.append(f"⚠️ à revérifier (revue prévue le {j['review_by']})")
+    if hit.fact.status != "verified":
+        badges.append(f"statut : {hit.fact.status}")
+    if hit.superseded_by:
+        badges.append("remplacé par " + ", ".join(hit.superseded_by))
+    with st.container(border=True):
+        st.markdown(f"**{n}. [{j['id']}]** {html.escape(j['statement'])}")
+        st.caption(f"{j['year']} · [{j['source_title']}]({j['source_url']}) · score {j['score']:.4f}")
+        if badges:
+            st.warning(" · ".join(badges))
+        if hit.conflicts:
+            st.info("En conflit avec : " + ", ".join(hit.conflicts) + " — ne pas choisir un chiffre en silence.")
+
+
+def main() -> None:
+    st.title("Base de faits vérifiés")
+    try:
+        fb = _fact_base()
+        render_status(fb)
+    except StudioError as exc:
+        st.error(f"{exc.message}\n\nCorrection : {exc.fix}")
+        return
+    with st.form("search"):
+        query = st.text_input("Question ou mots-clés (français ou anglais)", key="query")
+        c1, c2, c3 = st.columns(3)
+        options = ["(toutes)"] + list(fb.filieres.items)
+        filiere = c1.selectbox("Filière", options, format_func=lambda f: f if f == "(toutes)" else fb.filieres.label(f))
+        lang = c2.radio("Langue d'affichage", ["fr", "en"], horizontal=True)
+        k = c3.number_input("Résultats", min_value=1, max_value=50, value=5)
+        include_retired = c1.checkbox("Inclure les faits retirés")
+        exclude_stale = c2.checkbox("Exclure les faits à revérifier")
+        submitted = st.form_submit_button("Chercher")
+    if not submitted:
+        return
+    try:
+        hits = fb.search(query, k=int(k), filiere=None if filiere == "(toutes)" else filiere,
+                         include_retired=include_retired, exclude_stale=exclude_stale)
+    except StudioError as exc:
+        st.error(f"{exc.message}\n\nCorrection : {exc.fix}")
+        return
+    if not hits:
+        st.info("Aucun fait ne correspond (vérifiez les filtres).")
+    for n, hit in enumerate(hits, 1):
+        render_hit(n, hit, lang)
+
+
+main()

@@ -1,0 +1,61 @@
+"""The fact base as the CLI and the app use it: one place that turns user inputs into a search."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import Settings
+from .embedding import Embedder, default_embedder
+from .facts import load_filieres, read_corpus
+from .index import open_index
+from .retrieve import DEFAULT_MODE, Retriever, check_query
+from .types import FactFilter, RetrievedFact
+
+
+@dataclass(frozen=True)
+class CorpusStatus:
+    facts: int
+    by_filiere: dict[str, int]
+    stale: list[str]
+    retired: list[str]
+    conflict_groups: int
+    errors: list[str]
+    warnings: int
+
+
+class FactBase:
+    """Search and status of the verified fact base, for every entry point."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or default_embedder()
+        self.filieres = load_filieres(settings.corpus_dir)
+
+    def make_filter(self, filiere: str | None = None, include_retired: bool = False,
+                    exclude_stale: bool = False) -> FactFilter:
+        """The filter for user-given options (filière names and aliases accepted)."""
+        return FactFilter(filiere=self.filieres.resolve(filiere), include_retired=include_retired,
+                          include_stale=not exclude_stale)
+
+    def search(self, query: str, k: int = 5, filiere: str | None = None, include_retired: bool = False,
+               exclude_stale: bool = False, mode: str = DEFAULT_MODE) -> list[RetrievedFact]:
+        """Top-k facts for `query`; raises QueryError on bad input before touching the index."""
+        check_query(query)
+        flt = self.make_filter(filiere, include_retired, exclude_stale)
+        with open_index(self.settings, self.embedder) as idx:
+            return Retriever.for_settings(idx, self.embedder, self.settings, mode=mode).search(query, k=k, flt=flt)
+
+    def status(self) -> CorpusStatus:
+        """Counts of the corpus on disk: facts per filière, stale, retired, conflicts, problems."""
+        today = self.settings.today()
+        facts, issues = read_corpus(self.settings.corpus_dir, today)
+        by: dict[str, int] = {}
+        for f in facts:
+            by[f.filiere] = by.get(f.filiere, 0) + 1
+        groups = {frozenset((f.id, *f.conflict_with)) for f in facts if f.conflict_with}
+        return CorpusStatus(
+            facts=len(facts), by_filiere=dict(sorted(by.items())),
+            stale=sorted(f.id for f in facts if f.status != "retired" and f.is_stale(today)),
+            retired=sorted(f.id for f in facts if f.status == "retired"),
+            conflict_groups=len(groups),
+            errors=[i.render() for i in issues if i.level == "error"],
+            warnings=sum(i.level == "warning" for i in issues))

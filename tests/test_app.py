@@ -1,0 +1,59 @@
+"""The search page, run headless with Streamlit's AppTest on a real index."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pipeline.config import Settings
+from pipeline.embedding import default_embedder
+from pipeline.ingest import ingest
+from tests.conftest import REPO, TODAY
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    root = tmp_path_factory.mktemp("app")
+    shutil.copytree(REPO / "corpus", root / "corpus")
+    s = Settings(corpus_dir=root / "corpus", data_dir=root / "data", today_override=TODAY)
+    ingest(s, default_embedder())
+    return s
+
+
+@pytest.fixture
+def app(indexed, monkeypatch):
+    monkeypatch.setenv("STUDIO_CORPUS_DIR", str(indexed.corpus_dir))
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(indexed.data_dir))
+    monkeypatch.setenv("STUDIO_TODAY", TODAY.isoformat())
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    return at.run()
+
+
+def test_search_shows_facts_with_sources_and_conflicts(app):
+    assert not app.exception
+    assert app.sidebar.metric[0].value == "159"
+    app.text_input(key="query").input("Combien de communes compte la Métropole ?")
+    app.button[0].click().run()
+    text = "\n".join(m.value for m in app.markdown)
+    assert "[TER-001]" in text and "92 communes" in text
+    assert any("AGE-009" in i.value for i in app.info)  # the conflict is shown, not hidden
+    assert any("businews.fr" in c.value for c in app.caption)
+
+
+def test_filiere_filter_and_stale_marks(app):
+    app.text_input(key="query").input("emplois")
+    app.selectbox[0].select("aeronautique")
+    app.button[0].click().run()
+    ids = [m.group(1) for m in (re.match(r"\*\*\d+\. \[([A-Z]+-\d+)\]", x.value) for x in app.markdown) if m]
+    assert ids and all(i.startswith("AER-") for i in ids)
+    assert any("à revérifier" in w.value for w in app.warning)
+
+
+def test_empty_query_gets_a_message_not_a_crash(app):
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("query is empty" in e.value for e in app.error)

@@ -1,0 +1,78 @@
+"""The same index through a real Chroma server (`chroma run` on 127.0.0.1), and a dead server."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import IndexUnavailableError
+from pipeline.index import open_index
+from pipeline.ingest import ingest
+from pipeline.retrieve import Retriever
+from pipeline.types import FactFilter
+from tests.conftest import edit_fact
+
+pytestmark = pytest.mark.integration
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    exe = Path(sys.executable).parent / "chroma"
+    if not exe.exists():
+        exe = Path(shutil.which("chroma") or "chroma")
+    port = _free_port()
+    proc = subprocess.Popen([str(exe), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"chroma run exited with {proc.returncode}")
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start within 60 s")
+    yield port
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_ingest_and_retrieve_through_a_chroma_server(settings, fake_embedder, corpus_dir, chroma_server):
+    remote = settings.with_(chroma_host="127.0.0.1", chroma_port=chroma_server)
+    assert len(ingest(remote, fake_embedder).added) == 159
+    assert not ingest(remote, fake_embedder).changed
+    edit_fact(corpus_dir, "SPO-007", "67 394 places", "67 400 places")
+    assert ingest(remote, fake_embedder).updated == ["SPO-007"]
+    assert not (settings.data_dir / "chroma").exists()  # nothing written to the embedded folder
+    with open_index(remote, fake_embedder) as idx:
+        r = Retriever.for_settings(idx, fake_embedder, remote)
+        hits = r.search("capacité du Stade Vélodrome places", k=5, flt=FactFilter(filiere="sport"))
+        assert hits and all(h.fact.filiere == "sport" for h in hits)
+        assert "67 400 places" in r.fact("SPO-007").statement_fr
+
+
+def test_a_dead_server_gives_a_clear_error_and_no_hang(settings, fake_embedder):
+    remote = settings.with_(chroma_host="127.0.0.1", chroma_port=_free_port())
+    t0 = time.monotonic()
+    with pytest.raises(IndexUnavailableError) as exc:
+        ingest(remote, fake_embedder)
+    assert time.monotonic() - t0 < 30
+    assert f"127.0.0.1:{remote.chroma_port}" in exc.value.message
+    assert "chroma run" in exc.value.fix and "CHROMA_HOST" in exc.value.fix
