@@ -97,6 +97,84 @@ def cmd_eval(args, s: Settings) -> int:
     return 0
 
 
+MAX_CHECK_BYTES = 10 * 2**20
+
+
+def _read_text(path: str) -> str:
+    """The text to check, from a file or '-' (stdin); binary or huge input is refused with a reason."""
+    from .errors import QueryError
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_CHECK_BYTES + 1)
+    else:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_CHECK_BYTES + 1)
+        except OSError as exc:
+            raise QueryError(f"cannot read {path}: {exc.strerror}", fix="give the path of a text or Markdown file")
+    name = "standard input" if path == "-" else path
+    if len(data) > MAX_CHECK_BYTES:
+        raise QueryError(f"{name} is larger than {MAX_CHECK_BYTES // 2**20} MB", fix="check it in smaller parts")
+    if b"\x00" in data[:65536]:
+        raise QueryError(f"{name} looks like a binary file, not text", fix="give a UTF-8 text or Markdown file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{name} is not UTF-8 text (byte {exc.start})", fix="save it as UTF-8 and try again")
+    if not text.strip():
+        raise QueryError(f"{name} is empty: nothing to check", fix="give a text with at least one sentence")
+    return text
+
+
+def cmd_check(args, s: Settings) -> int:
+    from .fact_base import current_facts
+    from .verify import ClaimChecker
+    text = _read_text(args.file)
+    embedder = None
+    if args.semantic:
+        from .embedding import default_embedder
+        embedder = default_embedder()
+    checker = ClaimChecker(current_facts(s), s.today(), embedder=embedder)
+    report = checker.check(text, args.lang)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        marks = {"supported": "ok ", "contradicted": "XX ", "unsupported": "?? ", "dangling_citation": "[!]",
+                 "uncited": "[ ]"}
+        for v in report.sentences:
+            print(f"{marks[v.status]} {v.status:<17} {v.text}")
+            if v.status != "supported" or v.reason.startswith("no citation"):
+                print(f"      {v.reason}")
+            for note in v.notes:
+                print(f"      note: {note}")
+            if v.entity_ok is False:
+                print(f"      semantic: the backing facts do not mention {', '.join(v.names)}")
+        for note in report.notes:
+            print(f"note: {note}")
+        counts = report.counts()
+        print(", ".join(f"{n} {k}" for k, n in counts.items() if n) or "no sentence")
+    return 0 if report.ok else 1
+
+
+def cmd_eval_claims(args, s: Settings) -> int:
+    from .claims_eval import evaluate_claims, read_claims
+    from .fact_base import current_facts
+    from .verify import ClaimChecker
+    result = evaluate_claims(ClaimChecker(current_facts(s), s.today()), read_claims(Path(args.set)))
+    if args.json:
+        _print_json(result)
+        return 0
+    print(f"{result['n']} sentences ({result['true']} true, {result['false']} false) from {args.set}")
+    for name in ("figure_check", "semantic", "any_status"):
+        b = result[name]
+        print(f"{name}: caught {b['caught']:.3f} of false sentences, false flags on true {b['false_flags_on_true']:.3f}, "
+              f"precision {b['overall']['precision']}")
+        for kind, k in b["by_kind"].items():
+            print(f"   {kind:<16} {k['caught']}/{k['n']} = {k['recall']:.3f}")
+        for lang, l in b["by_lang"].items():
+            print(f"   [{lang}] precision {l['precision']} recall {l['recall']} false flags {l['false_flags_on_true']}")
+    return 0
+
+
 def cmd_import_csv(args, s: Settings) -> int:
     from .seed_import import import_csv
     counts = import_csv(Path(args.csv), s.corpus_dir, date.fromisoformat(args.verified_on) if args.verified_on
@@ -135,6 +213,18 @@ def build_parser() -> argparse.ArgumentParser:
     er.add_argument("--questions", default=str(Path(__file__).resolve().parent.parent.parent / "shared/facts/questions_dev.csv"))
     er.add_argument("--json", action="store_true")
     er.set_defaults(func=cmd_eval)
+
+    ck = sub.add_parser("check", help="check every figure and claim of a text against the fact base")
+    ck.add_argument("file", help="a text or Markdown file, or - for standard input")
+    ck.add_argument("--lang", choices=("fr", "en"), help="language of the text (default: detected)")
+    ck.add_argument("--semantic", action="store_true", help="also compute embedding similarity to the backing facts")
+    ck.add_argument("--json", action="store_true")
+    ck.set_defaults(func=cmd_check)
+
+    ec = esub.add_parser("claims", help="precision and recall of the claim checker on a labelled set")
+    ec.add_argument("--set", default=str(Path(__file__).resolve().parent.parent / "bench/data/claims_labelled.csv"))
+    ec.add_argument("--json", action="store_true")
+    ec.set_defaults(func=cmd_eval_claims)
 
     c = sub.add_parser("import-csv", help="write corpus/facts/*.yaml from a CSV of facts (the seed format)")
     c.add_argument("csv")

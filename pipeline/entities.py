@@ -68,8 +68,8 @@ def entity_lexicon(statements: Iterable[str]) -> set[str]:
     return lex
 
 
-def name_phrases(sentence: str, lexicon: set[str]) -> list[tuple[frozenset[str], frozenset[str]]]:
-    """Names in a sentence, each as (place stems, other stems)."""
+def name_phrases(sentence: str, lexicon: set[str]) -> list[tuple[frozenset[str], frozenset[str], str]]:
+    """Names in a sentence, each as (place stems, other stems, the name as written)."""
     phrases, cur = [], []
     prev_end = 0
     for i, m in enumerate(_WORD.finditer(sentence)):
@@ -102,23 +102,23 @@ def name_phrases(sentence: str, lexicon: set[str]) -> list[tuple[frozenset[str],
                     continue
                 (places if f in PLACES else other).add(stem(t))
         if places or other:
-            out.append((frozenset(places), frozenset(other)))
+            out.append((frozenset(places), frozenset(other), " ".join(w for w in p if w).replace(" - ", "-")))
     return out
 
 
 def organisations(phrases) -> list[str]:
     """Readable list of the non-place names, for messages."""
-    return sorted("+".join(sorted(o)) for _, o in phrases if o)
+    return sorted({text for _, o, text in phrases if o})
 
 
 def related(phrases, sentence_stems: set[str], fact_stems: set[str]) -> bool:
     """Is the fact about what the sentence is about? (names first; shared words when there is no name)"""
     def ok(places, other):
         return places <= fact_stems and (not other or bool(other & fact_stems))
-    orgs = [(p, o) for p, o in phrases if o]
+    orgs = [(p, o) for p, o, _ in phrases if o]
     if orgs:
         return all(ok(p, o) for p, o in orgs)
-    places = [(p, o) for p, o in phrases if p]
+    places = [(p, o) for p, o, _ in phrases if p]
     if places:
         return any(ok(p, o) for p, o in places)
     return len(sentence_stems & fact_stems) >= 2

@@ -59,3 +59,17 @@ class FactBase:
             conflict_groups=len(groups),
             errors=[i.render() for i in issues if i.level == "error"],
             warnings=sum(i.level == "warning" for i in issues))
+
+
+def current_facts(settings: Settings, embedder: Embedder | None = None) -> list:
+    """The facts as last ingested (the index), or the corpus on disk when nothing is indexed yet."""
+    from .errors import IndexUnavailableError
+    from .facts import load_corpus
+    if settings.remote_index or (settings.chroma_dir / "chroma.sqlite3").exists():
+        try:
+            with open_index(settings, embedder or default_embedder()) as idx:
+                return [it.fact for it in idx.all_facts()]
+        except IndexUnavailableError:
+            pass
+    facts, _ = load_corpus(settings.corpus_dir, settings.today())
+    return facts

@@ -20,7 +20,8 @@ STATUSES = ("supported", "contradicted", "unsupported", "dangling_citation", "un
 _ID = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{1,6}"
 CITATION = re.compile(rf"\[\[?\s*({_ID}(?:\s*[,;]\s*{_ID})*)\s*\]\]?")
 _MALFORMED = re.compile(r"\[{1,2}\s*[A-Za-z][A-Za-z0-9]{0,9}-?\d*(?![\w\]-])")
-_SENT_END = re.compile(r"(?<=[.!?…])[\"»”)]*\s+(?=[«\"“(\[*_]*[A-ZÀ-ÝÉ0-9])")
+_SENT_END = re.compile(r"(?<=[.!?…])[\"»”)]*\s+(?=[«\"“(*_]*[A-ZÀ-ÝÉ0-9])")
+_END_THEN_CITATION = re.compile(r"[.!?…][\"»”)]*\s*\[\[?[^\]\[]{1,80}\]\]?\s+(?=[«\"“(*_]*[A-ZÀ-ÝÉ0-9])")
 _MD_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)")
 _MD_MARKS = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _MD_LINK = re.compile(r"\[([^\]\[]*)\]\((?:[^)]*)\)")
@@ -101,7 +102,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         start = 0
-        cuts = [m.end() for m in _SENT_END.finditer(body)]
+        cuts = sorted({m.end() for m in _SENT_END.finditer(body)} | {m.end() for m in _END_THEN_CITATION.finditer(body)})
         for cut in cuts + [len(body)]:
             seg = body[start:cut]
             if seg.strip():
@@ -216,7 +217,8 @@ class ClaimChecker:
         bare = CITATION.sub(lambda m: " " * len(m.group(0)), clean)
         for m in _MALFORMED.finditer(bare):
             notes.append(f"malformed citation {m.group(0).strip()!r}: write [ID], e.g. [MAR-001]")
-        bare = bare.replace("[", " ").replace("]", " ")
+        bare = _MALFORMED.sub(lambda m: " " * len(m.group(0)), bare).replace("[", " ").replace("]", " ")
+        heading = sentence.lstrip().startswith("#")
         cited = list(dict.fromkeys(cited))
         figs = [FigureCheck(f) for f in extract_figures(bare, lang)]
         phrases = name_phrases(bare, self.lexicon)
@@ -229,7 +231,7 @@ class ClaimChecker:
             self._back(v, pool, uncited=False)
         elif figs:
             self._back(v, self._candidates(v), uncited=True)
-        self._decide(v, problems)
+        self._decide(v, problems, heading)
         if self.embedder is not None and v.fact_ids:
             v.similarity = self._similarity(bare, v.fact_ids)
         return v
@@ -276,14 +278,14 @@ class ClaimChecker:
                     out.append((fid, f"refers to {int(g.value)}"))
             elif s.kind == "date" and g.kind == "date":
                 out.append((fid, g.raw))
-            elif comparable(s, g) and s.kind == g.kind:
-                out.append((fid, g.raw))
+            elif comparable(s, g) and s.kind == g.kind and (s.unit is None) == (g.unit is None):
+                out.append((fid, g.raw))  # a figure with no unit contradicts only a figure with no unit
             elif s.kind in ("number", "money") and g.kind == s.kind and s.unit and g.unit and s.unit != g.unit \
                     and abs(s.value - g.value) <= 0.02 * max(abs(g.value), 1):
                 out.append((fid, f"{g.raw} ({g.unit}, not {s.unit})"))
         return out[:3]
 
-    def _decide(self, v: SentenceVerdict, problems: list[str]) -> None:
+    def _decide(self, v: SentenceVerdict, problems: list[str], heading: bool = False) -> None:
         if v.figures:
             if all(fc.backed_by for fc in v.figures):
                 v.figure_status = "supported"
@@ -311,7 +313,7 @@ class ClaimChecker:
                 v.status, v.reason = "unsupported", "only backed by facts that cannot be used: " + "; ".join(stale)
             else:
                 v.reason = "no citation; backed by " + ", ".join(f"[{i}]" for i in v.fact_ids) + ": add the citation"
-        elif not v.cited and v.names:
+        elif not v.cited and v.names and not heading:
             v.status, v.reason = "uncited", f"names {', '.join(v.names)} without citing a fact"
         elif not v.figures:
             v.reason = "no figure to back" + ("" if not v.cited else f"; cites {', '.join(v.cited)}")
