@@ -74,6 +74,7 @@ class Figure:
     month: int | None = None
     scale: float = 1.0
     rate: str | None = None  # "year" for "84 000 t par an", "day" for "12 500 spectateurs par jour"
+    noun: str | None = None  # the word counted when it is no unit we know ("950 événements" -> "evene")
 
     def to_json(self) -> dict:
         d = {"raw": self.raw, "value": self.value, "kind": self.kind, "unit": self.unit, "hedge": self.hedge,
@@ -98,7 +99,7 @@ _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_DMY = re.compile(rf"\b(1er|\d{{1,2}})(?:st|nd|rd|th)?{SPACE}+({_MONTH})\.?(?:{SPACE}+(\d{{4}}))?\b")
 _DATE_MDY = re.compile(rf"\b({_MONTH})\.?{SPACE}+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?{SPACE}+(\d{{4}}))?\b")
 _DATE_MY = re.compile(rf"\b(?:mi-|mid-|debut |fin |early |late )?({_MONTH}){SPACE}+(\d{{4}})\b")
-_DATE_NUM = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_DATE_NUM = re.compile(r"\b(\d{1,2})([/.-])(\d{1,2})\2(\d{4})\b")
 _NUMBER = re.compile(
     rf"(?<![\w.,/])(?<![a-z]-)"
     rf"(\d{{1,3}}(?:{SPACE}\d{{3}})+(?:,\d+)?|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}}){{2,}}|\d+(?:[.,]\d+)?)"
@@ -111,10 +112,10 @@ _PERCENT_AFTER = re.compile(rf"^{SPACE}?(?:%|per{SPACE}?cent\b|percent\b|pour{SP
 _CURRENCY_AFTER = re.compile(rf"^{SPACE}?(?:(€|eur\b|euros?\b|d'euros\b|de dollars\b|dollars?\b|usd\b|\$))", re.I)
 _CURRENCY_BEFORE = re.compile(r"(€|eur|us\$|\$|usd)\s?$", re.I)
 _ORDINAL_AFTER = re.compile(r"^(?:e|eme|ème|è|er|re|ère|nd|nde|st|rd|th)\b")
-_WORDNUM = re.compile(r"\b((?:" + "|".join(sorted((k for k in WORD_NUMBERS if not k.endswith("_")), key=len,
-                                                    reverse=True)) + r")(?:[- ](?:et[- ])?(?:un|une|one|deux|trois|"
-                      r"quatre|cinq|six|sept|huit|neuf|two|three|four|five|six|seven|eight|nine))?|dix-sept|dix-huit|"
-                      r"dix-neuf|soixante-dix)\b")
+_NUMBER_WORDS = sorted([k for k in WORD_NUMBERS if not k.endswith("_")] + ["six", "un", "une", "one", "et", "and",
+                                                                              "mille", "thousand", "cents"],
+                       key=len, reverse=True)
+_WORDNUM = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")(?:[- ](?:" + "|".join(_NUMBER_WORDS) + r"))*\b")
 _APPROX_NOUN = re.compile(r"\b(?:une?|a)\s+(" + "|".join(APPROX_NOUNS) + r")s?\b")
 _ORDINAL_WORD = re.compile(r"\b(" + "|".join(ORDINAL_WORDS) + r")\b")
 
@@ -139,6 +140,23 @@ def _parse_number(tok: str, lang: str) -> tuple[float, float]:
 def _hedge_before(folded: str, start: int) -> str | None:
     m = _HEDGE_RE.search(folded[max(0, start - 28):start])
     return _HEDGE_KIND[m.group(1)] if m else None
+
+
+_NOT_NOUNS = set("""de d des du of the a an à a au aux en in on at et and ou or pour for par by avec with dans sur
+sont est was were is are ont has have had qui que which who soit dont ce cette ces son sa ses leur leurs
+contre against vs versus selon according plus more moins less than que them eux elles lesquels lesquelles
+which whom whose those these ceux celles""".split())
+
+
+def _loose_unit(folded: str, end: int) -> tuple[str | None, str | None]:
+    """A unit after one unknown word ('5 major campuses', '1,000+ heritage sites'); else the word counted."""
+    words = re.findall(r"[a-z][a-z'-]*|[^\sa-z+]", folded[end:end + 50])[:2]
+    words = [re.sub(r"^(d|l)'", "", w) for w in words]
+    if not words or not re.match(r"[a-z]", words[0]) or words[0] in _NOT_NOUNS:
+        return None, None
+    if len(words) > 1 and re.match(r"[a-z]", words[1]) and unit_family(words[1]):
+        return unit_family(words[1]), None
+    return None, (words[0][:5] if len(words[0]) > 2 else None)
 
 
 def _unit_after(folded: str, end: int) -> str | None:
@@ -169,7 +187,7 @@ def extract_figures(text: str, lang: str = "fr") -> list[Figure]:
             elif order == "mdy":
                 month, day, year = MONTHS[m.group(1)], int(m.group(2)), m.group(3)
             elif order == "num":
-                day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
+                day, month, year = int(m.group(1)), int(m.group(3)), m.group(4)
                 if month > 12 and day <= 12:
                     day, month = month, day
             else:
@@ -177,6 +195,9 @@ def extract_figures(text: str, lang: str = "fr") -> list[Figure]:
             if (day is not None and not 1 <= day <= 31) or not 1 <= month <= 12:
                 continue
             take(m.start(), m.end())
+            if day is None:  # "octobre 2023", "July-August 2025": the claim is the year
+                out.append(Figure(text[m.start():m.end()], float(year), "year", None, None, 1.0, m.start(), m.end()))
+                continue
             out.append(Figure(text[m.start():m.end()], float(year) if year else 0.0, "date", None, None, 1.0,
                               m.start(), m.end(), day, month))
 
@@ -213,6 +234,12 @@ def extract_figures(text: str, lang: str = "fr") -> list[Figure]:
                 unit, raw_end = "tonne", raw_end + re.match(r"\s*t\b", tail).end()
             else:
                 unit = _unit_after(folded, raw_end)
+        noun = None
+        if kind == "number" and unit is None:
+            unit, noun = _loose_unit(folded, raw_end)
+        plus = re.match(r"\+(?![\d])", folded[raw_end:raw_end + 2])
+        if plus and kind == "number" and unit is None:
+            unit, noun = _loose_unit(folded, raw_end + 1)
         full = value * scale
         start = a - (len(cb.group(0)) if cb else 0)
         if (kind == "number" and unit is None and scale == 1.0 and place >= 1 and 1800 <= full <= 2100
@@ -221,8 +248,9 @@ def extract_figures(text: str, lang: str = "fr") -> list[Figure]:
         take(start, raw_end)
         if full in (0.0, 1.0) and kind == "number" and unit is None and scale == 1.0:
             continue  # a lone "1" or "0" ("dont 1 consacré…") is not a figure anyone checks
-        out.append(Figure(text[start:raw_end], full, kind, unit, _hedge_before(folded, start), place * scale,
-                          start, raw_end, scale=scale, rate=rate_after(folded, raw_end)))
+        hedge = "min" if plus else _hedge_before(folded, start)
+        out.append(Figure(text[start:raw_end], full, kind, unit, hedge, place * scale,
+                          start, raw_end, scale=scale, rate=rate_after(folded, raw_end), noun=noun))
 
     for m in _APPROX_NOUN.finditer(folded):
         if free(m.start(), m.end()):
@@ -233,7 +261,7 @@ def extract_figures(text: str, lang: str = "fr") -> list[Figure]:
         if not free(m.start(), m.end()):
             continue
         value = _word_value(m.group(0))
-        if value is None:
+        if value is None or m.group(0) in ("cent", "mille", "thousand", "hundred"):
             continue
         unit = _unit_after(folded, m.end())
         if value < 10 and unit is None:
@@ -251,23 +279,31 @@ def extract_figures(text: str, lang: str = "fr") -> list[Figure]:
 
 
 def _word_value(words: str) -> int | None:
-    special = {"dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "soixante-dix": 70}
-    if words in special:
-        return special[words]
-    parts = re.split(r"[- ]+", words)
-    total = 0
-    for p in parts:
-        if p == "et":
+    """'trois cent soixante-trois' -> 363, 'thirty-five' -> 35, 'dix-sept' -> 17; None if not a number."""
+    total = current = 0
+    seen = False
+    for p in re.split(r"[- ]+", words):
+        if p in ("et", "and"):
             continue
         if p in ("un", "une", "one"):
-            total += 1
-        elif p in WORD_NUMBERS:
-            total += WORD_NUMBERS[p]
+            current += 1
         elif p == "six":
-            total += 6
+            current += 6
+        elif p in ("cent", "cents", "hundred"):
+            current = (current or 1) * 100
+        elif p in ("mille", "thousand"):
+            total += (current or 1) * 1000
+            current = 0
+        elif p in WORD_NUMBERS:
+            v = WORD_NUMBERS[p]
+            current = current + v if not (current % 100 and v >= 10 and current % 10 == 0 and v < 10) else current + v
         else:
             return None
-    return total or None
+        seen = True
+    value = total + current
+    if not seen or value <= 1 or re.fullmatch(r"(un|une|one|et|and)([- ](un|une|one|et|and))*", words):
+        return None
+    return value
 
 
 def _share_units_in_ranges(figs: list[Figure], folded: str) -> list[Figure]:
@@ -280,13 +316,14 @@ def _share_units_in_ranges(figs: list[Figure], folded: str) -> list[Figure]:
             continue
         if a.kind == "money" and b.kind == "number" and b.unit is None:  # "€11–15 billion"
             b = out[i + 1] = replace(b, kind="money", unit=a.unit)
-        if a.kind not in ("number", "money") or b.kind not in ("number", "money", "percent"):
-            continue
-        if a.kind == "number" and a.unit is not None:
+        inherit = (a.kind == "number" and a.unit is None and b.kind in ("number", "money", "percent")) or \
+                  (a.kind == "money" and b.kind == "money")
+        if not inherit:
             continue
         scale = b.scale if a.scale == 1.0 and a.value * b.scale <= b.value * 10 else 1.0
         out[i] = replace(a, value=a.value * scale, precision=a.precision * scale, scale=a.scale * scale,
-                         kind=b.kind, unit=a.unit if a.kind == "money" else b.unit, hedge=a.hedge or b.hedge)
+                         kind=b.kind, unit=a.unit if a.kind == "money" else b.unit, hedge=a.hedge or b.hedge,
+                         noun=a.noun or b.noun)
     return out
 
 
@@ -311,6 +348,9 @@ def comparable(s: Figure, f: Figure) -> bool:
         return False
     if s.kind in ("number", "money") and not units_compatible(s.unit, f.unit):
         return False
+    if s.kind == f.kind == "number" and s.unit is None and f.unit is None and s.noun and f.noun \
+            and s.noun != f.noun:
+        return False  # two counts of different things, neither a unit we know
     if s.rate and f.rate and s.rate != f.rate:
         return False
     return True

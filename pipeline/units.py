@@ -65,6 +65,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
                 "avions", "aircraft", "planes", "helicopteres", "helicopters"),
     "electrolyser": ("electrolyseurs", "electrolysers", "electrolyzers"),
     "discipline": ("disciplines", "epreuves", "events", "medal events"),
+    "household": ("menages", "menage", "households", "household", "foyers", "homes"),
+    "event": ("evenements", "evenement", "events", "manifestations", "concerts", "spectacles", "shows"),
     "year_span": ("ans", "annees", "years"),
     "person_named": ("personnalites", "personalities", "ambassadors", "ambassadeurs", "figures"),
     "centre": ("centres de recherche", "research centres", "research centers", "centres", "centers"),
@@ -92,11 +94,12 @@ _RATE = re.compile(
     r"[^.;:!?()\[\]]{0,40}?\b(?P<rate>par an|par annee|chaque annee|annuels?|annuelles?|per year|a year|each year|"
     r"annually|yearly|/an|/year|par jour|per day|a day|each day|daily|/jour|/day|par semaine|per week|a week|weekly|"
     r"par mois|per month|a month|monthly|par sejour|per stay|par personne|per person|per head|par habitant|"
-    r"per capita)\b")
+    r"per capita|par heure|per hour|an hour|hourly|/h)\b")
 _RATE_KEY = {"an": "year", "annee": "year", "annuel": "year", "year": "year", "annually": "year", "yearly": "year",
              "jour": "day", "day": "day", "daily": "day", "semaine": "week", "week": "week", "weekly": "week",
              "mois": "month", "month": "month", "monthly": "month", "sejour": "stay", "stay": "stay",
-             "personne": "person", "person": "person", "head": "person", "habitant": "person", "capita": "person"}
+             "personne": "person", "person": "person", "head": "person", "habitant": "person", "capita": "person",
+             "heure": "hour", "hour": "hour", "hourly": "hour", "h": "hour"}
 
 
 def rate_after(folded: str, end: int) -> str | None:

@@ -20,7 +20,8 @@ STATUSES = ("supported", "contradicted", "unsupported", "dangling_citation", "un
 _ID = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{1,6}"
 CITATION = re.compile(rf"\[\[?\s*({_ID}(?:\s*[,;]\s*{_ID})*)\s*\]\]?")
 _MALFORMED = re.compile(r"\[{1,2}\s*[A-Za-z][A-Za-z0-9]{0,9}-?\d*(?![\w\]-])")
-_SENT_END = re.compile(r"(?<=[.!?…])[\"»”)]*\s+(?=[«\"“(*_]*[A-ZÀ-ÝÉ0-9])")
+_SENT_END = re.compile(r"(?:(?<=[.!?…])[\"»”)]*\s+|(?<=[\u2600-\u27bf\U0001F300-\U0001FAFF])\ufe0f?\s+)"
+                       r"(?=[«\"“(*_]*[A-ZÀ-ÝÉ0-9])")
 _END_THEN_CITATION = re.compile(r"[.!?…][\"»”)]*\s*\[\[?[^\]\[]{1,80}\]\]?\s+(?=[«\"“(*_]*[A-ZÀ-ÝÉ0-9])")
 _MD_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)")
 _MD_MARKS = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
