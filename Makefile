@@ -7,7 +7,7 @@ PORT   ?= 8501
 
 .PHONY: install run test test-fast bench clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt scripts/setup.sh
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-llm.txt scripts/setup.sh
 	PYTHON=$(PYTHON) bash scripts/setup.sh
 	touch $@
 

@@ -175,6 +175,79 @@ def cmd_eval_claims(args, s: Settings) -> int:
     return 0
 
 
+def _answerer(s: Settings, use_model: bool):
+    """An Answerer on the open index; returns (answerer, index) - close the index when done."""
+    from .ask import Answerer, load_aliases, load_glossary
+    from .embedding import default_embedder
+    from .index import FactIndex
+    from .llm import CallLog, llm_settings_from_env, make_chat_model
+    from .prompts import load_prompt
+    from .retrieve import Retriever
+    from .verify import ClaimChecker
+    emb = default_embedder()
+    model = make_chat_model(llm_settings_from_env()) if use_model else None
+    idx = FactIndex(s, emb).open()
+    try:
+        retriever = Retriever.for_settings(idx, emb, s)
+        checker = ClaimChecker(list(retriever.snap.facts.values()), s.today())
+        log = CallLog(s.data_dir / "llm_calls.sqlite")
+        return Answerer(retriever, checker, model, load_prompt("ask") if use_model else None, log,
+                        aliases=load_aliases(s.corpus_dir), glossary=load_glossary(s.corpus_dir)), idx
+    except BaseException:
+        idx.close()
+        raise
+
+
+def cmd_ask(args, s: Settings) -> int:
+    from .facts import load_filieres
+    from .retrieve import check_query
+    from .types import FactFilter
+    check_query(args.question)
+    flt = FactFilter(filiere=load_filieres(s.corpus_dir).resolve(args.filiere))
+    answerer, idx = _answerer(s, use_model=not args.no_model)
+    try:
+        result = answerer.ask(args.question, args.lang, flt)
+    finally:
+        idx.close()
+    if args.json:
+        _print_json(result.to_json())
+        return 0
+    print(result.answer)
+    if result.citations:
+        print("\nSources:")
+        for c in result.citations:
+            print(f"  [{c['id']}] {c['source_title']} ({c['year']}) {c['source_url']}")
+    print(f"\n({result.reason}; {result.latency_s:.1f} s)")
+    return 0
+
+
+def cmd_eval_ask(args, s: Settings) -> int:
+    from .ask_eval import evaluate_ask, render_ask_eval
+    from .evaluate import read_questions
+    questions = read_questions(Path(args.questions))
+    answerer, idx = _answerer(s, use_model=not args.no_model)
+    try:
+        result = evaluate_ask(answerer, questions)
+    finally:
+        idx.close()
+    if args.json:
+        _print_json(result)
+    else:
+        print(render_ask_eval(result, args.questions))
+    return 0
+
+
+def cmd_doctor(args, s: Settings) -> int:
+    from .doctor import run_doctor
+    checks = run_doctor(s, with_model=not args.no_model)
+    if args.json:
+        _print_json([c.__dict__ for c in checks])
+    else:
+        for c in checks:
+            print(f"{'ok ' if c.ok else 'FAIL'} {c.name:<10} {c.detail}" + ("" if c.ok else f"\n     fix: {c.fix}"))
+    return 0 if all(c.ok for c in checks) else 1
+
+
 def cmd_import_csv(args, s: Settings) -> int:
     from .seed_import import import_csv
     counts = import_csv(Path(args.csv), s.corpus_dir, date.fromisoformat(args.verified_on) if args.verified_on
@@ -226,6 +299,25 @@ def build_parser() -> argparse.ArgumentParser:
     ec.add_argument("--json", action="store_true")
     ec.set_defaults(func=cmd_eval_claims)
 
+    a = sub.add_parser("ask", help="answer a question from the fact base, with citations, or say it does not know")
+    a.add_argument("question")
+    a.add_argument("--lang", choices=("fr", "en"), help="answer language (default: the question's)")
+    a.add_argument("--filiere")
+    a.add_argument("--no-model", action="store_true", help="answer from the facts' statements without the LLM")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_ask)
+
+    ea = esub.add_parser("ask", help="abstention, answer rate, grounding and latency on a question set")
+    ea.add_argument("--questions", default=str(Path(__file__).resolve().parent.parent.parent / "shared/facts/questions_dev.csv"))
+    ea.add_argument("--no-model", action="store_true")
+    ea.add_argument("--json", action="store_true")
+    ea.set_defaults(func=cmd_eval_ask)
+
+    d = sub.add_parser("doctor", help="show the configured backend, model, embeddings, index and whether each answers")
+    d.add_argument("--no-model", action="store_true", help="do not load or call the LLM")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=cmd_doctor)
+
     c = sub.add_parser("import-csv", help="write corpus/facts/*.yaml from a CSV of facts (the seed format)")
     c.add_argument("csv")
     c.add_argument("--verified-on", help="YYYY-MM-DD (default: today)")
@@ -247,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
         if exc.fix:
             print(f"  fix: {exc.fix}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted; nothing half-written is kept (re-run the command to finish)", file=sys.stderr)
         return 130

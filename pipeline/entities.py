@@ -28,7 +28,8 @@ métropole metropolis metropole metropolitan ville city town port université un
 groupe group site centre center pôle pole cluster capitale capital grand greater great territoire territory
 area zone région region airport aéroport aeroport station gare stadium stade record nouveau new first premier
 première second deuxième third troisième selon according english french british american european
-anglais anglaise français française européen européenne language wikipedia-en
+anglais anglaise français française européen européenne language wikipedia-en games jeux
+factory usine project projet cluster
 """.split())
 PLACES = set("""
 marseille provence aix en-provence france paris lyon europe européenne europeenne european méditerranée
@@ -59,12 +60,12 @@ def _is_cap(w: str) -> bool:
 
 
 def entity_lexicon(statements: Iterable[str]) -> set[str]:
-    """Stems of words written with a capital inside a sentence of the corpus: names of things."""
+    """Words (folded) written with a capital inside a sentence of the corpus: names of things."""
     lex: set[str] = set()
     for text in statements:
         for i, m in enumerate(_WORD.finditer(text)):
             if i > 0 and _is_cap(m.group(0)):
-                lex.add(stem(re.sub(r"^[A-Za-z][’']", "", m.group(0))))
+                lex.add(fold(re.sub(r"^[A-Za-z][’']", "", m.group(0))))
     return lex
 
 
@@ -80,7 +81,7 @@ def name_phrases(sentence: str, lexicon: set[str]) -> list[tuple[frozenset[str],
         prev_end = m.end()
         bare = re.sub(r"^[A-Za-z][’']", "", w)
         cap = bool(bare) and _is_cap(bare)
-        if cap and i == 0 and stem(bare) not in lexicon and not re.fullmatch(r"[A-Z0-9-]{2,}", bare):
+        if cap and i == 0 and fold(bare) not in lexicon and not re.fullmatch(r"[A-Z0-9-]{2,}", bare):
             cap = False  # a capital at the start of a sentence is not a name unless the corpus knows it as one
         if cap and fold(bare) not in STOP:
             cur.append(bare)

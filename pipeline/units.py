@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "tonne": ("tonnes", "tonne", "t", "mt", "tons", "ton", "metric tons", "tonnes de fret"),
+    "tonne": ("tonnes", "tonne", "t", "mt", "tons", "ton", "metric tons", "tonnes de fret", "tonnage"),
     "teu": ("evp", "teu", "teus", "conteneurs evp", "equivalents vingt pieds", "twenty-foot equivalent units",
             "twenty-foot containers", "containers", "conteneurs", "boxes"),
     "inhabitant": ("habitants", "habitant", "inhabitants", "residents", "people living", "population"),
@@ -12,7 +12,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "worker": ("salaries", "salarie", "employes", "employees", "employee", "collaborateurs", "staff", "agents",
                "workers", "personnels", "personnel", "emplois", "emploi", "jobs", "job",
                "postes", "etp", "equivalents temps plein", "full-time equivalents", "fte", "chercheurs",
-               "researchers", "enseignants-chercheurs", "scientists", "staffers", "team members"),
+               "researchers", "enseignants-chercheurs", "scientists", "staffers", "team members", "effectif", "effectifs", "headcount",
+               "workforce"),
     "visitor": ("visiteurs", "visiteur", "visitors", "visites", "visits", "spectateurs", "spectators",
                 "touristes", "tourists", "festivaliers", "festival-goers", "entrees", "admissions", "attendees"),
     "passenger": ("passagers", "passengers", "voyageurs", "travellers", "travelers", "croisieristes",

@@ -1,0 +1,141 @@
+"""The chat-model interface every stage uses, its settings, retries and call log. Backends live in
+llm_embedded.py (llama-cpp) and llm_openai.py (OpenAI and OpenAI-compatible servers, through langchain)."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Protocol
+
+from .errors import ConfigError, StudioError
+
+BACKENDS = ("embedded", "openai", "openai-compatible")
+
+
+class LLMError(StudioError):
+    """A model call failed after its retries; the message names the backend and where it runs."""
+
+    exit_code = 4
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    backend: str = "embedded"
+    model: str = "gemma-3-270m-q4_k_m"
+    base_url: str | None = None
+    api_key: str | None = None
+    timeout: float = 60.0
+    max_retries: int = 2
+    temperature: float = 0.0
+
+    @property
+    def where(self) -> str:
+        if self.backend == "embedded":
+            return "in-process (llama-cpp)"
+        return self.base_url or "https://api.openai.com/v1"
+
+    def describe(self) -> str:
+        return f"{self.backend} model {self.model!r} at {self.where}"
+
+
+def llm_settings_from_env() -> LLMSettings:
+    """STUDIO_LLM_BACKEND, STUDIO_LLM_MODEL, STUDIO_LLM_BASE_URL, OPENAI_API_KEY, STUDIO_LLM_TIMEOUT, STUDIO_LLM_RETRIES."""
+    env = os.environ
+    backend = env.get("STUDIO_LLM_BACKEND", "embedded")
+    if backend not in BACKENDS:
+        raise ConfigError(f"STUDIO_LLM_BACKEND={backend!r} is not a backend", fix="use one of: " + ", ".join(BACKENDS))
+    model = env.get("STUDIO_LLM_MODEL") or {"embedded": "gemma-3-270m-q4_k_m", "openai": "gpt-4o-mini"}.get(backend)
+    base_url = env.get("STUDIO_LLM_BASE_URL") or None
+    key = env.get("OPENAI_API_KEY") or None
+    if backend == "openai-compatible" and not base_url:
+        raise ConfigError("the openai-compatible backend needs a server address",
+                          fix="set STUDIO_LLM_BASE_URL, e.g. http://127.0.0.1:8080/v1")
+    if backend == "openai-compatible" and not model:
+        raise ConfigError("the openai-compatible backend needs a model name", fix="set STUDIO_LLM_MODEL")
+    if backend == "openai" and not key:
+        raise ConfigError("the openai backend needs an API key", fix="set OPENAI_API_KEY")
+    try:
+        timeout = float(env.get("STUDIO_LLM_TIMEOUT", "60"))
+        retries = int(env.get("STUDIO_LLM_RETRIES", "2"))
+    except ValueError:
+        raise ConfigError("STUDIO_LLM_TIMEOUT / STUDIO_LLM_RETRIES must be numbers", fix="e.g. 60 and 2")
+    return LLMSettings(backend, model, base_url, key, timeout, retries)
+
+
+@dataclass(frozen=True)
+class LLMResult:
+    text: str
+    backend: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    latency_s: float
+
+
+class ChatModel(Protocol):
+    """One prompt in, one completion out. `system` may be empty."""
+
+    settings: LLMSettings
+
+    def complete(self, system: str, user: str, max_tokens: int = 256, stop: list[str] | None = None) -> LLMResult: ...
+
+    def ping(self) -> str: ...
+
+
+def make_chat_model(settings: LLMSettings) -> ChatModel:
+    """The configured backend (nothing is loaded or contacted until the first call)."""
+    if settings.backend == "embedded":
+        from .llm_embedded import EmbeddedChatModel
+        return EmbeddedChatModel(settings)
+    from .llm_openai import OpenAIChatModel
+    return OpenAIChatModel(settings)
+
+
+def with_retries(call: Callable[[], LLMResult], settings: LLMSettings, retryable: Callable[[Exception], float | None],
+                 describe: Callable[[Exception], tuple[str, str]], sleep: Callable[[float], None] = time.sleep) -> LLMResult:
+    """Run `call`; on a retryable error wait (exponential backoff, or what the server asked) and try again."""
+    attempt = 0
+    while True:
+        try:
+            return call()
+        except Exception as exc:  # backends raise their own types; `retryable` sorts them
+            wait = retryable(exc)
+            if wait is None or attempt >= settings.max_retries:
+                what, fix = describe(exc)
+                tries = f" after {attempt + 1} attempt(s)" if attempt else ""
+                raise LLMError(f"{settings.describe()}: {what}{tries}", fix=fix) from exc
+            sleep(min(wait * (2 ** attempt), 30.0))
+            attempt += 1
+
+
+class CallLog:
+    """Every model call, prompt and response, with tokens and timing (SQLite, append-only)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(path) as db:
+            db.execute("""CREATE TABLE IF NOT EXISTS llm_calls (
+                id INTEGER PRIMARY KEY, ts TEXT, purpose TEXT, backend TEXT, model TEXT, base_url TEXT,
+                system TEXT, prompt TEXT, response TEXT, prompt_tokens INTEGER, completion_tokens INTEGER,
+                latency_s REAL, error TEXT, meta TEXT)""")
+
+    def record(self, purpose: str, settings: LLMSettings, system: str, prompt: str, result: LLMResult | None,
+               error: str = "", meta: dict | None = None) -> None:
+        with self._lock, sqlite3.connect(self.path) as db:
+            db.execute("INSERT INTO llm_calls (ts, purpose, backend, model, base_url, system, prompt, response, "
+                       "prompt_tokens, completion_tokens, latency_s, error, meta) VALUES "
+                       "(datetime('now'),?,?,?,?,?,?,?,?,?,?,?,?)",
+                       (purpose, settings.backend, settings.model, settings.where, system, prompt,
+                        result.text if result else None, result.prompt_tokens if result else None,
+                        result.completion_tokens if result else None, result.latency_s if result else None,
+                        error, json.dumps(meta or {}, ensure_ascii=False)))
+
+    def count(self) -> int:
+        with sqlite3.connect(self.path) as db:
+            return db.execute("SELECT COUNT(*) FROM llm_calls").fetchone()[0]
