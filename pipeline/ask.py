@@ -230,7 +230,7 @@ class Answerer:
             if s.cited and set(s.cited) <= allowed and s.figure_status in ("supported", "none") \
                     and s.entity_ok is not False and detect_lang(s.text) == lang:
                 kept.append(s.text.strip())
-        if not kept or hits[0].fact.id not in " ".join(kept):
+        if not kept:
             return None
         return kept
 

