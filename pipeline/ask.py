@@ -144,7 +144,8 @@ class Answerer:
     def evidence(self, question: str, needs: Needs, flt: FactFilter, k: int = 8) -> list[RetrievedFact]:
         """The retrieved facts that answer what the question asks, best first (empty: abstain)."""
         out = []
-        for hit in self.retriever.search(question, k=k, flt=flt):
+        self._last_hits = self.retriever.search(question, k=k, flt=flt)
+        for hit in self._last_hits:
             f = hit.fact
             stems = self.checker.words[f.id]
             figs = self.checker.figures[f.id]
@@ -186,7 +187,9 @@ class Answerer:
         if not hits:
             return AskResult(q, lang, ABSTAIN[lang], True, "no retrieved fact answers what the question asks",
                              latency_s=time.perf_counter() - t0)
-        hits = _order(hits)[:4]
+        # a fact that conflicts with the best one answers the same question: let the freshest lead
+        partners = [h for h in self._last_hits if h.fact.id in hits[0].conflicts and h not in hits]
+        hits = _order(hits[:1] + partners + hits[1:])[:4]
         result = AskResult(q, lang, "", False, "")
         sentences = None
         if use_model and self.model is not None and self.prompt is not None:
@@ -211,7 +214,9 @@ class Answerer:
         return result
 
     def _generate(self, q: str, lang: str, hits: list[RetrievedFact], result: AskResult) -> list[str] | None:
-        facts = "\n".join(f"[{h.fact.id}] ({h.fact.year}) {h.fact.statement(lang)}" for h in hits)
+        from .tokens import fit_to_budget
+        lines = [f"[{h.fact.id}] ({h.fact.year}) {h.fact.statement(lang)}" for h in hits]
+        facts = "\n".join(fit_to_budget(lines, self.model.settings.prompt_budget, self.model.settings.model))
         system, user = self.prompt.render(question=q, language="French" if lang == "fr" else "English", facts=facts)
         try:
             r = self.model.complete(system, user, max_tokens=self.prompt.max_tokens, stop=list(self.prompt.stop))

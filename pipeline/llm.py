@@ -33,6 +33,11 @@ class LLMSettings:
     temperature: float = 0.0
 
     @property
+    def prompt_budget(self) -> int:
+        """Tokens the facts of a prompt may take: the small embedded context is the tight one."""
+        return 1500 if self.backend == "embedded" else 6000
+
+    @property
     def where(self) -> str:
         if self.backend == "embedded":
             return "in-process (llama-cpp)"

@@ -1,0 +1,85 @@
+"""The OpenAI-compatible path for real: llama_cpp.server serving the embedded Gemma on 127.0.0.1, called through
+the real openai/langchain clients; and the embedded backend in-process."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from pipeline.ask import Answerer, load_aliases, load_glossary
+from pipeline.embedding import default_embedder
+from pipeline.index import FactIndex
+from pipeline.llm import CallLog, LLMSettings
+from pipeline.llm_embedded import EmbeddedChatModel, model_path
+from pipeline.llm_openai import OpenAIChatModel
+from pipeline.prompts import load_prompt
+from pipeline.retrieve import Retriever
+from pipeline.verify import ClaimChecker
+from tests.conftest import TODAY
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", model_path(), "--model_alias",
+                             "gemma-local", "--n_ctx", "2048", "--n_threads", "2", "--logits_all", "False",
+                             "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"llama_cpp.server exited: {log.read_text()[-2000:]}")
+        try:
+            urllib.request.urlopen(url + "/models", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("llama_cpp.server did not answer within 120 s")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_completion_through_openai_client_with_token_counts(llama_server):
+    m = OpenAIChatModel(LLMSettings("openai-compatible", "gemma-local", llama_server, None, 120.0, 1))
+    r = m.complete("", "Complète : Marseille est une ville", max_tokens=12)
+    assert isinstance(r.text, str) and r.prompt_tokens > 0 and 0 < r.completion_tokens <= 12
+
+
+def test_ask_through_the_server_stays_grounded(llama_server, real_index_session, tmp_path):
+    m = OpenAIChatModel(LLMSettings("openai-compatible", "gemma-local", llama_server, None, 120.0, 1))
+    idx = FactIndex(real_index_session, default_embedder()).open()
+    try:
+        r = Retriever.for_settings(idx, default_embedder(), real_index_session)
+        checker = ClaimChecker(list(r.snap.facts.values()), TODAY)
+        log = CallLog(tmp_path / "calls.sqlite")
+        a = Answerer(r, checker, m, load_prompt("ask"), log, aliases=load_aliases(real_index_session.corpus_dir),
+                     glossary=load_glossary(real_index_session.corpus_dir))
+        res = a.ask("Quel est le tonnage du port de Marseille-Fos en 2024 ?")
+        assert not res.abstained and res.tokens_in > 0 and log.count() == 1
+        cited = {c["id"] for c in res.citations}
+        report = checker.check(res.answer, "fr")
+        assert cited and all(set(fc.backed_by) & cited for s in report.sentences for fc in s.figures)
+    finally:
+        idx.close()
+
+
+def test_embedded_backend_in_process():
+    m = EmbeddedChatModel(LLMSettings())
+    r = m.complete("", "La ville de Marseille est", max_tokens=8)
+    assert r.backend == "embedded" and r.prompt_tokens > 0 and r.completion_tokens > 0
