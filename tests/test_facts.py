@@ -145,3 +145,19 @@ def test_filiere_aliases_and_unknown_filter():
     with pytest.raises(QueryError) as exc:
         fil.resolve("spatial")
     assert "aeronautique" in exc.value.fix
+
+
+def test_import_csv_refuses_a_missing_column_and_a_bad_year(tmp_path):
+    from pipeline.errors import CorpusError
+    from pipeline.seed_import import import_csv
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,filiere,statement_fr,value,unit,year,source_title\nX-1,sport,a,1,u,2024,t\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as exc:
+        import_csv(bad, tmp_path / "c", date(2026, 11, 29))
+    assert "source_url" in exc.value.message
+    bad.write_text("id,filiere,statement_fr,value,unit,year,source_title,source_url\n"
+                   "SPO-100,sport,a,1,u,vers 2024,t,https://x\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as exc:
+        import_csv(bad, tmp_path / "c", date(2026, 11, 29))
+    assert "bad.csv:2 [SPO-100]" in exc.value.message
+
