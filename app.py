@@ -1,5 +1,5 @@
-"""Content studio: the fact base search page (the review screen comes with issue 6). Renders only;
-all logic lives in `pipeline`."""
+"""Content studio: search the fact base and ask it questions (the review screen comes with issue 6).
+Renders only; all logic lives in `pipeline`."""
 from __future__ import annotations
 
 import html
@@ -9,7 +9,8 @@ import streamlit as st
 from pipeline.config import load_settings
 from pipeline.embedding import default_embedder
 from pipeline.errors import StudioError
-from pipeline.fact_base import FactBase
+from pipeline.fact_base import FactBase, open_answerer
+from pipeline.llm import llm_settings_from_env, make_chat_model
 
 st.set_page_config(page_title="Studio — base de faits", layout="wide")
 
@@ -17,6 +18,11 @@ st.set_page_config(page_title="Studio — base de faits", layout="wide")
 @st.cache_resource
 def _embedder():
     return default_embedder()
+
+
+@st.cache_resource
+def _chat_model():
+    return make_chat_model(llm_settings_from_env())
 
 
 def _fact_base() -> FactBase:
@@ -55,6 +61,31 @@ def render_hit(n: int, hit, lang: str) -> None:
             st.info("En conflit avec : " + ", ".join(hit.conflicts) + " — ne pas choisir un chiffre en silence.")
 
 
+def render_ask(fb: FactBase) -> None:
+    with st.form("ask"):
+        question = st.text_input("Question (français ou anglais)", key="question")
+        use_model = st.checkbox("Rédiger avec le modèle (chaque phrase est vérifiée ; sinon, les faits eux-mêmes)",
+                                value=True, key="use_model")
+        asked = st.form_submit_button("Demander")
+    if not asked:
+        return
+    try:
+        with st.spinner("Recherche des faits et vérification…"):
+            model = _chat_model() if use_model else None
+            with open_answerer(fb.settings, use_model=use_model, embedder=_embedder(), model=model) as answerer:
+                result = answerer.ask(question)
+    except StudioError as exc:
+        st.error(f"{exc.message}\n\nCorrection : {exc.fix}")
+        return
+    if result.abstained:
+        st.warning(result.answer)
+        return
+    st.markdown(html.escape(result.answer).replace("\n", "  \n"))
+    st.caption(result.reason)
+    for c in result.citations:
+        st.caption(f"[{c['id']}] {c['year']} · [{c['source_title']}]({c['source_url']})")
+
+
 def main() -> None:
     st.title("Base de faits vérifiés")
     try:
@@ -63,6 +94,14 @@ def main() -> None:
     except StudioError as exc:
         st.error(f"{exc.message}\n\nCorrection : {exc.fix}")
         return
+    search_tab, ask_tab = st.tabs(["Chercher", "Poser une question"])
+    with ask_tab:
+        render_ask(fb)
+    with search_tab:
+        render_search(fb)
+
+
+def render_search(fb: FactBase) -> None:
     with st.form("search"):
         query = st.text_input("Question ou mots-clés (français ou anglais)", key="query")
         c1, c2, c3 = st.columns(3)

@@ -175,40 +175,15 @@ def cmd_eval_claims(args, s: Settings) -> int:
     return 0
 
 
-def _answerer(s: Settings, use_model: bool):
-    """An Answerer on the open index; returns (answerer, index) - close the index when done."""
-    from .ask import Answerer, load_aliases, load_glossary
-    from .embedding import default_embedder
-    from .index import FactIndex
-    from .llm import CallLog, llm_settings_from_env, make_chat_model
-    from .prompts import load_prompt
-    from .retrieve import Retriever
-    from .verify import ClaimChecker
-    emb = default_embedder()
-    model = make_chat_model(llm_settings_from_env()) if use_model else None
-    idx = FactIndex(s, emb).open()
-    try:
-        retriever = Retriever.for_settings(idx, emb, s)
-        checker = ClaimChecker(list(retriever.snap.facts.values()), s.today())
-        log = CallLog(s.data_dir / "llm_calls.sqlite")
-        return Answerer(retriever, checker, model, load_prompt("ask") if use_model else None, log,
-                        aliases=load_aliases(s.corpus_dir), glossary=load_glossary(s.corpus_dir)), idx
-    except BaseException:
-        idx.close()
-        raise
-
-
 def cmd_ask(args, s: Settings) -> int:
     from .facts import load_filieres
     from .retrieve import check_query
     from .types import FactFilter
     check_query(args.question)
     flt = FactFilter(filiere=load_filieres(s.corpus_dir).resolve(args.filiere))
-    answerer, idx = _answerer(s, use_model=not args.no_model)
-    try:
+    from .fact_base import open_answerer
+    with open_answerer(s, use_model=not args.no_model) as answerer:
         result = answerer.ask(args.question, args.lang, flt)
-    finally:
-        idx.close()
     if args.json:
         _print_json(result.to_json())
         return 0
@@ -225,11 +200,9 @@ def cmd_eval_ask(args, s: Settings) -> int:
     from .ask_eval import evaluate_ask, render_ask_eval
     from .evaluate import read_questions
     questions = read_questions(Path(args.questions))
-    answerer, idx = _answerer(s, use_model=not args.no_model)
-    try:
+    from .fact_base import open_answerer
+    with open_answerer(s, use_model=not args.no_model) as answerer:
         result = evaluate_ask(answerer, questions)
-    finally:
-        idx.close()
     if args.json:
         _print_json(result)
     else:

@@ -1,7 +1,9 @@
 """The fact base as the CLI and the app use it: one place that turns user inputs into a search."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from .config import Settings
 from .embedding import Embedder, default_embedder
@@ -73,3 +75,26 @@ def current_facts(settings: Settings, embedder: Embedder | None = None) -> list:
             pass
     facts, _ = load_corpus(settings.corpus_dir, settings.today())
     return facts
+
+
+@contextmanager
+def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder | None = None,
+                  model=None) -> Iterator:
+    """An `ask` Answerer on the open index (the index lock is held for the `with` block)."""
+    from .ask import Answerer, load_aliases, load_glossary
+    from .index import FactIndex
+    from .llm import CallLog, llm_settings_from_env, make_chat_model
+    from .prompts import load_prompt
+    from .verify import ClaimChecker
+    emb = embedder or default_embedder()
+    if use_model and model is None:
+        model = make_chat_model(llm_settings_from_env())
+    idx = FactIndex(settings, emb).open()
+    try:
+        retriever = Retriever.for_settings(idx, emb, settings)
+        checker = ClaimChecker(list(retriever.snap.facts.values()), settings.today())
+        log = CallLog(settings.data_dir / "llm_calls.sqlite")
+        yield Answerer(retriever, checker, model if use_model else None, load_prompt("ask") if use_model else None,
+                       log, aliases=load_aliases(settings.corpus_dir), glossary=load_glossary(settings.corpus_dir))
+    finally:
+        idx.close()

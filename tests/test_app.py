@@ -57,3 +57,16 @@ def test_empty_query_gets_a_message_not_a_crash(app):
     app.button[0].click().run()
     assert not app.exception
     assert any("query is empty" in e.value for e in app.error)
+
+
+def test_ask_tab_answers_with_citations_or_abstains(app):
+    app.text_input(key="question").input("Combien de pays participent à ITER ?")
+    app.checkbox(key="use_model").uncheck()  # facts' own statements: no model needed for this page test
+    ask = next(b for b in app.button if b.label == "Demander")
+    ask.click().run()
+    assert not app.exception
+    text = "\n".join(m.value for m in app.markdown)
+    assert "[ENE-002]" in text and "Les sources divergent" in text
+    app.text_input(key="question").input("How many visitors did the MuCEM receive in 2024?")
+    next(b for b in app.button if b.label == "Demander").click().run()
+    assert any("no verified answer" in w.value for w in app.warning)
