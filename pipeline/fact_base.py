@@ -98,3 +98,25 @@ def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder
                        log, aliases=load_aliases(settings.corpus_dir), glossary=load_glossary(settings.corpus_dir))
     finally:
         idx.close()
+
+
+@contextmanager
+def open_drafter(settings: Settings, embedder: Embedder | None = None, model=None, store=None) -> Iterator:
+    """(Drafter, DraftStore) on the open index; the brand voice from corpus/brand.md goes into every prompt."""
+    from .draft import Drafter
+    from .index import FactIndex
+    from .llm import llm_settings_from_env, make_chat_model
+    from .store import DraftStore
+    from .verify import ClaimChecker
+    emb = embedder or default_embedder()
+    model = model or make_chat_model(llm_settings_from_env())
+    store = store or DraftStore.for_data_dir(settings.data_dir)
+    brand_path = settings.corpus_dir / "brand.md"
+    brand = brand_path.read_text(encoding="utf-8") if brand_path.exists() else ""
+    idx = FactIndex(settings, emb).open()
+    try:
+        retriever = Retriever.for_settings(idx, emb, settings)
+        checker = ClaimChecker(list(retriever.snap.facts.values()), settings.today())
+        yield Drafter(retriever, checker, model, brand, log=store), store
+    finally:
+        idx.close()

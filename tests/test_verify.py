@@ -136,8 +136,6 @@ def test_cli_check_json_and_exit_codes(tmp_path):
 @pytest.mark.parametrize("name", ["claims_labelled.csv", "claims_heldout.csv"])
 def test_labelled_sets_reach_the_issue_figures(checker, name):
     path = REPO / "bench" / "data" / name
-    if not path.exists():
-        pytest.skip(f"{name} not present")
     result = evaluate_claims(checker, read_claims(path))["figure_check"]
     assert result["caught"] >= 0.95, result
     assert result["false_flags_on_true"] <= 0.05, result
