@@ -174,15 +174,20 @@ class Drafter:
         allowed = {h.fact.id for h in ps.facts}
         text = _clean_output(raw)
         attempts = 0
+        repairs: list[str] = []
+        kept: list[str] = []
         while True:
-            kept, failed = self._sort(text, lang, allowed)
+            good, failed = self._sort(text, lang, allowed)
+            kept += [g for g in good if g not in kept]  # what passed in an earlier attempt stays
+            repairs += [f"dropped: {t} ({why})" for t, why in failed]
             if not failed or attempts >= self.repair_retries:
                 break
-            attempts += 1
+            attempts += 1  # ask again, naming what failed
             note = "\n".join(f"- {t} ({why})" for t, why in failed)
             retry_user = ps.user + f"\nThese sentences were wrong; rewrite without them:\n{note}\nText:"
             text = _clean_output(self._call(ps.system, retry_user, ps.max_tokens, spec, lang)[0])
-        repairs = [f"dropped: {t} ({why})" for t, why in failed]
+            if attempts:
+                repairs.append("asked the model again")
         covered = {i for s in kept for i in _CITE.findall(s)}
         missing = [h for h in ps.facts if h.fact.id not in covered]
         if not kept or len(covered) < min(2, len(ps.facts)):

@@ -104,6 +104,8 @@ class FakeChatModel:
         from pipeline.llm import LLMResult
         self.prompts.append((system, user))
         reply = self.replies.pop(0) if self.replies else ""
+        if callable(reply):
+            reply = reply(system, user)
         if isinstance(reply, Exception):
             raise reply
         return LLMResult(reply, "fake", "fake-model", len(user.split()), len(reply.split()), 0.01)
