@@ -19,6 +19,7 @@ run: install
 	    --server.headless true --browser.gatherUsageStats false
 
 test: install
+	bash scripts/setup-test-system.sh
 	$(PY) -m pytest
 
 test-fast: install
