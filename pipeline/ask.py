@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 
 from .entities import GENERIC, PLACES, STOP, name_phrases, related, word_stems
-from .figures import extract_figures, fold
+from .figures import fold
 from .lexical import detect_lang
 from .retrieve import Retriever, check_query
 from .types import FactFilter, RetrievedFact

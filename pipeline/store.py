@@ -3,7 +3,6 @@ Schema changes are numbered migrations applied in order and recorded, so a deplo
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone

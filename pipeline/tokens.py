@@ -41,25 +41,17 @@ def available_encoding(name: str) -> bool:
 
 @lru_cache(maxsize=16)
 def encoding_for(model: str):
-    """(tiktoken encoding, exact?) for a model; cl100k_base stands in when the model's own file is not bundled."""
+    """(tiktoken encoding, exact?): exact when tiktoken knows the model and its BPE file is bundled;
+    otherwise cl100k_base stands in (local models have their own tokenizers: an estimate)."""
     import tiktoken
     try:
-        name = tiktoken.encoding_name_for_model(model)
+        name, known = tiktoken.encoding_name_for_model(model), True
     except KeyError:
-        name = "cl100k_base"
+        name, known = "cl100k_base", False
     if not available_encoding(name):
         available_encoding("cl100k_base")
         return tiktoken.get_encoding("cl100k_base"), False
-    return tiktoken.get_encoding(name), name == tiktoken.encoding_name_for_model(model) if _known(model) else False
-
-
-def _known(model: str) -> bool:
-    import tiktoken
-    try:
-        tiktoken.encoding_name_for_model(model)
-        return True
-    except KeyError:
-        return False
+    return tiktoken.get_encoding(name), known
 
 
 def count_tokens(text: str, model: str = "gpt-4o-mini") -> int:

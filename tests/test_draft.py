@@ -15,7 +15,7 @@ from pipeline.facts import load_filieres
 from pipeline.llm import LLMError
 from pipeline.prompts import PromptError
 from pipeline.store import DraftStore
-from tests.conftest import REPO, TODAY, FakeChatModel, edit_fact
+from tests.conftest import REPO, TODAY, FakeChatModel
 
 pytestmark = pytest.mark.integration
 
