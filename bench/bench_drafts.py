@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.catalogue import load_pages  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
+from pipeline.draft import DraftError  # noqa: E402
 from pipeline.embedding import default_embedder  # noqa: E402
 from pipeline.fact_base import open_drafter  # noqa: E402
 from pipeline.facts import load_filieres  # noqa: E402
@@ -40,7 +41,7 @@ def main() -> int:
     specs = load_pages(s.corpus_dir, load_filieres(s.corpus_dir))
     if args.limit:
         specs = specs[: args.limit]
-    rows = []
+    rows, refused = [], []
     store = DraftStore.for_data_dir(s.data_dir)
     t_all = time.perf_counter()
     with open_drafter(s, store=store) as (drafter, _):
@@ -49,7 +50,12 @@ def main() -> int:
             for lang in langs:
                 if lang not in spec.languages:
                     continue
-                rec = store.add(drafter.draft(spec, lang))
+                try:
+                    rec = store.add(drafter.draft(spec, lang))
+                except DraftError as exc:  # refused: no verified, current fact for it (nothing stored)
+                    refused.append({"page": spec.id, "lang": lang, "reason": exc.message})
+                    print(f"{spec.id:<40} {lang} REFUSED: {exc.message}", flush=True)
+                    continue
                 report = drafter.checker.check(rec.text, lang)
                 cited = {i for v in report.sentences for i in v.cited}
                 figures = backed = flagged = 0
@@ -78,7 +84,7 @@ def main() -> int:
     est_tot = est_in + sum(r["estimate_out"] for r in rows)
     tk_tot = tk_in + sum(r["tiktoken_out"] for r in rows)
     summary = {
-        "drafts": len(rows), "wall_s": round(time.perf_counter() - t_all, 1),
+        "drafts": len(rows), "refused": len(refused), "wall_s": round(time.perf_counter() - t_all, 1),
         "figures": figs, "figures_backed_or_flagged": round(ok / figs, 4) if figs else 1.0,
         "figures_backed": round(sum(r["backed"] for r in rows) / figs, 4) if figs else 1.0,
         "unknown_ids_cited": sum(len(r["unknown_ids"]) for r in rows),
@@ -92,7 +98,7 @@ def main() -> int:
     }
     print(json.dumps(summary, indent=2))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps({"summary": summary, "rows": rows}, indent=2), encoding="utf-8")
+    Path(args.out).write_text(json.dumps({"summary": summary, "rows": rows, "refused": refused}, indent=2), encoding="utf-8")
     return 0
 
 

@@ -59,9 +59,10 @@ def run_doctor(settings: Settings, with_model: bool = True) -> list[Check]:
         return f"tiktoken {enc.name} offline ({count_tokens('Marseille-Fos', 'gpt-4o-mini')} tokens for a test)"
 
     def database():
-        from .llm import CallLog
-        log = CallLog(settings.data_dir / "llm_calls.sqlite")
-        return f"call log {log.path}: {log.count()} calls recorded"
+        from .store import DraftStore
+        st = DraftStore.for_data_dir(settings.data_dir)
+        return (f"{st.url.split('@')[-1]}: schema up to date, {len(st.list())} draft(s), "
+                f"{st.count_calls()} model call(s) logged")
 
     def model():
         from .llm import llm_settings_from_env, make_chat_model

@@ -83,8 +83,9 @@ def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder
     """An `ask` Answerer on the open index (the index lock is held for the `with` block)."""
     from .ask import Answerer, load_aliases, load_glossary
     from .index import FactIndex
-    from .llm import CallLog, llm_settings_from_env, make_chat_model
+    from .llm import llm_settings_from_env, make_chat_model
     from .prompts import load_prompt
+    from .store import DraftStore
     from .verify import ClaimChecker
     emb = embedder or default_embedder()
     if use_model and model is None:
@@ -93,7 +94,7 @@ def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder
     try:
         retriever = Retriever.for_settings(idx, emb, settings)
         checker = ClaimChecker(list(retriever.snap.facts.values()), settings.today())
-        log = CallLog(settings.data_dir / "llm_calls.sqlite")
+        log = DraftStore.for_data_dir(settings.data_dir)  # every model call is logged with the drafts
         yield Answerer(retriever, checker, model if use_model else None, load_prompt("ask") if use_model else None,
                        log, aliases=load_aliases(settings.corpus_dir), glossary=load_glossary(settings.corpus_dir))
     finally:

@@ -1,14 +1,10 @@
-"""The chat-model interface every stage uses, its settings, retries and call log. Backends live in
+"""The chat-model interface every stage uses, its settings and retries (calls are logged by store.DraftStore). Backends live in
 llm_embedded.py (llama-cpp) and llm_openai.py (OpenAI and OpenAI-compatible servers, through langchain)."""
 from __future__ import annotations
 
-import json
 import os
-import sqlite3
-import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Protocol
 
 from .errors import ConfigError, StudioError
@@ -115,32 +111,3 @@ def with_retries(call: Callable[[], LLMResult], settings: LLMSettings, retryable
                 raise LLMError(f"{settings.describe()}: {what}{tries}", fix=fix) from exc
             sleep(min(wait * (2 ** attempt), 30.0))
             attempt += 1
-
-
-class CallLog:
-    """Every model call, prompt and response, with tokens and timing (SQLite, append-only)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(path) as db:
-            db.execute("""CREATE TABLE IF NOT EXISTS llm_calls (
-                id INTEGER PRIMARY KEY, ts TEXT, purpose TEXT, backend TEXT, model TEXT, base_url TEXT,
-                system TEXT, prompt TEXT, response TEXT, prompt_tokens INTEGER, completion_tokens INTEGER,
-                latency_s REAL, error TEXT, meta TEXT)""")
-
-    def record(self, purpose: str, settings: LLMSettings, system: str, prompt: str, result: LLMResult | None,
-               error: str = "", meta: dict | None = None) -> None:
-        with self._lock, sqlite3.connect(self.path) as db:
-            db.execute("INSERT INTO llm_calls (ts, purpose, backend, model, base_url, system, prompt, response, "
-                       "prompt_tokens, completion_tokens, latency_s, error, meta) VALUES "
-                       "(datetime('now'),?,?,?,?,?,?,?,?,?,?,?,?)",
-                       (purpose, settings.backend, settings.model, settings.where, system, prompt,
-                        result.text if result else None, result.prompt_tokens if result else None,
-                        result.completion_tokens if result else None, result.latency_s if result else None,
-                        error, json.dumps(meta or {}, ensure_ascii=False)))
-
-    def count(self) -> int:
-        with sqlite3.connect(self.path) as db:
-            return db.execute("SELECT COUNT(*) FROM llm_calls").fetchone()[0]

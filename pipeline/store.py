@@ -192,7 +192,7 @@ class DraftStore:
             row = conn.execute(select(drafts).where(drafts.c.id == draft_id)).mappings().first()
         return _record(row) if row else None
 
-    # the call log, same interface as llm.CallLog
+    # the log of every model call (prompt, response, tokens): used by ask and draft
     def record(self, purpose: str, settings, system: str, prompt: str, result, error: str = "",
                meta: dict | None = None) -> None:
         with self.engine.begin() as conn:

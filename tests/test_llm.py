@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.llm import CallLog, LLMError, LLMSettings, llm_settings_from_env, with_retries
+from pipeline.llm import LLMError, LLMSettings, llm_settings_from_env, with_retries
 from pipeline.llm_openai import OpenAIChatModel
 from pipeline.prompts import PromptError, load_prompt
 
@@ -153,12 +153,13 @@ def test_settings_from_env(monkeypatch):
 
 
 def test_call_log_records_prompt_response_and_tokens(tmp_path, server):
-    log = CallLog(tmp_path / "calls.sqlite")
+    from pipeline.store import DraftStore
+    log = DraftStore.for_data_dir(tmp_path)
     m = model(server)
     r = m.complete("sys", "question")
     log.record("ask", m.settings, "sys", "question", r)
     import sqlite3
-    row = sqlite3.connect(tmp_path / "calls.sqlite").execute(
+    row = sqlite3.connect(tmp_path / "studio.sqlite").execute(
         "SELECT purpose, backend, prompt, response, prompt_tokens, completion_tokens FROM llm_calls").fetchone()
     assert row == ("ask", "openai-compatible", "question", "ok [MAR-001]", 12, 3)
 
@@ -209,6 +210,7 @@ def test_doctor_reports_each_piece_and_a_dead_llm(real_index_session, monkeypatc
     monkeypatch.setenv("STUDIO_LLM_RETRIES", "0")
     checks = {c.name: c for c in run_doctor(real_index_session)}
     assert set(checks) == {"corpus", "embedding", "index", "tokenizer", "database", "llm"}
+    assert "model call(s) logged" in checks["database"].detail
     assert all(checks[n].ok for n in ("corpus", "embedding", "index", "tokenizer", "database"))
     assert "159 facts" in checks["index"].detail and "multilingual-e5-small" in checks["embedding"].detail
     assert not checks["llm"].ok and f"127.0.0.1:{port}" in checks["llm"].detail and checks["llm"].fix

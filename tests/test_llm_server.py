@@ -13,7 +13,8 @@ import pytest
 from pipeline.ask import Answerer, load_aliases, load_glossary
 from pipeline.embedding import default_embedder
 from pipeline.index import FactIndex
-from pipeline.llm import CallLog, LLMSettings
+from pipeline.llm import LLMSettings
+from pipeline.store import DraftStore
 from pipeline.llm_embedded import EmbeddedChatModel, model_path
 from pipeline.llm_openai import OpenAIChatModel
 from pipeline.prompts import load_prompt
@@ -67,11 +68,11 @@ def test_ask_through_the_server_stays_grounded(llama_server, real_index_session,
     try:
         r = Retriever.for_settings(idx, default_embedder(), real_index_session)
         checker = ClaimChecker(list(r.snap.facts.values()), TODAY)
-        log = CallLog(tmp_path / "calls.sqlite")
+        log = DraftStore.for_data_dir(tmp_path)
         a = Answerer(r, checker, m, load_prompt("ask"), log, aliases=load_aliases(real_index_session.corpus_dir),
                      glossary=load_glossary(real_index_session.corpus_dir))
         res = a.ask("Quel est le tonnage du port de Marseille-Fos en 2024 ?")
-        assert not res.abstained and res.tokens_in > 0 and log.count() == 1
+        assert not res.abstained and res.tokens_in > 0 and log.count_calls() == 1
         cited = {c["id"] for c in res.citations}
         report = checker.check(res.answer, "fr")
         assert cited and all(set(fc.backed_by) & cited for s in report.sentences for fc in s.figures)
