@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("--json", action="store_true")
     ds.set_defaults(func=cmd_drafts)
 
+    from .commands_users import add_parser as add_users_parser
+    add_users_parser(sub)
+
     c = sub.add_parser("import-csv", help="write corpus/facts/*.yaml from a CSV of facts (the seed format)")
     c.add_argument("csv")
     c.add_argument("--verified-on", help="YYYY-MM-DD (default: today)")

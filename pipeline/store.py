@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .errors import StudioError
 
-DRAFT_STATUSES = ("draft", "in_review", "approved", "rejected", "superseded")
+DRAFT_STATUSES = ("draft", "in_review", "changes_requested", "approved", "rejected", "superseded")
 
 
 class StoreError(StudioError):
@@ -28,32 +28,41 @@ class StoreError(StudioError):
 metadata = MetaData()
 migrations_table = Table("schema_migrations", metadata, Column("version", Integer, primary_key=True),
                          Column("name", String(200)), Column("applied_at", DateTime(timezone=True)))
-drafts = Table(
-    "drafts", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("page_id", String(200), nullable=False, index=True),
-    Column("lang", String(5), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("title", Text, nullable=False),
-    Column("text", Text, nullable=False),
-    Column("text_hash", String(64), nullable=False),
-    Column("facts", JSON, nullable=False),          # [{id, content_hash}]
-    Column("prompt_name", String(100), nullable=False),
-    Column("prompt_hash", String(64), nullable=False),
-    Column("backend", String(50), nullable=False),
-    Column("model", String(200), nullable=False),
-    Column("params", JSON, nullable=False),
-    Column("tokens_in", Integer, nullable=False),
-    Column("tokens_out", Integer, nullable=False),
-    Column("tokens_estimated", Integer, nullable=False),
-    Column("cost_estimate", Float, nullable=False),
-    Column("timings", JSON, nullable=False),
-    Column("check_report", JSON, nullable=False),
-    Column("author", String(100), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("page_id", "lang", "version", name="uq_draft_version"),
-)
+
+
+def _drafts_table(md: MetaData, *extra: Column) -> Table:
+    """The drafts table; `extra` are the columns later migrations added."""
+    return Table(
+        "drafts", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("page_id", String(200), nullable=False, index=True),
+        Column("lang", String(5), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("status", String(20), nullable=False),
+        Column("title", Text, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("text_hash", String(64), nullable=False),
+        Column("facts", JSON, nullable=False),          # [{id, content_hash}]
+        Column("prompt_name", String(100), nullable=False),
+        Column("prompt_hash", String(64), nullable=False),
+        Column("backend", String(50), nullable=False),
+        Column("model", String(200), nullable=False),
+        Column("params", JSON, nullable=False),
+        Column("tokens_in", Integer, nullable=False),
+        Column("tokens_out", Integer, nullable=False),
+        Column("tokens_estimated", Integer, nullable=False),
+        Column("cost_estimate", Float, nullable=False),
+        Column("timings", JSON, nullable=False),
+        Column("check_report", JSON, nullable=False),
+        Column("author", String(100), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        UniqueConstraint("page_id", "lang", "version", name="uq_draft_version"),
+        *extra,
+    )
+
+
+# current schema, for queries; migrations below build each version explicitly
+drafts = _drafts_table(metadata, Column("parent_id", Integer), Column("review_note", Text))
 llm_calls = Table(
     "llm_calls", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -64,16 +73,64 @@ llm_calls = Table(
 )
 
 
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("active", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+audit = Table(
+    "audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(50), nullable=False),
+    Column("draft_id", Integer), Column("page_id", String(200)), Column("lang", String(5)),
+    Column("version", Integer), Column("text_hash", String(64)), Column("detail", JSON),
+)
+comments = Table(
+    "comments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("draft_id", Integer, nullable=False, index=True),
+    Column("author", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("ts", DateTime(timezone=True), nullable=False),
+)
+
+
 def _m1_initial(conn) -> None:
-    metadata.create_all(conn, tables=[drafts, llm_calls])
+    v1 = MetaData()
+    _drafts_table(v1)
+    llm_calls.to_metadata(v1)
+    v1.create_all(conn)
 
 
 def _m2_draft_lookup_index(conn) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_drafts_status ON drafts (status)"))
 
 
+def _m3_review(conn) -> None:
+    metadata.create_all(conn, tables=[users, audit, comments])
+    conn.execute(text("ALTER TABLE drafts ADD COLUMN parent_id INTEGER"))
+    conn.execute(text("ALTER TABLE drafts ADD COLUMN review_note TEXT"))
+    # the audit log is append-only, enforced by the database itself
+    if conn.dialect.name == "sqlite":
+        for op in ("UPDATE", "DELETE"):
+            conn.execute(text(f"CREATE TRIGGER audit_no_{op.lower()} BEFORE {op} ON audit "
+                              "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("CREATE FUNCTION audit_append_only() RETURNS trigger AS $$ BEGIN "
+                          "RAISE EXCEPTION 'the audit log is append-only'; END $$ LANGUAGE plpgsql"))
+        conn.execute(text("CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit "
+                          "FOR EACH ROW EXECUTE FUNCTION audit_append_only()"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_calls", _m1_initial),
-                                               (2, "index drafts by status", _m2_draft_lookup_index)]
+                                               (2, "index drafts by status", _m2_draft_lookup_index),
+                                               (3, "review: users, audit log, comments", _m3_review)]
 
 
 def database_url(data_dir: Path) -> str:
@@ -122,6 +179,8 @@ class DraftRecord:
     check_report: dict
     author: str = "studio"
     status: str = "draft"
+    parent_id: int | None = None
+    review_note: str | None = None
     id: int | None = None
     version: int | None = None
     created_at: datetime | None = None
@@ -173,7 +232,8 @@ class DraftStore:
             values = {k: getattr(rec, k) for k in ("page_id", "lang", "version", "status", "title", "text", "facts",
                                                    "prompt_name", "prompt_hash", "backend", "model", "params",
                                                    "tokens_in", "tokens_out", "tokens_estimated", "cost_estimate",
-                                                   "timings", "check_report", "author", "created_at")}
+                                                   "timings", "check_report", "author", "created_at",
+                                                   "parent_id", "review_note")}
             values["text_hash"] = rec.text_hash
             rec.id = conn.execute(insert(drafts).values(**values)).inserted_primary_key[0]
         return rec

@@ -57,3 +57,15 @@ def test_drafts_on_postgres(postgres_url, monkeypatch, tmp_path):
     with again.engine.connect() as conn:
         versions = [r[0] for r in conn.execute(text("SELECT version FROM schema_migrations ORDER BY version"))]
     assert versions == [v for v, _, _ in MIGRATIONS]
+
+
+def test_review_on_postgres_keeps_the_audit_log_append_only(postgres_url, monkeypatch, tmp_path):
+    from sqlalchemy import text
+    from pipeline.review import ReviewDesk
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    desk = ReviewDesk(DraftStore.for_data_dir(tmp_path))
+    desk.add_user("pg-approver", "approver", "correct horse battery")
+    assert desk.sign_in("pg-approver", "correct horse battery").role == "approver"
+    with pytest.raises(Exception, match="append-only"):
+        with desk.engine.begin() as conn:
+            conn.execute(text("DELETE FROM audit"))

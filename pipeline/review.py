@@ -1,0 +1,222 @@
+"""Review at the storage layer: users and roles, sign-in, edits as new versions, comments, requests for changes,
+rejection, approval (approvers only, refused over unsupported figures unless overridden with a reason), an
+optimistic version check so nobody overwrites anybody, and an append-only audit log of every action."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Callable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, insert, select, update
+
+from .errors import StudioError
+from .store import DraftRecord, DraftStore, audit, comments, drafts, users
+
+ROLES = ("viewer", "editor", "approver", "admin")
+_RANK = {r: i for i, r in enumerate(ROLES)}
+MAX_TEXT = 500_000  # characters; a pasted book is refused, not stored
+_hasher = PasswordHasher()  # argon2id with the library's current parameters
+
+
+class ReviewError(StudioError):
+    """A review action refused: its message says why and what to do."""
+
+    exit_code = 6
+
+
+class AuthError(ReviewError):
+    """Wrong user name or password, or a disabled account."""
+
+
+class ForbiddenError(ReviewError):
+    """The user's role does not allow this action."""
+
+
+class ConflictError(ReviewError):
+    """The draft changed since the user loaded it."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: str
+    active: bool
+
+    def can(self, role: str) -> bool:
+        return self.active and _RANK[self.role] >= _RANK[role]
+
+
+class ReviewDesk:
+    """Every review action goes through here, whatever the screen."""
+
+    def __init__(self, store: DraftStore, recheck: Callable[[str, str], dict] | None = None) -> None:
+        self.store = store
+        self.engine = store.engine
+        self.recheck = recheck  # (text, lang) -> check report; the claim checker
+
+    # ---------------------------------------------------------------- users
+    def add_user(self, username: str, role: str, password: str | None = None) -> tuple[User, str]:
+        """Create a user; returns the user and the password (generated when none is given)."""
+        if role not in ROLES:
+            raise ReviewError(f"unknown role {role!r}", fix="use one of: " + ", ".join(ROLES))
+        if not username or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
+            raise ReviewError(f"user name {username!r} is not usable", fix="use letters, digits, '.', '-' or '_'")
+        password = password or secrets.token_urlsafe(12)
+        if len(password) < 8:
+            raise ReviewError("password too short", fix="use at least 8 characters")
+        with self.engine.begin() as conn:
+            if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+                raise ReviewError(f"user {username!r} already exists", fix="pick another name, or use set-role")
+            uid = conn.execute(insert(users).values(username=username, password_hash=_hasher.hash(password), role=role,
+                                                    active=1, created_at=_now())).inserted_primary_key[0]
+            self._audit(conn, "system", "user_add", detail={"username": username, "role": role})
+        return User(uid, username, role, True), password
+
+    def set_role(self, username: str, role: str, actor: str = "system") -> None:
+        if role not in ROLES:
+            raise ReviewError(f"unknown role {role!r}", fix="use one of: " + ", ".join(ROLES))
+        self._update_user(username, {"role": role}, actor, "user_role")
+
+    def disable(self, username: str, actor: str = "system") -> None:
+        self._update_user(username, {"active": 0}, actor, "user_disable")
+
+    def list_users(self) -> list[User]:
+        with self.engine.connect() as conn:
+            return [User(r.id, r.username, r.role, bool(r.active)) for r in conn.execute(select(users).order_by(users.c.username))]
+
+    def count_users(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(users)).scalar()
+
+    def sign_in(self, username: str, password: str) -> User:
+        """The user, or AuthError (the failure is written to the audit log)."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)).first()
+            ok = False
+            if row is not None and row.active:
+                try:
+                    ok = _hasher.verify(row.password_hash, password)
+                except (VerifyMismatchError, VerificationError, InvalidHashError):
+                    ok = False
+            self._audit(conn, username or "?", "sign_in" if ok else "sign_in_failed")
+        if not ok:  # raised after the commit, so the failure stays in the audit log
+            raise AuthError("wrong user name or password (or the account is disabled)",
+                            fix="check both, or ask an admin: python -m pipeline users list")
+        return User(row.id, row.username, row.role, bool(row.active))
+
+    # ---------------------------------------------------------------- drafts
+    def edit(self, user: User, draft_id: int, expected_version: int, new_text: str) -> DraftRecord:
+        """A person's edit becomes a new version authored by them, checked again at once."""
+        self._need(user, "editor", "edit drafts")
+        if not new_text.strip():
+            raise ReviewError("the edited text is empty", fix="write the text, or reject the draft with a reason")
+        if len(new_text) > MAX_TEXT:
+            raise ReviewError(f"the edited text is {len(new_text):,} characters (at most {MAX_TEXT:,})",
+                              fix="split it into several pages")
+        base = self._current(draft_id, expected_version)
+        report = self.recheck(new_text, base.lang) if self.recheck else base.check_report
+        rec = replace(base, id=None, version=None, created_at=None, text=new_text, author=user.username,
+                      status="in_review", parent_id=base.id, review_note=None, check_report=report)
+        rec = self.store.add(rec)
+        with self.engine.begin() as conn:
+            self._audit(conn, user.username, "edit", rec, {"from_version": base.version})
+        return rec
+
+    def comment(self, user: User, draft_id: int, text: str) -> None:
+        self._need(user, "viewer", "comment")
+        if not text.strip():
+            raise ReviewError("the comment is empty", fix="write something")
+        rec = self._get(draft_id)
+        with self.engine.begin() as conn:
+            conn.execute(insert(comments).values(draft_id=draft_id, author=user.username, text=text[:10_000], ts=_now()))
+            self._audit(conn, user.username, "comment", rec, {"chars": len(text)})
+
+    def comments(self, draft_id: int) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(comments).where(comments.c.draft_id == draft_id)
+                                                           .order_by(comments.c.id))]
+
+    def request_changes(self, user: User, draft_id: int, expected_version: int, reason: str) -> None:
+        self._decide(user, draft_id, expected_version, "changes_requested", reason, "editor", "request changes")
+
+    def reject(self, user: User, draft_id: int, expected_version: int, reason: str) -> None:
+        self._decide(user, draft_id, expected_version, "rejected", reason, "editor", "reject drafts")
+
+    def approve(self, user: User, draft_id: int, expected_version: int, override_reason: str | None = None) -> None:
+        """Approvers only; refused while a figure is unsupported or contradicted, unless overridden with a reason."""
+        self._need(user, "approver", "approve drafts")
+        rec = self._current(draft_id, expected_version)
+        bad = [s for s in rec.check_report.get("sentences", [])
+               if s.get("status") in ("unsupported", "contradicted", "dangling_citation")]
+        if bad and not (override_reason or "").strip():
+            raise ReviewError(f"{len(bad)} sentence(s) are not backed by a verified fact, e.g. {bad[0]['text'][:80]!r}",
+                              fix="edit them, or approve with an override and a written reason")
+        with self.engine.begin() as conn:
+            conn.execute(update(drafts).where(drafts.c.page_id == rec.page_id, drafts.c.lang == rec.lang,
+                                              drafts.c.status == "approved").values(status="superseded"))
+            conn.execute(update(drafts).where(drafts.c.id == rec.id).values(status="approved",
+                                                                              review_note=override_reason))
+            self._audit(conn, user.username, "approve_override" if bad else "approve", rec,
+                        {"override_reason": override_reason, "unbacked": len(bad)} if bad else None)
+
+    def audit_log(self, limit: int = 200) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(audit).order_by(audit.c.id.desc()).limit(limit))]
+
+    # ---------------------------------------------------------------- helpers
+    def _decide(self, user: User, draft_id: int, expected_version: int, status: str, reason: str, role: str,
+                what: str) -> None:
+        self._need(user, role, what)
+        if not reason.strip():
+            raise ReviewError("a reason is required", fix="say what must change, for the writer")
+        rec = self._current(draft_id, expected_version)
+        with self.engine.begin() as conn:
+            conn.execute(update(drafts).where(drafts.c.id == rec.id).values(status=status, review_note=reason))
+            self._audit(conn, user.username, status, rec, {"reason": reason})
+
+    def _need(self, user: User, role: str, what: str) -> None:
+        if not user.can(role):
+            raise ForbiddenError(f"{user.username} ({user.role}) may not {what}",
+                                 fix=f"ask an admin for the {role} role: python -m pipeline users set-role")
+
+    def _get(self, draft_id: int) -> DraftRecord:
+        rec = self.store.get(draft_id)
+        if rec is None:
+            raise ReviewError(f"draft #{draft_id} does not exist", fix="reload the queue")
+        return rec
+
+    def _current(self, draft_id: int, expected_version: int) -> DraftRecord:
+        """The draft, if it is still the newest version of its page the user saw; ConflictError otherwise."""
+        rec = self._get(draft_id)
+        with self.engine.connect() as conn:
+            newest = conn.execute(select(drafts).where(drafts.c.page_id == rec.page_id, drafts.c.lang == rec.lang)
+                                  .order_by(drafts.c.version.desc()).limit(1)).first()
+        if rec.version != expected_version or newest.version != expected_version:
+            raise ConflictError(f"{rec.page_id} [{rec.lang}] changed: you have version {expected_version}, the newest "
+                                f"is version {newest.version} by {newest.author}",
+                                fix="reload the draft, look at the changes, then redo your action")
+        return rec
+
+    def _update_user(self, username: str, values: dict, actor: str, action: str) -> None:
+        with self.engine.begin() as conn:
+            n = conn.execute(update(users).where(users.c.username == username).values(**values)).rowcount
+            if not n:
+                raise ReviewError(f"no user {username!r}", fix="python -m pipeline users list")
+            self._audit(conn, actor, action, detail={"username": username, **values})
+
+    @staticmethod
+    def _audit(conn, actor: str, action: str, rec: DraftRecord | None = None, detail: dict | None = None) -> None:
+        conn.execute(insert(audit).values(
+            ts=_now(), actor=actor, action=action, draft_id=rec.id if rec else None,
+            page_id=rec.page_id if rec else None, lang=rec.lang if rec else None,
+            version=rec.version if rec else None,
+            text_hash=hashlib.sha256(rec.text.encode("utf-8")).hexdigest() if rec else None, detail=detail or {}))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

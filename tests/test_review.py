@@ -1,0 +1,137 @@
+"""Review at the storage layer: roles enforced, nobody overwritten, approval refused over unbacked figures unless
+overridden with a reason, and an append-only audit log of everything."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlalchemy import text
+
+from pipeline.review import AuthError, ConflictError, ForbiddenError, ReviewDesk, ReviewError
+from pipeline.store import DraftStore
+from tests.test_store import record
+
+BAD_REPORT = {"sentences": [{"text": "Le port a traité 95 Mt [MAR-001].", "status": "contradicted"}], "flagged": ["x"]}
+GOOD_REPORT = {"sentences": [{"text": "Le port a traité 70,5 Mt [MAR-001].", "status": "supported"}], "flagged": []}
+
+
+@pytest.fixture
+def desk(tmp_path):
+    store = DraftStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    d = ReviewDesk(store, recheck=lambda t, lang: GOOD_REPORT if "70,5" in t else BAD_REPORT)
+    d.people = {r: d.add_user(f"{r}1", r, "correct horse battery")[0] for r in ("viewer", "editor", "approver", "admin")}
+    return d
+
+
+def test_passwords_are_hashed_and_checked(desk):
+    row = desk.engine.connect().execute(text("SELECT password_hash FROM users WHERE username='editor1'")).first()
+    assert row[0].startswith("$argon2id$") and "correct horse" not in row[0]
+    assert desk.sign_in("editor1", "correct horse battery").role == "editor"
+    with pytest.raises(AuthError):
+        desk.sign_in("editor1", "wrong password")
+    assert desk.audit_log()[0]["action"] == "sign_in_failed"
+    desk.disable("editor1")
+    with pytest.raises(AuthError):
+        desk.sign_in("editor1", "correct horse battery")
+
+
+def test_an_edit_is_a_new_version_checked_again(desk):
+    d = desk.store.add(record(text="Le port a traité 95 Mt [MAR-001]."))
+    new = desk.edit(desk.people["editor"], d.id, d.version, "Le port a traité 70,5 Mt [MAR-001].")
+    assert (new.version, new.author, new.parent_id, new.status) == (2, "editor1", d.id, "in_review")
+    assert new.check_report == GOOD_REPORT and desk.store.get(d.id).status == "superseded"
+    entry = desk.audit_log()[0]
+    assert entry["action"] == "edit" and entry["text_hash"] == hashlib.sha256(new.text.encode()).hexdigest()
+
+
+def test_the_second_writer_gets_a_conflict_not_an_overwrite(desk):
+    d = desk.store.add(record())
+    desk.edit(desk.people["editor"], d.id, 1, "Version de Alice, 70,5 Mt [MAR-001].")
+    with pytest.raises(ConflictError) as exc:
+        desk.edit(desk.people["admin"], d.id, 1, "Version de Bob.")
+    assert "newest is version 2 by editor1" in exc.value.message
+    with pytest.raises(ConflictError):
+        desk.approve(desk.people["approver"], d.id, 1)
+
+
+def test_roles_are_enforced_below_the_screen(desk):
+    d = desk.store.add(record())
+    with pytest.raises(ForbiddenError):
+        desk.approve(desk.people["editor"], d.id, 1)
+    with pytest.raises(ForbiddenError):
+        desk.edit(desk.people["viewer"], d.id, 1, "x")
+    desk.comment(desk.people["viewer"], d.id, "<script>alert(1)</script> ok?")
+    assert desk.comments(d.id)[0]["text"] == "<script>alert(1)</script> ok?"  # stored as text; the screen escapes it
+
+
+def test_approval_refused_over_unbacked_figures_unless_overridden(desk):
+    d = desk.store.add(record())
+    d2 = desk.edit(desk.people["editor"], d.id, 1, "Le port a traité 95 Mt [MAR-001].")
+    with pytest.raises(ReviewError) as exc:
+        desk.approve(desk.people["approver"], d2.id, d2.version)
+    assert "not backed" in exc.value.message and "override" in exc.value.fix
+    desk.approve(desk.people["approver"], d2.id, d2.version, override_reason="Chiffre confirmé par le port le 2/12")
+    assert desk.store.get(d2.id).status == "approved"
+    last = desk.audit_log()[0]
+    assert last["action"] == "approve_override" and last["detail"]["override_reason"].startswith("Chiffre confirmé")
+
+
+def test_a_new_approval_supersedes_the_old_one(desk):
+    d = desk.store.add(record(text="Le port a traité 70,5 Mt [MAR-001]."))
+    d.check_report = GOOD_REPORT
+    desk.approve(desk.people["approver"], d.id, 1)
+    d2 = desk.edit(desk.people["editor"], d.id, 1, "Nouveau : 70,5 Mt en 2024 [MAR-001].")
+    assert desk.store.get(d.id).status == "approved"  # still the published one while the new one is reviewed
+    desk.approve(desk.people["approver"], d2.id, 2)
+    assert desk.store.get(d.id).status == "superseded" and desk.store.get(d2.id).status == "approved"
+
+
+def test_reject_and_request_changes_need_a_reason(desk):
+    d = desk.store.add(record())
+    with pytest.raises(ReviewError):
+        desk.reject(desk.people["editor"], d.id, 1, "  ")
+    desk.request_changes(desk.people["editor"], d.id, 1, "Citer le chiffre 2024")
+    got = desk.store.get(d.id)
+    assert got.status == "changes_requested" and got.review_note == "Citer le chiffre 2024"
+
+
+def test_bad_edits_lose_nothing(desk):
+    d = desk.store.add(record())
+    for bad in ("", "   ", "x" * 600_000):
+        with pytest.raises(ReviewError):
+            desk.edit(desk.people["editor"], d.id, 1, bad)
+    assert [r.version for r in desk.store.list()] == [1] and desk.store.get(d.id).status == "draft"
+
+
+def test_the_audit_log_is_append_only(desk):
+    desk.store.add(record())
+    with desk.engine.begin() as conn:
+        n = conn.execute(text("SELECT COUNT(*) FROM audit")).scalar()
+    assert n >= 4
+    for stmt in ("UPDATE audit SET actor='x'", "DELETE FROM audit"):
+        with pytest.raises(Exception, match="append-only"):
+            with desk.engine.begin() as conn:
+                conn.execute(text(stmt))
+
+
+def test_users_command(tmp_path):
+    import subprocess
+    import sys
+    from tests.conftest import REPO
+    env = {"STUDIO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "STUDIO_ADMIN_PASSWORD": "admin password 1"}
+
+    def run(*a, extra=None):
+        return subprocess.run([sys.executable, "-m", "pipeline", "users", *a], cwd=REPO, env={**env, **(extra or {})},
+                              capture_output=True, text=True, timeout=120)
+    p = run("ensure-admin")
+    assert p.returncode == 0 and "from STUDIO_ADMIN_PASSWORD" in p.stdout and "admin password 1" not in p.stdout
+    assert run("ensure-admin").stdout == ""  # only the first time
+    p = run("add", "alice", "--role", "approver")
+    assert p.returncode == 0 and "shown once" in p.stdout
+    assert run("add", "alice").returncode == 6
+    assert run("set-role", "alice", "viewer").returncode == 0
+    p = run("list", "--json")
+    import json
+    assert {(u["username"], u["role"]) for u in json.loads(p.stdout)} == {("admin", "admin"), ("alice", "viewer")}
+    desk = ReviewDesk(DraftStore.for_data_dir(tmp_path))
+    assert desk.sign_in("admin", "admin password 1").role == "admin"
