@@ -113,7 +113,8 @@ class Drafter:
         est_in, est_out = plan.estimate(self.model.settings.model)
         tokens_in = tokens_out = tk_in = tk_out = 0
         gen_s = 0.0
-        parts = [f"# {spec.title(lang)}"]
+        social = spec.kind == "social"  # a post is one paragraph: no title or section headings
+        parts = [] if social else [self._heading("#", spec.title(lang), lang, plan.fact_ids)]
         repairs: list[str] = []
         for n, ps in enumerate(plan.sections, 1):
             if progress:
@@ -127,7 +128,8 @@ class Drafter:
                 tk_out += count_tokens(r.text, self.model.settings.model)
             body, fixed = self._repair(raw, ps, lang, spec)
             repairs.extend(f"{ps.section.title(lang)}: {x}" for x in fixed)
-            parts.append(f"## {ps.section.title(lang)}\n\n{body}")
+            parts.append(body if social else
+                         f"{self._heading('##', ps.section.title(lang), lang, plan.fact_ids)}\n\n{body}")
         if progress:
             progress(len(plan.sections), len(plan.sections), "check")
         text = "\n\n".join(parts) + "\n"
@@ -153,6 +155,14 @@ class Drafter:
                      "total_s": round(time.perf_counter() - t0, 3), "estimate_in": est_in, "estimate_out": est_out,
                      "tiktoken_in": tk_in, "tiktoken_out": tk_out},
             check_report=check)
+
+    def _heading(self, marks: str, title: str, lang: str, allowed: set[str]) -> str:
+        """A heading from the catalogue; a figure in it ("JO 2024") is cited like any other, or left to be flagged."""
+        v = self.checker.check_sentence(title, lang)
+        backing = [i for i in v.fact_ids if i in allowed]
+        if v.figures and v.figure_status == "supported" and not v.cited and backing:
+            return f"{marks} {title} [{backing[0]}]"
+        return f"{marks} {title}"
 
     def _call(self, system: str, user: str, max_tokens: int, spec: PageSpec, lang: str):
         from .llm import LLMError
