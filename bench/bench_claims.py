@@ -1,5 +1,5 @@
 """Issue 3 figures: flagging precision/recall per kind and language on the labelled sets, the semantic signals,
-and the figure check's throughput on one core. Run: .venv/bin/python bench/bench_claims.py"""
+and the figure check's throughput on one core. Run: .venv/bin/python bench/bench_claims.py [--judge]"""
 from __future__ import annotations
 
 import json
@@ -81,6 +81,31 @@ def main() -> int:
             print(f"    flag below {thr:.2f}: precision {p:.3f} recall {r:.3f} (tp {tp}, fp {fp}, fn {fn})")
             best = best or {"threshold": thr, "precision": round(p, 3), "recall": round(r, 3)}
         out[f"{name} embedding"] = best
+    if "--judge" in sys.argv:  # the configured model as semantic judge (STUDIO_LLM_BACKEND...; embedded by default)
+        from pipeline.judge import LLMJudge
+        from pipeline.llm import llm_settings_from_env, make_chat_model
+        settings = llm_settings_from_env()
+        judge = LLMJudge(make_chat_model(settings), checker)
+        for name, path in SETS.items():
+            if not path.exists() or "held-out" not in name:
+                continue
+            tp = fp = fn = tn = none = 0
+            for c in read_claims(path):
+                for s in judge.annotate(checker.check(c.text, c.lang)).sentences:
+                    if s.judge is None:
+                        none += s.fact_ids != [] or bool(s.cited)
+                        continue
+                    flagged = s.judge is False
+                    tp += flagged and not c.label
+                    fp += flagged and c.label
+                    fn += (not flagged) and not c.label
+                    tn += (not flagged) and c.label
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / (tp + fn) if tp + fn else 0.0
+            print(f"\n{name}: LLM judge ({settings.describe()}): precision {p:.3f} recall {r:.3f} "
+                  f"(tp {tp}, fp {fp}, fn {fn}, tn {tn}; {none} answers neither YES nor NO)")
+            out[f"{name} llm judge"] = {"model": settings.describe(), "precision": round(p, 3), "recall": round(r, 3),
+                                        "unparsed": none}
     (REPO / "bench/results").mkdir(parents=True, exist_ok=True)
     (REPO / "bench/results/claims.json").write_text(json.dumps(out, indent=2), encoding="utf-8")
     print("\nwrote bench/results/claims.json")

@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("file", help="a text or Markdown file, or - for standard input")
     ck.add_argument("--lang", choices=("fr", "en"), help="language of the text (default: detected)")
     ck.add_argument("--semantic", action="store_true", help="also compute embedding similarity to the backing facts")
+    ck.add_argument("--judge", action="store_true", help="also ask the configured model whether each backing fact "
+                    "says what the sentence says (worth it with a strong model)")
     ck.add_argument("--json", action="store_true")
     ck.set_defaults(func=cmd_check)
 

@@ -46,6 +46,11 @@ def cmd_check(args, s: Settings) -> int:
         embedder = default_embedder()
     checker = ClaimChecker(current_facts(s), s.today(), embedder=embedder)
     report = checker.check(text, args.lang)
+    if args.judge:
+        from .judge import LLMJudge
+        from .llm import llm_settings_from_env, make_chat_model
+        from .store import DraftStore
+        LLMJudge(make_chat_model(llm_settings_from_env()), checker, DraftStore.for_data_dir(s.data_dir)).annotate(report)
     if args.json:
         _print_json(report.to_json())
     else:
@@ -59,6 +64,8 @@ def cmd_check(args, s: Settings) -> int:
                 print(f"      note: {note}")
             if v.entity_ok is False:
                 print(f"      semantic: the backing facts do not mention {', '.join(v.names)}")
+            if v.judge is False:
+                print("      semantic: the model judges that the facts do not say this")
         for note in report.notes:
             print(f"note: {note}")
         counts = report.counts()

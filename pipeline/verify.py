@@ -63,10 +63,11 @@ class SentenceVerdict:
     entity_ok: bool | None          # do the backing facts mention the entities the sentence names?
     similarity: float | None = None  # embedding similarity to the best backing fact, when computed
     notes: list[str] = field(default_factory=list)
+    judge: bool | None = None       # a language model's opinion (check --judge), when asked
 
     @property
     def semantic_ok(self) -> bool:
-        if self.entity_ok is False:
+        if self.entity_ok is False or self.judge is False:
             return False
         return self.similarity is None or self.similarity >= SEMANTIC_THRESHOLD
 
@@ -75,7 +76,8 @@ class SentenceVerdict:
                 "figure_status": self.figure_status, "reason": self.reason, "cited": self.cited,
                 "fact_ids": self.fact_ids, "figures": [f.to_json() for f in self.figures],
                 "names": self.names, "semantic": {"entity_ok": self.entity_ok, "similarity": self.similarity,
-                                                  "supported": self.semantic_ok}, "notes": self.notes}
+                                                  "judge": self.judge, "supported": self.semantic_ok},
+                "notes": self.notes}
 
 
 @dataclass

@@ -139,3 +139,16 @@ def test_labelled_sets_reach_the_issue_figures(checker, name):
     result = evaluate_claims(checker, read_claims(path))["figure_check"]
     assert result["caught"] >= 0.95, result
     assert result["false_flags_on_true"] <= 0.05, result
+
+
+def test_llm_judge_annotates_and_parses_answers(checker):
+    from pipeline.judge import LLMJudge
+    from tests.conftest import FakeChatModel
+    model = FakeChatModel("YES", "No.", "maybe")
+    report = checker.check("Le port de Marseille-Fos a traité 70,5 Mt en 2024 [MAR-001]. "
+                           "Provence Studios traite 70,5 Mt en 2024 [MAR-001]. CMA CGM a été fondée en 1978 [MAR-011].")
+    LLMJudge(model, checker).annotate(report)
+    assert [s.judge for s in report.sentences] == [True, False, None]
+    assert report.sentences[1].semantic_ok is False and report.sentences[0].semantic_ok
+    assert "[MAR-001]" in model.prompts[0][1] and "Provence Studios" in model.prompts[1][1]
+    assert report.to_json()["sentences"][0]["semantic"]["judge"] is True
