@@ -15,6 +15,8 @@ install: $(VENV)/.installed
 
 run: install
 	$(PY) -m pipeline ingest
+	$(PY) -m pipeline users ensure-admin
+	$(PY) -m pipeline starter
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 	    --server.headless true --browser.gatherUsageStats false
 

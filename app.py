@@ -1,5 +1,5 @@
-"""Content studio: search the fact base and ask it questions (the review screen comes with issue 6).
-Renders only; all logic lives in `pipeline`."""
+"""Content studio: sign in, review drafts beside their facts, search the fact base and ask it questions.
+Renders only; all logic lives in `pipeline` (review_screen.py renders the review pages)."""
 from __future__ import annotations
 
 import html
@@ -87,13 +87,39 @@ def render_ask(fb: FactBase) -> None:
 
 
 def main() -> None:
-    st.title("Base de faits vérifiés")
+    import review_screen as rs
+    from pipeline.fact_base import current_facts
+    from pipeline.verify import ClaimChecker
     try:
         fb = _fact_base()
-        render_status(fb)
+        facts = current_facts(fb.settings, _embedder())
+        checker = ClaimChecker(facts, fb.settings.today())
+        desk = rs.desk_for(fb.settings, checker)
     except StudioError as exc:
         st.error(f"{exc.message}\n\nCorrection : {exc.fix}")
         return
+    user = st.session_state.get("user")
+    if user is None:  # nothing but the sign-in until someone signs in
+        rs.sign_in(desk)
+        return
+    st.sidebar.write(f"Connecté : **{html.escape(user.username)}** ({user.role})")
+    if st.sidebar.button("Se déconnecter", key="signout"):
+        st.session_state.clear()
+        st.rerun()
+    pages = ["Relecture", "Base de faits"] + (["Journal d'audit"] if user.can("admin") else [])
+    page = st.sidebar.radio("Aller à", pages, key="nav")
+    by_id = {f.id: f for f in facts}
+    if page == "Relecture":
+        if st.session_state.get("draft_id"):
+            rs.draft_view(desk, user, by_id, fb.settings.today())
+        else:
+            rs.queue(desk, by_id, fb.settings.today())
+        return
+    if page == "Journal d'audit":
+        rs.audit_page(desk)
+        return
+    st.title("Base de faits vérifiés")
+    render_status(fb)
     search_tab, ask_tab = st.tabs(["Chercher", "Poser une question"])
     with ask_tab:
         render_ask(fb)

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .config import load_settings
-from .commands_drafts import cmd_draft, cmd_drafts, cmd_pages
+from .commands_drafts import cmd_draft, cmd_drafts, cmd_pages, cmd_starter
 from .commands_facts import cmd_eval, cmd_import_csv, cmd_ingest, cmd_retrieve, cmd_validate
 from .commands_text import cmd_ask, cmd_check, cmd_doctor, cmd_eval_ask, cmd_eval_claims
 from .errors import StudioError
@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("--page")
     ds.add_argument("--json", action="store_true")
     ds.set_defaults(func=cmd_drafts)
+
+    st = sub.add_parser("starter", help="first run: draft a few items if there is no draft yet")
+    st.set_defaults(func=cmd_starter)
 
     from .commands_users import add_parser as add_users_parser
     add_users_parser(sub)

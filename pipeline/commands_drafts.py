@@ -62,3 +62,26 @@ def cmd_drafts(args, s: Settings) -> int:
     print(f"{len(recs)} draft(s)")
     return 0
 
+
+
+STARTER = [("site-territoire", "fr"), ("site-maritime-investors", "fr"), ("social-energie-1", "en")]
+
+
+def cmd_starter(args, s: Settings) -> int:
+    """First run: draft a few items so the review screen has something to show (only when there is no draft)."""
+    from .catalogue import find_page
+    from .fact_base import open_drafter
+    from .progress import TerminalProgress
+    from .store import DraftStore
+    store = DraftStore.for_data_dir(s.data_dir)
+    if store.list():
+        return 0
+    specs = _catalogue(s)
+    print(f"first run: drafting {len(STARTER)} starter items with the embedded model so there is something to review")
+    bar = TerminalProgress("starter drafts")
+    with open_drafter(s, store=store) as (drafter, _):
+        for n, (page_id, lang) in enumerate(STARTER):
+            bar(n, len(STARTER), f"{page_id} [{lang}]")
+            store.add(drafter.draft(find_page(specs, page_id, lang), lang))
+        bar(len(STARTER), len(STARTER), "done")
+    return 0

@@ -220,3 +220,29 @@ class ReviewDesk:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def latest_drafts(store: DraftStore) -> list[DraftRecord]:
+    """The newest version of every (page, language): what the queue shows."""
+    newest: dict[tuple[str, str], DraftRecord] = {}
+    for rec in store.list():
+        key = (rec.page_id, rec.lang)
+        if key not in newest or rec.version > newest[key].version:
+            newest[key] = rec
+    return sorted(newest.values(), key=lambda r: (r.page_id, r.lang))
+
+
+def stale_reasons(rec: DraftRecord, facts: dict, today) -> list[str]:
+    """Why a draft no longer matches the fact base: a cited fact changed, retired, past its review date, or gone."""
+    out = []
+    for f in rec.facts:
+        cur = facts.get(f["id"])
+        if cur is None:
+            out.append(f"[{f['id']}] no longer exists")
+        elif cur.status == "retired":
+            out.append(f"[{f['id']}] was retired")
+        elif cur.content_hash != f.get("content_hash"):
+            out.append(f"[{f['id']}] changed since the draft")
+        elif cur.is_stale(today):
+            out.append(f"[{f['id']}] is past its review date ({cur.review_by.isoformat()})")
+    return out

@@ -24,13 +24,29 @@ def indexed(tmp_path_factory):
     return s
 
 
-@pytest.fixture
-def app(indexed, monkeypatch):
+@pytest.fixture(scope="module")
+def people(indexed):
+    from pipeline.review import ReviewDesk
+    from pipeline.store import DraftStore
+    desk = ReviewDesk(DraftStore.for_data_dir(indexed.data_dir))
+    return {r: desk.add_user(f"{r}1", r, "correct horse battery")[0] for r in ("viewer", "editor", "approver", "admin")}
+
+
+def start(indexed, monkeypatch, user=None):
     monkeypatch.setenv("STUDIO_CORPUS_DIR", str(indexed.corpus_dir))
     monkeypatch.setenv("STUDIO_DATA_DIR", str(indexed.data_dir))
     monkeypatch.setenv("STUDIO_TODAY", TODAY.isoformat())
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    if user is not None:
+        at.session_state["user"] = user
     return at.run()
+
+
+@pytest.fixture
+def app(indexed, monkeypatch, people):
+    at = start(indexed, monkeypatch, people["viewer"])
+    at.sidebar.radio(key="nav").set_value("Base de faits").run()
+    return at
 
 
 def test_search_shows_facts_with_sources_and_conflicts(app):
