@@ -12,7 +12,7 @@ from .lexical import detect_lang
 from .retrieve import Retriever, check_query
 from .types import FactFilter, RetrievedFact
 from .units import unit_family, units_compatible
-from .verify import ClaimChecker
+from .verify import ClaimChecker, cited_ids
 
 ABSTAIN = {"fr": "La base de faits ne contient pas de réponse vérifiée à cette question.",
            "en": "The fact base holds no verified answer to this question."}
@@ -141,15 +141,16 @@ class Answerer:
         self.log = log
         self.lexicon = checker.lexicon
 
-    def evidence(self, question: str, needs: Needs, flt: FactFilter, k: int = 8) -> list[RetrievedFact]:
-        """The retrieved facts that answer what the question asks, best first (empty: abstain)."""
+    def evidence(self, question: str, needs: Needs, flt: FactFilter,
+                 k: int = 8) -> tuple[list[RetrievedFact], list[RetrievedFact]]:
+        """(the retrieved facts that answer what the question asks, best first — empty: abstain; all retrieved)."""
         out = []
-        self._last_hits = self.retriever.search(question, k=k, flt=flt)
-        for hit in self._last_hits:
+        hits = self.retriever.search(question, k=k, flt=flt)
+        orgs = [o for p, o, _ in needs.phrases if o]
+        for hit in hits:
             f = hit.fact
             stems = self.checker.words[f.id]
             figs = self.checker.figures[f.id]
-            orgs = [o for p, o, _ in needs.phrases if o]
             if any(not o <= stems for o in orgs):  # every name the question uses must be in the fact
                 continue
             if not orgs and needs.phrases and not related(needs.phrases, needs.stems, stems):
@@ -173,7 +174,7 @@ class Answerer:
             if not on_topic:
                 continue
             out.append(hit)
-        return out
+        return out, hits
 
     def ask(self, question: str, lang: str | None = None, flt: FactFilter = FactFilter(),
             use_model: bool = True) -> AskResult:
@@ -183,12 +184,12 @@ class Answerer:
         needs = read_needs(strip_aliases(q, self.aliases), self.lexicon, self.glossary)
         needs.aliases = [alts for short, alts in self.aliases.items()
                          if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", q)]
-        hits = self.evidence(q, needs, flt)
+        hits, retrieved = self.evidence(q, needs, flt)
         if not hits:
             return AskResult(q, lang, ABSTAIN[lang], True, "no retrieved fact answers what the question asks",
                              latency_s=time.perf_counter() - t0)
         # a fact that conflicts with the best one answers the same question: let the freshest lead
-        partners = [h for h in self._last_hits if h.fact.id in hits[0].conflicts and h not in hits]
+        partners = [h for h in retrieved if h.fact.id in hits[0].conflicts and h not in hits]
         hits = _order(hits[:1] + partners + hits[1:])[:4]
         result = AskResult(q, lang, "", False, "")
         sentences = None
@@ -207,7 +208,7 @@ class Answerer:
         if conflict_groups:
             text += "\n\n" + _conflict_note(conflict_groups, self.retriever, self.checker, lang)
         result.answer = self._keep_checked(text, lang)
-        cited = sorted(set(re.findall(r"\[([A-Z][A-Z0-9]{1,9}-\d{1,6})\]", result.answer)))
+        cited = sorted(cited_ids(result.answer))
         result.citations = [_citation(self.retriever.fact(i)) for i in cited if self.retriever.fact(i)]
         result.conflicts = [sorted(g) for g in conflict_groups]
         result.latency_s = time.perf_counter() - t0

@@ -1,10 +1,9 @@
 """Measure `ask` on a question set: abstention, answer rate, grounding of every figure, latency."""
 from __future__ import annotations
 
-import re
-
 from .ask import Answerer
 from .evaluate import Question
+from .verify import cited_ids
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -21,7 +20,7 @@ def evaluate_ask(answerer: Answerer, questions: list[Question]) -> dict:
         report = answerer.checker.check(r.answer, r.lang) if not r.abstained else None
         figures = [fc for s in (report.sentences if report else []) for fc in s.figures]
         grounded = [fc for fc in figures if set(fc.backed_by) & set(cited)]
-        ids_in_text = set(re.findall(r"\[([A-Z][A-Z0-9]{1,9}-\d{1,6})\]", r.answer))
+        ids_in_text = set(cited_ids(r.answer))
         rows.append({"qid": q.qid, "type": q.type, "abstained": r.abstained, "cited": cited,
                      "expected": list(q.fact_ids), "hit": bool(set(cited) & set(q.fact_ids)),
                      "figures": len(figures), "grounded_figures": len(grounded),

@@ -4,10 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import CorpusError, QueryError
-from .facts import Filieres
+from .facts import Filieres, read_yaml_list
 from .prompts import PROMPTS_DIR
 
 KINDS = ("page", "argumentaire", "employer_brand", "social")
@@ -50,14 +48,7 @@ class PageSpec:
 def load_pages(corpus_dir: Path, filieres: Filieres, prompts_dir: Path = PROMPTS_DIR) -> list[PageSpec]:
     """Read and validate corpus/pages.yaml; every problem is listed with the item id and the fix."""
     path = corpus_dir / "pages.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CorpusError(f"{path} not found", fix="restore corpus/pages.yaml from git")
-    except yaml.YAMLError as exc:
-        raise CorpusError(f"{path}: not valid YAML ({exc})", fix="fix the YAML syntax at the line shown")
-    if not isinstance(raw, list):
-        raise CorpusError(f"{path}: expected a list of items", fix="see corpus/README.md, 'Pages'")
+    raw = read_yaml_list(path, "items", "see corpus/README.md, 'Pages'")
     problems, specs, seen = [], [], set()
     for n, r in enumerate(raw, 1):
         pid = str((r or {}).get("id", f"item {n}")) if isinstance(r, dict) else f"item {n}"

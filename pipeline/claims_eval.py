@@ -1,12 +1,11 @@
 """Measure the claim checker on a labelled set: flagging precision and recall per kind and language."""
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CorpusError
+from .facts import read_csv_rows
 from .verify import ClaimChecker
 
 FALSE_KINDS = ("changed_figure", "wrong_year", "wrong_unit", "moved_entity", "invented_figure")
@@ -23,15 +22,8 @@ class LabelledClaim:
 
 def read_claims(path: Path) -> list[LabelledClaim]:
     """Rows of a labelled set (columns id, lang, text, label, kind)."""
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except FileNotFoundError:
-        raise CorpusError(f"{path}: file not found", fix="give the path of a labelled claims CSV")
-    need = {"id", "lang", "text", "label", "kind"}
-    if rows and not need <= set(rows[0]):
-        raise CorpusError(f"{path}: missing column(s) {', '.join(sorted(need - set(rows[0])))}",
-                          fix="columns: id, lang, text, label (true/false), kind")
+    rows = read_csv_rows(path, {"id", "lang", "text", "label", "kind"}, "a labelled claims CSV",
+                         "columns: id, lang, text, label (true/false), kind")
     return [LabelledClaim(r["id"], r["lang"], r["text"], r["label"].strip().lower() == "true", r["kind"])
             for r in rows]
 

@@ -14,9 +14,8 @@ from .retrieve import Retriever
 from .store import DraftRecord
 from .tokens import count_tokens
 from .types import FactFilter, RetrievedFact
-from .verify import ClaimChecker
+from .verify import CITATION, ClaimChecker, cited_ids
 
-_CITE = re.compile(r"\[([A-Z][A-Z0-9]{1,9}-\d{1,6})\]")
 LANG_NAME = {"fr": "French", "en": "English"}
 AUDIENCE = {"fr": {"investors": "des investisseurs", "talents": "des talents (candidats)", "general": "le grand public"},
             "en": {"investors": "investors", "talents": "talents (job seekers)", "general": "the general public"}}
@@ -198,7 +197,7 @@ class Drafter:
             text = _clean_output(self._call(ps.system, retry_user, ps.max_tokens, spec, lang)[0])
             if attempts:
                 repairs.append("asked the model again")
-        covered = {i for s in kept for i in _CITE.findall(s)}
+        covered = {i for s in kept for i in cited_ids(s)}
         missing = [h for h in ps.facts if h.fact.id not in covered]
         if not kept or len(covered) < min(2, len(ps.facts)):
             for h in missing[: max(1, len(ps.facts) - len(covered))]:
@@ -211,7 +210,7 @@ class Drafter:
         seen: list[set[str]] = []
         for v in self.checker.check(text, lang).sentences:
             s = text[v.start:v.end].strip().strip('"“”«» ')
-            words = set(re.findall(r"\w+", _CITE.sub("", s).lower()))
+            words = set(re.findall(r"\w+", CITATION.sub("", s).lower()))
             if words and any(len(words & w) >= 0.8 * min(len(words), len(w)) for w in seen):
                 continue  # the small model repeats itself: keep a sentence once
             seen.append(words)

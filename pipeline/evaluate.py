@@ -1,11 +1,10 @@
 """Measure retrieval on a question set: recall@1, recall@5 and MRR per mode."""
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CorpusError
+from .facts import read_csv_rows
 from .retrieve import MODES, Retriever
 
 
@@ -34,15 +33,8 @@ class RetrievalScores:
 
 def read_questions(path: Path) -> list[Question]:
     """Questions from a CSV with columns qid, question, lang, type, fact_ids."""
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except FileNotFoundError:
-        raise CorpusError(f"{path}: file not found", fix="give the path of a questions CSV")
-    need = {"qid", "question", "type", "fact_ids"}
-    if rows and not need <= set(rows[0]):
-        raise CorpusError(f"{path}: missing column(s) {', '.join(sorted(need - set(rows[0])))}",
-                          fix="use the columns of shared/facts/questions_dev.csv")
+    rows = read_csv_rows(path, {"qid", "question", "type", "fact_ids"}, "a questions CSV",
+                         "use the columns of shared/facts/questions_dev.csv")
     return [Question(r["qid"], r["question"], r.get("lang", ""), r["type"],
                      tuple(i for i in r["fact_ids"].split(";") if i)) for r in rows]
 

@@ -78,46 +78,45 @@ def current_facts(settings: Settings, embedder: Embedder | None = None) -> list:
 
 
 @contextmanager
+def _grounding(settings: Settings, emb: Embedder) -> Iterator:
+    """(retriever, checker) on the index, open for the `with` block (lock held when embedded)."""
+    from .index import FactIndex
+    from .verify import ClaimChecker
+    idx = FactIndex(settings, emb).open()
+    try:
+        retriever = Retriever.for_settings(idx, emb, settings)
+        yield retriever, ClaimChecker(list(retriever.snap.facts.values()), settings.today())
+    finally:
+        idx.close()
+
+
+@contextmanager
 def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder | None = None,
                   model=None) -> Iterator:
     """An `ask` Answerer on the open index (the index lock is held for the `with` block)."""
     from .ask import Answerer, load_aliases, load_glossary
-    from .index import FactIndex
     from .llm import llm_settings_from_env, make_chat_model
     from .prompts import load_prompt
     from .store import DraftStore
-    from .verify import ClaimChecker
     emb = embedder or default_embedder()
     if use_model and model is None:
         model = make_chat_model(llm_settings_from_env())
-    idx = FactIndex(settings, emb).open()
-    try:
-        retriever = Retriever.for_settings(idx, emb, settings)
-        checker = ClaimChecker(list(retriever.snap.facts.values()), settings.today())
-        log = DraftStore.for_data_dir(settings.data_dir)  # every model call is logged with the drafts
+    log = DraftStore.for_data_dir(settings.data_dir)  # every model call is logged with the drafts
+    with _grounding(settings, emb) as (retriever, checker):
         yield Answerer(retriever, checker, model if use_model else None, load_prompt("ask") if use_model else None,
                        log, aliases=load_aliases(settings.corpus_dir), glossary=load_glossary(settings.corpus_dir))
-    finally:
-        idx.close()
 
 
 @contextmanager
 def open_drafter(settings: Settings, embedder: Embedder | None = None, model=None, store=None) -> Iterator:
     """(Drafter, DraftStore) on the open index; the brand voice from corpus/brand.md goes into every prompt."""
     from .draft import Drafter
-    from .index import FactIndex
     from .llm import llm_settings_from_env, make_chat_model
     from .store import DraftStore
-    from .verify import ClaimChecker
     emb = embedder or default_embedder()
     model = model or make_chat_model(llm_settings_from_env())
     store = store or DraftStore.for_data_dir(settings.data_dir)
     brand_path = settings.corpus_dir / "brand.md"
     brand = brand_path.read_text(encoding="utf-8") if brand_path.exists() else ""
-    idx = FactIndex(settings, emb).open()
-    try:
-        retriever = Retriever.for_settings(idx, emb, settings)
-        checker = ClaimChecker(list(retriever.snap.facts.values()), settings.today())
+    with _grounding(settings, emb) as (retriever, checker):
         yield Drafter(retriever, checker, model, brand, log=store), store
-    finally:
-        idx.close()

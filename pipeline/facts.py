@@ -1,6 +1,7 @@
 """The corpus: filières and facts read from YAML files staff edit, with validation."""
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -64,17 +65,37 @@ class Filieres:
         return f.label_en if lang == "en" else f.label_fr
 
 
-def load_filieres(corpus_dir: Path) -> Filieres:
-    """Read corpus/filieres.yaml."""
-    path = corpus_dir / "filieres.yaml"
+def read_yaml_list(path: Path, what: str, fix: str) -> list:
+    """A corpus YAML file that must hold a list; CorpusError naming the file and the fix otherwise."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CorpusError(f"{path}: file not found", fix="restore corpus/filieres.yaml from git")
+        raise CorpusError(f"{path}: file not found", fix=f"restore {path.parent.name}/{path.name} from git")
     except yaml.YAMLError as exc:
         raise CorpusError(f"{path}: not valid YAML ({exc})", fix="fix the YAML syntax at the line shown")
     if not isinstance(raw, list):
-        raise CorpusError(f"{path}: expected a list of filières", fix="see corpus/README.md for the format")
+        raise CorpusError(f"{path}: expected a list of {what}", fix=fix)
+    return raw
+
+
+def read_csv_rows(path: Path, need: set[str], what: str, fix: str) -> list[dict]:
+    """Rows of a CSV that must have the columns `need`; CorpusError naming the file and the fix otherwise."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: file not found", fix=f"give the path of {what}")
+    missing = need - set(reader.fieldnames or ())
+    if missing:
+        raise CorpusError(f"{path}: missing column(s) {', '.join(sorted(missing))}", fix=fix)
+    return rows
+
+
+def load_filieres(corpus_dir: Path) -> Filieres:
+    """Read corpus/filieres.yaml."""
+    path = corpus_dir / "filieres.yaml"
+    raw = read_yaml_list(path, "filières", "see corpus/README.md for the format")
     items = []
     for i, r in enumerate(raw):
         if not isinstance(r, dict) or not r.get("id"):

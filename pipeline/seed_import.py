@@ -1,7 +1,6 @@
 """Import facts from a CSV (the seed set) into corpus/facts/<filiere>.yaml files."""
 from __future__ import annotations
 
-import csv
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .errors import CorpusError
+from .facts import read_csv_rows
 
 # Units that date an event rather than measure something that changes: they do not age.
 TIMELESS_UNITS = {"date", "année de lancement", "année de fondation", "année de création", "année de démarrage"}
@@ -53,13 +53,8 @@ _Dumper.add_representer(list, _list_presenter)
 def import_csv(csv_path: Path, corpus_dir: Path, verified_on: date, verified_by: str = "seed import",
                overwrite: bool = False) -> dict[str, int]:
     """Write one YAML file per filière from `csv_path`; return the count of facts per file."""
-    with csv_path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
     needed = {"id", "filiere", "statement_fr", "value", "unit", "year", "source_title", "source_url"}
-    missing = needed - set(rows[0].keys() if rows else ())
-    if missing:
-        raise CorpusError(f"{csv_path}: missing column(s) {', '.join(sorted(missing))}",
-                          fix="the CSV needs the columns " + ", ".join(sorted(needed)))
+    rows = read_csv_rows(csv_path, needed, "a CSV of facts", "the CSV needs the columns " + ", ".join(sorted(needed)))
     by_filiere: dict[str, list[dict]] = {}
     for n, r in enumerate(rows, start=2):
         try:

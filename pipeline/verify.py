@@ -30,6 +30,15 @@ _URL = re.compile(r"https?://\S+")
 SEMANTIC_THRESHOLD = 0.80
 
 
+def cited_ids(text: str) -> list[str]:
+    """Every fact id cited in a text ([ID], [ID; ID], [[ID]]), upper-cased, in order of first citation."""
+    out: dict[str, None] = {}
+    for m in CITATION.finditer(text):
+        for i in re.split(r"[,;]", m.group(1)):
+            out[i.strip().upper()] = None
+    return list(out)
+
+
 class SentenceEmbedder(Protocol):
     def embed_query(self, text: str) -> list[float]: ...
     def embed_passages(self, texts: list[str]) -> list[list[float]]: ...
@@ -211,9 +220,7 @@ class ClaimChecker:
 
     def check_sentence(self, sentence: str, lang: str, offset: int = 0) -> SentenceVerdict:
         clean = _clean(sentence)
-        cited: list[str] = []
-        for m in CITATION.finditer(clean):
-            cited.extend(i.strip().upper() for i in re.split(r"[,;]", m.group(1)))
+        cited = cited_ids(clean)
         notes = []
         if "[[" in clean:
             notes.append("double brackets around a citation: write [ID]")
@@ -222,7 +229,6 @@ class ClaimChecker:
             notes.append(f"malformed citation {m.group(0).strip()!r}: write [ID], e.g. [MAR-001]")
         bare = _MALFORMED.sub(lambda m: " " * len(m.group(0)), bare).replace("[", " ").replace("]", " ")
         heading = sentence.lstrip().startswith("#")
-        cited = list(dict.fromkeys(cited))
         figs = [FigureCheck(f) for f in extract_figures(bare, lang)]
         phrases = name_phrases(bare, self.lexicon)
         v = SentenceVerdict(sentence, offset, offset + len(sentence), "supported", "none", "", cited, [], figs,
