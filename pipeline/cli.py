@@ -96,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .commands_users import add_parser as add_users_parser
     add_users_parser(sub)
+    from .commands_batch import add_parsers as add_batch_parsers
+    add_batch_parsers(sub)
+    from .commands_publish import add_parser as add_publish_parser
+    add_publish_parser(sub)
 
     c = sub.add_parser("import-csv", help="write corpus/facts/*.yaml from a CSV of facts (the seed format)")
     c.add_argument("csv")
