@@ -32,6 +32,7 @@ def file_hash(path: Path) -> str:
 
 def check_target(out: Path) -> str:
     """'new', 'empty' or 'ours' (a previous publish, unchanged since); PublishError for anything else."""
+    out = Path(os.path.abspath(out))
     if out.is_symlink():
         raise PublishError(f"{out} is a symbolic link", fix="give the real folder's path with --out")
     if not out.exists():
@@ -62,7 +63,12 @@ def write_site(out: Path, build: Callable[[Path], None], info: dict) -> None:
     """Build the site in a sibling folder with `build(folder)`, record what it wrote, then swap it in for `out`.
 
     On any failure before the swap, `out` is exactly as it was; the half-built folder is removed."""
-    check_target(out)
+    out = Path(os.path.abspath(out))  # so that "." or "site/" have a name and a parent to build beside
+    state = check_target(out)
+    cwd = Path(os.path.abspath(os.getcwd()))
+    if state == "ours" and (cwd == out or out in cwd.parents):
+        raise PublishError(f"the command runs inside {out}, which a publish replaces whole",
+                           fix="run it from another folder (e.g. cd ..), nothing was changed")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.new-{secrets.token_hex(4)}"
     tmp.mkdir()  # not mkdtemp: the site keeps the usual permissions for a web server to read
@@ -71,25 +77,36 @@ def write_site(out: Path, build: Callable[[Path], None], info: dict) -> None:
         files = {p.relative_to(tmp).as_posix(): file_hash(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         (tmp / MARKER).write_text(json.dumps({"generator": GENERATOR, **info, "files": files}, ensure_ascii=False,
                                              indent=1), encoding="utf-8")
-        check_target(out)  # again, just before the swap: someone may have put files there meanwhile
-        _swap(tmp, out)
-    except BaseException:
+        if check_target(out) != state:  # again, just before the swap: someone may have put files there meanwhile
+            raise PublishError(f"{out} changed while the site was being built; nothing was changed",
+                               fix="run the command again")
+        _swap(tmp, out, state)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
-def _swap(new: Path, out: Path) -> None:
-    if not out.exists():
+def _swap(new: Path, out: Path, state: str) -> None:
+    if state == "new":
         os.rename(new, out)
-        return
-    old = out.parent / f".{out.name}.old-{secrets.token_hex(4)}"
-    os.rename(out, old)
-    try:
-        os.rename(new, out)
-    except OSError:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    elif state == "empty":  # moved in entry by entry: the folder itself (maybe the shell's) stays where it is
+        moved = []
+        try:
+            for entry in sorted(new.iterdir()):
+                os.rename(entry, out / entry.name)
+                moved.append(out / entry.name)
+        except OSError:
+            for path in moved:  # back to empty, as it was
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+            raise
+    else:  # a previous publish: replaced whole, in two renames
+        old = out.parent / f".{out.name}.old-{secrets.token_hex(4)}"
+        os.rename(out, old)
+        try:
+            os.rename(new, out)
+        except OSError:
+            os.rename(old, out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _read_manifest(out: Path) -> dict | None:

@@ -182,6 +182,36 @@ def test_a_page_citing_a_retired_fact_is_withheld_and_said(studio, tmp_path, cha
     assert len(report.pages) == 4  # the others still go out
 
 
+def test_a_draft_fact_passes_only_under_an_override(studio, tmp_path):
+    settings, store, _ = studio
+    desk = ReviewDesk(store)
+    facts = {f.id: f for f in current_facts(settings)}
+    r = _rec("social-energie-2", "en", "Five years of One Provence [AGE-001].\n", facts)
+    r.check_report = {"sentences": [{"text": "Five years [AGE-001].", "status": "unsupported"}], "flagged": ["x"]}
+    r = store.add(r)
+    desk.approve(desk.sign_in("anna", "correct horse battery"), r.id, 1, override_reason="confirmé par l'agence")
+    edit_fact(settings.corpus_dir, "AGE-001", "status: verified", "status: draft")
+    report = run(settings, store, tmp_path / "site")
+    published = {(p.page_id, p.approval.action) for p in report.pages}
+    assert ("social-energie-2", "approve_override") in published  # a person approved it knowingly
+    [w] = report.withheld
+    assert w.page_id == "social-energie-1" and "not verified" in w.reason
+
+
+def test_relative_output_paths_work(studio, tmp_path, monkeypatch):
+    settings, store, _ = studio
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    run(settings, store, Path("."))  # an empty current folder: filled in place, the shell stays in it
+    assert Path("index.html").exists() and Path.cwd() == tmp_path / "here"
+    with pytest.raises(PublishError, match="inside"):  # replacing it whole would pull the folder from under us
+        run(settings, store, Path("."))
+    assert Path("index.html").exists()
+    run(settings, store, Path("../there/"))
+    run(settings, store, Path("../there/"))
+    assert (tmp_path / "there" / "feed.json").exists()
+
+
 def test_a_changed_fact_is_published_as_approved_with_a_warning(studio, tmp_path):
     settings, store, _ = studio
     edit_fact(settings.corpus_dir, "MAR-001", 'value: "70,5"', 'value: "71"')
