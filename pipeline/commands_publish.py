@@ -53,7 +53,7 @@ def _print_summary(report) -> None:
 def add_parser(sub) -> None:
     p = sub.add_parser("publish", help="write the public site (HTML, Markdown, JSON feed, DOCX) from approved "
                        "versions only, exactly as approved")
-    p.add_argument("--out", required=True, help="output folder: new, empty, or a previous publish (replaced whole)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder: new, empty, or a previous publish (replaced whole)")
     p.add_argument("--strict", action="store_true", help=f"exit {EXIT_WITHHELD} when any approved page is withheld")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=cmd_publish)

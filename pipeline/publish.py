@@ -24,7 +24,7 @@ from .catalogue import PageSpec
 from .documents import DOCUMENTS, DocSection, write_docx
 from .facts import superseded_map
 from .render import IndexEntry, SourceRef, index_html, markdown_to_html, page_html, page_markdown
-from .site_folder import PublishError, write_site
+from .site_folder import PublishError, check_target, write_site
 from .store import DraftRecord, DraftStore, audit, drafts
 from .types import Fact
 from .verify import cited_ids
@@ -286,6 +286,7 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
             now: datetime | None = None) -> PublishReport:
     """Select, check and write the site into `out` (replaced whole, or refused if it holds other files)."""
     now = now or datetime.now(timezone.utc)
+    check_target(out)  # a folder we may not write into is said first, before any other work
     sel = select_pages(store, facts, specs, today)
     if not sel.pages:
         if not sel.withheld:
