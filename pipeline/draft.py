@@ -1,6 +1,8 @@
 """Drafting, grounded by construction: plan (select facts), write (cite them), check, repair, flag what remains."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -47,6 +49,17 @@ class Plan:
     @property
     def fact_ids(self) -> set[str]:
         return {h.fact.id for s in self.sections for h in s.facts}
+
+    def inputs(self, settings, brand: str) -> dict:
+        """Everything that produces the draft: the page's definition, the facts given (with their content hashes),
+        the prompt, the brand voice and the model settings. Same inputs, same draft: regeneration skips it."""
+        return {"page": _hash(json.dumps(self.spec.to_json(), sort_keys=True)), "lang": self.lang,
+                "facts": sorted([h.fact.id, h.fact.content_hash] for s in self.sections for h in s.facts),
+                "prompt": self.prompt.content_hash, "brand": _hash(brand), "backend": settings.backend,
+                "model": settings.model, "temperature": settings.temperature}
+
+    def inputs_key(self, settings, brand: str) -> str:
+        return _hash(json.dumps(self.inputs(settings, brand), sort_keys=True))
 
     def estimate(self, model_name: str) -> tuple[int, int]:
         """(input tokens, output tokens) expected, counted with tiktoken before any call."""
@@ -105,9 +118,12 @@ class Drafter:
         return Plan(spec, lang, prompt, planned, notes)
 
     # ------------------------------------------------------------------ write, check, repair
-    def draft(self, spec: PageSpec, lang: str, progress: Callable[[int, int, str], None] | None = None) -> DraftRecord:
+    def draft(self, spec: PageSpec, lang: str, progress: Callable[[int, int, str], None] | None = None,
+              plan: Plan | None = None) -> DraftRecord:
+        """Write, check and repair one item; `plan` when it was made beforehand (a batch plans everything first,
+        so the index is not held while the model writes)."""
         t0 = time.perf_counter()
-        plan = self.plan(spec, lang)
+        plan = plan or self.plan(spec, lang)
         t_plan = time.perf_counter() - t0
         est_in, est_out = plan.estimate(self.model.settings.model)
         tokens_in = tokens_out = tk_in = tk_out = 0
@@ -136,9 +152,9 @@ class Drafter:
         report = self.checker.check(text, lang)
         check_s = time.perf_counter() - t2
         cited = sorted({i for s in report.sentences for i in s.cited})
-        facts = [{"id": i, "content_hash": self.retriever.fact(i).content_hash, "year": self.retriever.fact(i).year}
-                 for i in cited if self.retriever.fact(i)]
+        facts = [fact_snapshot(self.retriever.fact(i)) for i in cited if self.retriever.fact(i)]
         s = self.model.settings
+        inputs = plan.inputs(s, self.brand)
         check = report.to_json()
         check["repairs"] = repairs
         check["notes"] = plan.notes + check.get("notes", [])
@@ -147,7 +163,8 @@ class Drafter:
             page_id=spec.id, lang=lang, title=spec.title(lang), text=text, facts=facts, prompt_name=spec.prompt,
             prompt_hash=plan.prompt.content_hash, backend=s.backend, model=s.model,
             params={"temperature": s.temperature, "max_tokens": [p.max_tokens for p in plan.sections],
-                    "base_url": s.base_url, "repair_retries": self.repair_retries},
+                    "base_url": s.base_url, "repair_retries": self.repair_retries, "inputs": inputs},
+            inputs_key=plan.inputs_key(s, self.brand),
             tokens_in=tokens_in, tokens_out=tokens_out, tokens_estimated=est_in + est_out,
             cost_estimate=cost(s.backend, s.model, est_in, est_out),
             timings={"plan_s": round(t_plan, 3), "generate_s": round(gen_s, 3), "check_s": round(check_s, 3),
@@ -229,6 +246,16 @@ class Drafter:
             elif len(s) > 3 and not _looks_like_echo(s):
                 kept.append(s)
         return kept, failed
+
+
+def fact_snapshot(fact) -> dict:
+    """What a draft records of a cited fact, so a later change can be told precisely (value, status, review date)."""
+    return {"id": fact.id, "content_hash": fact.content_hash, "year": fact.year, "value": fact.value,
+            "unit": fact.unit, "status": fact.status, "review_by": fact.review_by.isoformat()}
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def sec_length(spec: PageSpec) -> int:

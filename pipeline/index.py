@@ -254,3 +254,24 @@ def open_index(settings: Settings, embedder: Embedder, create: bool = False) -> 
         yield idx
     finally:
         idx.close()
+
+
+def stamp_path(settings: Settings) -> Path:
+    """A small file `ingest` rewrites whenever the index changes: a long run can tell, without the lock, that the
+    facts it planned with may have changed under it."""
+    return settings.data_dir / "index-stamp"
+
+
+def write_stamp(settings: Settings, version: int) -> None:
+    path = stamp_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(f"{version} {time.time():.6f}\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_stamp(settings: Settings) -> str:
+    try:
+        return stamp_path(settings).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""

@@ -7,7 +7,7 @@ from typing import Callable, Protocol
 from .config import Settings
 from .embedding import Embedder
 from .facts import Filieres, load_corpus, load_filieres
-from .index import open_index
+from .index import open_index, write_stamp
 from .types import Fact, IngestReport
 
 Progress = Callable[[int, int, str], None]
@@ -82,5 +82,6 @@ def ingest(settings: Settings, embedder: Embedder, progress: Progress | None = N
         index.delete(report.deleted)
         if report.changed:
             index.bump_version()
+            write_stamp(settings, index.version)
         progress(total, total, "done")
     return report

@@ -62,7 +62,8 @@ def _drafts_table(md: MetaData, *extra: Column) -> Table:
 
 
 # current schema, for queries; migrations below build each version explicitly
-drafts = _drafts_table(metadata, Column("parent_id", Integer), Column("review_note", Text))
+drafts = _drafts_table(metadata, Column("parent_id", Integer), Column("review_note", Text),
+                       Column("inputs_key", String(64)))
 llm_calls = Table(
     "llm_calls", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -101,6 +102,35 @@ comments = Table(
 )
 
 
+# batch regeneration: one row per run, one per item of a run (what makes a killed run resumable)
+regen_runs = Table(
+    "regen_runs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(20), nullable=False),        # running, done, budget, interrupted, failed
+    Column("selection", JSON, nullable=False),            # what was asked (mode, pages, filières, langs, force)
+    Column("signature", String(64), nullable=False),      # hash of the selection, to resume the same run
+    Column("pid", Integer), Column("backend", String(50)), Column("model", String(200)),
+    Column("total", Integer, nullable=False), Column("estimate_tokens", Integer), Column("estimate_cost", Float),
+    Column("message", Text),
+)
+regen_items = Table(
+    "regen_items", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, nullable=False, index=True),
+    Column("page_id", String(200), nullable=False),
+    Column("lang", String(5), nullable=False),
+    Column("state", String(20), nullable=False),          # pending, done, skipped, failed, not_started
+    Column("inputs_key", String(64)),
+    Column("draft_id", Integer),
+    Column("reason", Text),
+    Column("tokens", Integer), Column("cost", Float), Column("seconds", Float),
+    Column("updated_at", DateTime(timezone=True)),
+    UniqueConstraint("run_id", "page_id", "lang", name="uq_regen_item"),
+)
+
+
 def _m1_initial(conn) -> None:
     v1 = MetaData()
     _drafts_table(v1)
@@ -128,9 +158,16 @@ def _m3_review(conn) -> None:
                           "FOR EACH ROW EXECUTE FUNCTION audit_append_only()"))
 
 
+def _m4_regeneration(conn) -> None:
+    conn.execute(text("ALTER TABLE drafts ADD COLUMN inputs_key VARCHAR(64)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_drafts_inputs_key ON drafts (inputs_key)"))
+    metadata.create_all(conn, tables=[regen_runs, regen_items])
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_calls", _m1_initial),
                                                (2, "index drafts by status", _m2_draft_lookup_index),
-                                               (3, "review: users, audit log, comments", _m3_review)]
+                                               (3, "review: users, audit log, comments", _m3_review),
+                                               (4, "regeneration: inputs key, runs and items", _m4_regeneration)]
 
 
 def database_url(data_dir: Path) -> str:
@@ -181,6 +218,7 @@ class DraftRecord:
     status: str = "draft"
     parent_id: int | None = None
     review_note: str | None = None
+    inputs_key: str | None = None  # hash of everything that produced the draft (facts, prompt, model, page)
     id: int | None = None
     version: int | None = None
     created_at: datetime | None = None
@@ -208,7 +246,9 @@ class DraftStore:
     def __init__(self, url: str) -> None:
         self.url = url
         try:
-            self.engine = create_engine(url, future=True, pool_pre_ping=True)
+            # several writers (a regeneration's workers, the review screen) wait for SQLite's lock, not fail
+            args = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
+            self.engine = create_engine(url, future=True, pool_pre_ping=True, **args)
             migrate(self.engine)
         except (OperationalError, SQLAlchemyError) as exc:
             safe = url.split("@")[-1]
@@ -219,8 +259,9 @@ class DraftStore:
     def for_data_dir(cls, data_dir: Path) -> "DraftStore":
         return cls(database_url(data_dir))
 
-    def add(self, rec: DraftRecord) -> DraftRecord:
-        """Insert as the next version of (page, language), in one transaction; older open drafts are superseded."""
+    def add(self, rec: DraftRecord, also: Callable[[Any, DraftRecord], None] | None = None) -> DraftRecord:
+        """Insert as the next version of (page, language), in one transaction; older open drafts are superseded.
+        `also(conn, rec)` runs in the same transaction (a regeneration marks its item done with the draft)."""
         with self.engine.begin() as conn:
             last = conn.execute(select(func.max(drafts.c.version)).where(
                 drafts.c.page_id == rec.page_id, drafts.c.lang == rec.lang)).scalar() or 0
@@ -233,9 +274,11 @@ class DraftStore:
                                                    "prompt_name", "prompt_hash", "backend", "model", "params",
                                                    "tokens_in", "tokens_out", "tokens_estimated", "cost_estimate",
                                                    "timings", "check_report", "author", "created_at",
-                                                   "parent_id", "review_note")}
+                                                   "parent_id", "review_note", "inputs_key")}
             values["text_hash"] = rec.text_hash
             rec.id = conn.execute(insert(drafts).values(**values)).inserted_primary_key[0]
+            if also is not None:
+                also(conn, rec)
         return rec
 
     def list(self, status: str | None = None, page_id: str | None = None) -> list[DraftRecord]:
@@ -266,6 +309,19 @@ class DraftStore:
     def count_calls(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(llm_calls)).scalar()
+
+    def latest(self) -> list[dict]:
+        """The newest version of every (page, language) in one query, without the text or the full check report:
+        what the review queue lists. `flagged` is the list of flagged sentences from the check report."""
+        newest = (select(drafts.c.page_id, drafts.c.lang, func.max(drafts.c.version).label("version"))
+                  .group_by(drafts.c.page_id, drafts.c.lang).subquery())
+        cols = [c for c in drafts.c if c.name not in ("text", "check_report", "timings")]  # the heavy ones
+        q = (select(*cols, drafts.c.check_report["flagged"].label("flagged"))
+             .join(newest, (drafts.c.page_id == newest.c.page_id) & (drafts.c.lang == newest.c.lang)
+                   & (drafts.c.version == newest.c.version))
+             .order_by(drafts.c.page_id, drafts.c.lang))
+        with self.engine.connect() as conn:
+            return [dict(r, flagged=r["flagged"] or []) for r in conn.execute(q).mappings()]
 
 
 def _record(row: Any) -> DraftRecord:

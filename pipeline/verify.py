@@ -233,26 +233,25 @@ class ClaimChecker:
         phrases = name_phrases(bare, self.lexicon)
         v = SentenceVerdict(sentence, offset, offset + len(sentence), "supported", "none", "", cited, [], figs,
                             organisations(phrases), None, notes=notes)
-        self._phrases, self._stems = phrases, word_stems(bare)
+        own = (phrases, word_stems(bare))  # this sentence's names and stems (no state kept on self: thread-safe)
         problems = [p for p in (self.problem(i) for i in cited) if p]
         if cited:
             pool = [i for i in cited if i in self.facts]
             self._back(v, pool, uncited=False)
         elif figs:
-            self._back(v, self._candidates(v), uncited=True)
-        self._decide(v, problems, heading)
+            self._back(v, self._candidates(v, own), uncited=True)
+        self._decide(v, problems, own, heading)
         if self.embedder is not None and v.fact_ids:
             v.similarity = self._similarity(bare, v.fact_ids)
         return v
 
     # ------------------------------------------------------------ backing
-    def _candidates(self, v: SentenceVerdict) -> list[str]:
+    def _candidates(self, v: SentenceVerdict, own: tuple) -> list[str]:
         seen: dict[str, bool] = {}
         for fc in v.figures:
             for fid, g in self.index.near(fc.figure):
                 if fid not in seen:
-                    seen[fid] = self.facts[fid].status != "retired" and related(self._phrases, self._stems,
-                                                                                   self.words[fid])
+                    seen[fid] = self.facts[fid].status != "retired" and related(*own, self.words[fid])
         return [fid for fid, ok in seen.items() if ok]
 
     def _back(self, v: SentenceVerdict, pool: list[str], uncited: bool) -> None:
@@ -294,7 +293,7 @@ class ClaimChecker:
                 out.append((fid, f"{g.raw} ({g.unit}, not {s.unit})"))
         return out[:3]
 
-    def _decide(self, v: SentenceVerdict, problems: list[str], heading: bool = False) -> None:
+    def _decide(self, v: SentenceVerdict, problems: list[str], own: tuple, heading: bool = False) -> None:
         if v.figures:
             if all(fc.backed_by for fc in v.figures):
                 v.figure_status = "supported"
@@ -304,7 +303,7 @@ class ClaimChecker:
                 v.figure_status = "unsupported"
         backing = v.fact_ids or [i for i in v.cited if i in self.facts]
         if v.names and backing:
-            v.entity_ok = related(self._phrases, self._stems, set().union(*(self.words[i] for i in backing)))
+            v.entity_ok = related(*own, set().union(*(self.words[i] for i in backing)))
         unbacked = [fc for fc in v.figures if not fc.backed_by]
         if problems:
             v.status, v.reason = "dangling_citation", "; ".join(problems)
