@@ -1,16 +1,20 @@
-"""Content studio: sign in, review drafts beside their facts, search the fact base and ask it questions.
-Renders only; all logic lives in `pipeline` (review_screen.py renders the review pages)."""
+"""Content studio: sign in, review drafts beside their facts, the corpus status, search the fact base and ask it.
+Renders only; all logic lives in `pipeline` (review_screen.py, queue_screen.py and corpus_screen.py render pages).
+What every rerun needs (facts, checker, catalogue, database) is cached and rebuilt only when the index or the
+corpus changes, so a click does not reopen the index (whose lock other processes need)."""
 from __future__ import annotations
 
 import html
+import time
+from dataclasses import dataclass
+from typing import Callable
 
 import streamlit as st
 
-from pipeline.config import load_settings
+from pipeline.config import Settings, load_settings
 from pipeline.embedding import default_embedder
 from pipeline.errors import StudioError
 from pipeline.fact_base import FactBase, open_answerer
-from pipeline.llm import llm_settings_from_env, make_chat_model
 
 st.set_page_config(page_title="Studio — base de faits", layout="wide")
 
@@ -22,15 +26,92 @@ def _embedder():
 
 @st.cache_resource
 def _chat_model():
+    from pipeline.llm import llm_settings_from_env, make_chat_model
     return make_chat_model(llm_settings_from_env())
 
 
-def _fact_base() -> FactBase:
-    return FactBase(load_settings(), _embedder())
+def _stat(path) -> tuple | None:
+    try:
+        s = path.stat()
+        return s.st_mtime_ns, s.st_size
+    except FileNotFoundError:
+        return None
 
 
-def render_status(fb: FactBase) -> None:
-    status = fb.status()
+def corpus_fingerprint(settings: Settings) -> tuple:
+    """Modification times and sizes of the corpus files: changes when anyone edits the corpus; opens nothing."""
+    return (repr(settings),) + tuple((p.name, _stat(p)) for p in sorted(settings.corpus_dir.rglob("*.yaml")))
+
+
+def index_fingerprint(settings: Settings) -> tuple:
+    """Changes when the index changes: ingest rewrites data/index-stamp; without a stamp, the Chroma file itself
+    (which reading also touches: see `snapshot`). A remote index is re-read at most once a minute."""
+    if settings.remote_index:
+        return ("remote", int(time.time() // 60))
+    stamp = settings.data_dir / "index-stamp"
+    if stamp.exists():
+        return ("stamp", _stat(stamp), (settings.chroma_dir / "chroma.sqlite3").exists())
+    return ("chroma", _stat(settings.chroma_dir / "chroma.sqlite3"))
+
+
+@st.cache_resource(show_spinner=False)
+def _read_signatures() -> dict:
+    return {}  # fingerprint seen right after our own read -> the fingerprint the snapshot was built for
+
+
+@st.cache_resource(show_spinner="Lecture de la base de faits…", max_entries=4)
+def _snapshot(_settings: Settings, key: tuple):
+    from pipeline.fact_base import current_facts
+    from pipeline.review import FactSnapshot
+    return FactSnapshot(current_facts(_settings, _embedder()), _settings.today())  # index open only in here
+
+
+def snapshot(settings: Settings):
+    """The facts as indexed and a checker on them; the index is opened only when it changed."""
+    key = corpus_fingerprint(settings) + (settings.today().isoformat(),) + index_fingerprint(settings)
+    seen = _read_signatures()
+    key = seen.get(key, key)
+    snap = _snapshot(settings, key)
+    after = corpus_fingerprint(settings) + (settings.today().isoformat(),) + index_fingerprint(settings)
+    if after != key:  # opening Chroma touched its file: that is our read, not a change
+        seen[after] = key
+    return snap
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str):
+    from pipeline.store import DraftStore
+    return DraftStore(url)  # one engine (and one migration check) per database, not per click
+
+
+def store(settings: Settings):
+    from pipeline.store import database_url
+    return _store(database_url(settings.data_dir))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _fact_base(_settings: Settings, key: tuple) -> FactBase:
+    return FactBase(_settings, _embedder())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _catalogue(_settings: Settings, key: tuple) -> tuple[list, str | None]:
+    from pipeline.catalogue import load_pages
+    from pipeline.facts import load_filieres
+    try:
+        return load_pages(_settings.corpus_dir, load_filieres(_settings.corpus_dir)), None
+    except StudioError as exc:  # the queue still shows every draft, as "hors catalogue"
+        return [], f"{exc.message}\n\nCorrection : {exc.fix}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _corpus_view(_fb: FactBase, key: tuple) -> tuple:
+    from pipeline.facts import read_corpus
+    facts, _ = read_corpus(_fb.settings.corpus_dir, _fb.settings.today())
+    return _fb.status(), facts
+
+
+def render_status(fb: FactBase, status) -> None:
     st.sidebar.header("Base de faits")
     st.sidebar.metric("Faits", status.facts)
     st.sidebar.write(f"**{len(status.stale)}** à revérifier (date de revue passée) · "
@@ -86,45 +167,89 @@ def render_ask(fb: FactBase) -> None:
         st.caption(f"[{c['id']}] {c['year']} · [{c['source_title']}]({c['source_url']})")
 
 
+@dataclass(frozen=True)
+class Studio:
+    """What a signed-in page gets: settings, the user, the review desk, the facts and the catalogue."""
+
+    settings: Settings
+    user: object
+    desk: object
+    snap: object
+    fact_base: FactBase
+    pages: list
+    pages_error: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    render: Callable[[Studio], None]
+    role: str = "viewer"  # the least role that sees the page in the navigation
+
+
+def review_page(s: Studio) -> None:
+    import queue_screen
+    import review_screen as rs
+    if st.session_state.get("draft_id"):
+        rs.draft_view(s.desk, s.user, s.snap)
+    else:
+        queue_screen.queue(s.desk, s.snap, s.pages, s.fact_base.filieres, s.pages_error)
+
+
+def corpus_page(s: Studio) -> None:
+    import corpus_screen
+    status, facts = _corpus_view(s.fact_base, corpus_fingerprint(s.settings))
+    corpus_screen.corpus_status(status, facts, s.fact_base.filieres)
+
+
+def facts_page(s: Studio) -> None:
+    st.title("Base de faits vérifiés")
+    render_status(s.fact_base, _corpus_view(s.fact_base, corpus_fingerprint(s.settings))[0])
+    search_tab, ask_tab = st.tabs(["Chercher", "Poser une question"])
+    with ask_tab:
+        render_ask(s.fact_base)
+    with search_tab:
+        render_search(s.fact_base)
+
+
+def audit_page(s: Studio) -> None:
+    import review_screen as rs
+    rs.audit_page(s.desk)
+
+
+# the navigation, in order; a new page is one more line here
+PAGES = [Page("Relecture", review_page), Page("État du corpus", corpus_page), Page("Base de faits", facts_page),
+         Page("Journal d'audit", audit_page, "admin")]
+
+
 def main() -> None:
     import review_screen as rs
-    from pipeline.fact_base import current_facts
-    from pipeline.verify import ClaimChecker
+    from pipeline.review import ReviewDesk
     try:
-        fb = _fact_base()
-        facts = current_facts(fb.settings, _embedder())
-        checker = ClaimChecker(facts, fb.settings.today())
-        desk = rs.desk_for(fb.settings, checker)
+        settings = load_settings()
+        desk = ReviewDesk(store(settings))
     except StudioError as exc:
         st.error(f"{exc.message}\n\nCorrection : {exc.fix}")
         return
     user = st.session_state.get("user")
-    if user is None:  # nothing but the sign-in until someone signs in
+    if user is None:  # nothing but the sign-in until someone signs in (and no index opened for a stranger)
         rs.sign_in(desk)
         return
     st.sidebar.write(f"Connecté : **{html.escape(user.username)}** ({user.role})")
     if st.sidebar.button("Se déconnecter", key="signout"):
         st.session_state.clear()
         st.rerun()
-    pages = ["Relecture", "Base de faits"] + (["Journal d'audit"] if user.can("admin") else [])
-    page = st.sidebar.radio("Aller à", pages, key="nav")
-    by_id = {f.id: f for f in facts}
-    if page == "Relecture":
-        if st.session_state.get("draft_id"):
-            rs.draft_view(desk, user, by_id, fb.settings.today())
-        else:
-            rs.queue(desk, by_id, fb.settings.today())
+    try:
+        snap = snapshot(settings)
+        fb = _fact_base(settings, corpus_fingerprint(settings))
+        pages, pages_error = _catalogue(settings, corpus_fingerprint(settings))
+    except StudioError as exc:
+        st.error(f"{exc.message}\n\nCorrection : {exc.fix}")
         return
-    if page == "Journal d'audit":
-        rs.audit_page(desk)
-        return
-    st.title("Base de faits vérifiés")
-    render_status(fb)
-    search_tab, ask_tab = st.tabs(["Chercher", "Poser une question"])
-    with ask_tab:
-        render_ask(fb)
-    with search_tab:
-        render_search(fb)
+    studio = Studio(settings, user, ReviewDesk(desk.store, recheck=snap.report), snap, fb, pages, pages_error)
+    visible = [p for p in PAGES if user.can(p.role)]
+    label = st.sidebar.radio("Aller à", [p.label for p in visible], key="nav")
+    next(p for p in visible if p.label == label).render(studio)
 
 
 def render_search(fb: FactBase) -> None:

@@ -1,30 +1,30 @@
-"""The review screen (Streamlit): sign-in, the queue, a draft beside its facts, edit, diff, comment, decide.
-Renders only; every action goes through pipeline.review.ReviewDesk, which enforces roles and versions."""
+"""The review screen (Streamlit): sign-in, a draft beside its facts, edit, diff, comment, decide, the audit log.
+Renders only; every action goes through pipeline.review.ReviewDesk, which enforces roles and versions.
+Everything a person or the corpus wrote is shown as text: escaped before any Markdown or HTML rendering."""
 from __future__ import annotations
 
 import difflib
 import html
+import re
 
 import streamlit as st
 
 from pipeline.errors import StudioError
-from pipeline.review import ROLES, ReviewDesk, latest_drafts, stale_reasons
-from pipeline.store import DraftStore
+from pipeline.review import MAX_COMMENT, MAX_TEXT, ROLES, ReviewDesk
+from pipeline.verify import cited_ids
 
 STATUS_FR = {"draft": "à relire", "in_review": "en relecture", "changes_requested": "modifs demandées",
-             "approved": "approuvé", "rejected": "rejeté", "superseded": "remplacé"}
+             "approved": "approuvé", "rejected": "rejeté", "superseded": "remplacé", "stale": "périmé"}
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~$])")
 
 
-def desk_for(settings, checker) -> ReviewDesk:
-    store = DraftStore.for_data_dir(settings.data_dir)
-    return ReviewDesk(store, recheck=lambda text, lang: _report(checker, text, lang))
+def plain(text: str) -> str:
+    """`text` for st.markdown, shown exactly as typed: HTML escaped, Markdown (and $…$ maths) neutralised."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", "  \n")
 
 
-def _report(checker, text: str, lang: str) -> dict:
-    rep = checker.check(text, lang)
-    d = rep.to_json()
-    d["flagged"] = [s.text for s in rep.sentences if s.status != "supported"]
-    return d
+def show_error(exc: StudioError) -> None:
+    st.error(f"{exc.message}\n\nCorrection : {exc.fix}")
 
 
 def sign_in(desk: ReviewDesk) -> None:
@@ -37,7 +37,7 @@ def sign_in(desk: ReviewDesk) -> None:
                 st.session_state.user = desk.sign_in(user, password)
                 st.rerun()
             except StudioError as exc:
-                st.error(exc.message)
+                st.error(exc.message)  # the fix would name the CLI: not for a stranger at the door
 
 
 def highlighted(rec) -> str:
@@ -57,70 +57,57 @@ def highlighted(rec) -> str:
     return "<div class='draft'>" + "".join(out).replace("\n", "<br>") + "</div>"
 
 
-def queue(desk: ReviewDesk, facts: dict, today) -> None:
-    st.header("File de relecture")
-    drafts = latest_drafts(desk.store)
-    counts = {k: sum(d.status == k for d in drafts) for k in STATUS_FR}
-    cols = st.columns(5)
-    for col, key in zip(cols, ("draft", "in_review", "changes_requested", "approved", "rejected")):
-        col.metric(STATUS_FR[key], counts[key])
-    wanted = st.multiselect("Statut", list(STATUS_FR), default=["draft", "in_review", "changes_requested"],
-                            format_func=STATUS_FR.get, key="queue_status")
-    lang = st.selectbox("Langue", ["toutes", "fr", "en"], key="queue_lang")
-    rows = [d for d in drafts if d.status in wanted and (lang == "toutes" or d.lang == lang)]
-    if not rows:
-        st.info("Rien à relire avec ces filtres.")
-        return
-    table = [{"id": d.id, "page": d.page_id, "langue": d.lang, "version": d.version, "statut": STATUS_FR[d.status],
-              "signalés": len(d.check_report.get("flagged", [])),
-              "périmé": "; ".join(stale_reasons(d, facts, today))} for d in rows]
-    st.dataframe(table, hide_index=True, width="stretch")
-    choice = st.selectbox("Ouvrir le brouillon", [d.id for d in rows],
-                          format_func=lambda i: next(f"#{d.id} {d.page_id} [{d.lang}] v{d.version}" for d in rows if d.id == i),
-                          key="queue_open")
-    if st.button("Ouvrir", key="open_draft"):
-        st.session_state.draft_id = choice
-        st.rerun()
-
-
-def draft_view(desk: ReviewDesk, user, facts: dict, today) -> None:
+def draft_view(desk: ReviewDesk, user, snap) -> None:
+    """One draft: the text with its flagged sentences marked, the facts it cites beside it, then the actions."""
     rec = desk.store.get(st.session_state.draft_id)
-    if rec is None:
-        st.error("Ce brouillon n'existe plus.")
-        return
     if st.button("← Retour à la file", key="back"):
         st.session_state.pop("draft_id")
         st.rerun()
+    if rec is None:
+        st.error("Ce brouillon n'existe plus (supprimé de la base). Revenez à la file.")
+        return
     st.header(f"{rec.title} [{rec.lang}] — version {rec.version} ({STATUS_FR[rec.status]})")
-    for reason in stale_reasons(rec, facts, today):
+    for reason in snap.stale(rec):
         st.warning("Périmé : " + reason)
     left, right = st.columns([3, 2])
     with left:
         st.markdown(highlighted(rec), unsafe_allow_html=True)  # escaped above: no markup from the text runs
         flagged = rec.check_report.get("flagged", [])
-        st.caption(f"{len(flagged)} phrase(s) signalée(s) · auteur {rec.author} · modèle {rec.model}")
+        st.caption(f"{len(flagged)} phrase(s) signalée(s) · auteur {plain(rec.author)} · modèle {plain(rec.model)}")
     with right:
-        st.subheader("Faits cités")
-        for f in rec.facts:
-            fact = facts.get(f["id"])
-            if fact is None:
-                st.error(f"[{f['id']}] n'existe plus dans la base")
-                continue
-            with st.container(border=True):
-                st.markdown(f"**[{fact.id}]** {html.escape(fact.statement_fr)}")
-                st.caption(f"{fact.year} · [{fact.source.title}]({fact.source.url}) · vérifié le "
-                           f"{fact.verified_on.isoformat()} par {fact.verified_by}")
-                if fact.conflict_with:
-                    st.info("En conflit avec : " + ", ".join(fact.conflict_with))
+        _cited_facts(rec, snap.facts)
     _actions(desk, user, rec)
+
+
+def _cited_facts(rec, facts: dict) -> None:
+    """The facts the text cites now and those it was drafted from; a fact gone or retired since says so."""
+    st.subheader("Faits cités")
+    ids = list(dict.fromkeys(cited_ids(rec.text) + [f["id"] for f in rec.facts]))
+    if not ids:
+        st.info("Ce texte ne cite aucun fait.")
+    for fid in ids:
+        fact = facts.get(fid)
+        if fact is None:
+            st.error(f"[{fid}] n'existe plus dans la base de faits (supprimé depuis la rédaction). Les phrases qui le "
+                     "citent bloquent l'approbation : remplacez la citation par un fait vérifié ou retirez la phrase.")
+            continue
+        with st.container(border=True):
+            st.markdown(f"**[{fact.id}]** {plain(fact.statement_fr)}")
+            st.caption(f"{fact.year} · [{plain(fact.source.title)}]({fact.source.url}) · vérifié le "
+                       f"{fact.verified_on.isoformat()} par {plain(fact.verified_by)}")
+            if fact.status == "retired":
+                st.warning("Fait retiré : ne plus le citer.")
+            if fact.conflict_with:
+                st.info("En conflit avec : " + ", ".join(fact.conflict_with))
 
 
 def _actions(desk: ReviewDesk, user, rec) -> None:
     st.subheader("Modifier")
     new_text = st.text_area("Texte (Markdown, citations [ID])", value=rec.text, height=300, key=f"edit_{rec.id}")
+    st.caption(f"{len(new_text):,} caractères (au plus {MAX_TEXT:,})".replace(",", "\u202f"))
     if st.button("Enregistrer une nouvelle version", key="save"):
         _do(lambda: desk.edit(user, rec.id, rec.version, new_text), "Nouvelle version enregistrée et revérifiée.",
-            follow=True)
+            follow=True, kept="Rien n'a été enregistré ; votre texte reste dans le champ ci-dessus.")
     versions = [r for r in desk.store.list(page_id=rec.page_id) if r.lang == rec.lang]
     if len(versions) > 1:
         with st.expander("Comparer deux versions"):
@@ -146,17 +133,21 @@ def _actions(desk: ReviewDesk, user, rec) -> None:
         st.caption("Seul un approbateur peut approuver.")
     st.subheader("Commentaires")
     for c in desk.comments(rec.id):
-        st.markdown(f"**{html.escape(c['author'])}** : {html.escape(c['text'])}")
-    note = st.text_input("Ajouter un commentaire", key="comment")
+        when = c["ts"].strftime("%d/%m/%Y %H:%M") if c.get("ts") else ""
+        st.markdown(f"**{plain(c['author'])}** ({when}) : {plain(c['text'])}")  # as typed: markup shown, not run
+    note = st.text_input("Ajouter un commentaire", key="comment",
+                         help=f"Au plus {MAX_COMMENT:,} caractères ; affiché tel quel.".replace(",", "\u202f"))
     if st.button("Commenter", key="comment_btn"):
-        _do(lambda: desk.comment(user, rec.id, note), "Commentaire ajouté.")
+        _do(lambda: desk.comment(user, rec.id, note), "Commentaire ajouté.",
+            kept="Rien n'a été enregistré ; votre commentaire reste dans le champ.")
 
 
-def _do(action, success: str, follow: bool = False) -> None:
+def _do(action, success: str, follow: bool = False, kept: str = "") -> None:
+    """Run a desk action; a refusal is shown with its fix (and, for typed text, that the text is still there)."""
     try:
         result = action()
     except StudioError as exc:
-        st.error(f"{exc.message}\n\nCorrection : {exc.fix}")
+        st.error(f"{exc.message}\n\nCorrection : {exc.fix}" + (f"\n\n{kept}" if kept else ""))
         return
     st.success(success)
     if follow and result is not None:

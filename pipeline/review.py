@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import date, datetime, timezone
+from typing import Callable, Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, insert, select, update
 
 from .errors import StudioError
-from .store import DraftRecord, DraftStore, audit, comments, drafts, users
+from .store import DRAFT_STATUSES, DraftRecord, DraftStore, audit, comments, drafts, users
 
 ROLES = ("viewer", "editor", "approver", "admin")
 _RANK = {r: i for i, r in enumerate(ROLES)}
 MAX_TEXT = 500_000  # characters; a pasted book is refused, not stored
+MAX_COMMENT = 10_000  # characters; longer is refused (never cut: nothing typed is lost silently)
+UNBACKED = ("unsupported", "contradicted", "dangling_citation")
 _hasher = PasswordHasher()  # argon2id with the library's current parameters
 
 
@@ -119,6 +122,9 @@ class ReviewDesk:
             raise ReviewError(f"the edited text is {len(new_text):,} characters (at most {MAX_TEXT:,})",
                               fix="split it into several pages")
         base = self._current(draft_id, expected_version)
+        if new_text == base.text:
+            raise ReviewError(f"nothing changed: the text is the same as version {base.version}",
+                              fix="change the text before saving a new version")
         report = self.recheck(new_text, base.lang) if self.recheck else base.check_report
         rec = replace(base, id=None, version=None, created_at=None, text=new_text, author=user.username,
                       status="in_review", parent_id=base.id, review_note=None, check_report=report)
@@ -131,9 +137,12 @@ class ReviewDesk:
         self._need(user, "viewer", "comment")
         if not text.strip():
             raise ReviewError("the comment is empty", fix="write something")
+        if len(text) > MAX_COMMENT:
+            raise ReviewError(f"the comment is {len(text):,} characters (at most {MAX_COMMENT:,})",
+                              fix="shorten it, or put the long text in an edit of the draft")
         rec = self._get(draft_id)
         with self.engine.begin() as conn:
-            conn.execute(insert(comments).values(draft_id=draft_id, author=user.username, text=text[:10_000], ts=_now()))
+            conn.execute(insert(comments).values(draft_id=draft_id, author=user.username, text=text, ts=_now()))
             self._audit(conn, user.username, "comment", rec, {"chars": len(text)})
 
     def comments(self, draft_id: int) -> list[dict]:
@@ -148,13 +157,16 @@ class ReviewDesk:
         self._decide(user, draft_id, expected_version, "rejected", reason, "editor", "reject drafts")
 
     def approve(self, user: User, draft_id: int, expected_version: int, override_reason: str | None = None) -> None:
-        """Approvers only; refused while a figure is unsupported or contradicted, unless overridden with a reason."""
+        """Approvers only; refused while a figure is unsupported or contradicted, unless overridden with a reason.
+        The text is checked again against today's facts first, so a cited fact deleted or retired since blocks it."""
         self._need(user, "approver", "approve drafts")
         rec = self._current(draft_id, expected_version)
-        bad = [s for s in rec.check_report.get("sentences", [])
-               if s.get("status") in ("unsupported", "contradicted", "dangling_citation")]
+        report = self.recheck(rec.text, rec.lang) if self.recheck else rec.check_report
+        bad = [s for s in report.get("sentences", []) if s.get("status") in UNBACKED]
         if bad and not (override_reason or "").strip():
-            raise ReviewError(f"{len(bad)} sentence(s) are not backed by a verified fact, e.g. {bad[0]['text'][:80]!r}",
+            why = f" ({bad[0]['reason']})" if bad[0].get("reason") else ""
+            raise ReviewError(f"{len(bad)} sentence(s) are not backed by a verified fact, e.g. "
+                              f"{bad[0]['text'][:80]!r}{why}",
                               fix="edit them, or approve with an override and a written reason")
         with self.engine.begin() as conn:
             conn.execute(update(drafts).where(drafts.c.page_id == rec.page_id, drafts.c.lang == rec.lang,
@@ -162,7 +174,8 @@ class ReviewDesk:
             conn.execute(update(drafts).where(drafts.c.id == rec.id).values(status="approved",
                                                                               review_note=override_reason))
             self._audit(conn, user.username, "approve_override" if bad else "approve", rec,
-                        {"override_reason": override_reason, "unbacked": len(bad)} if bad else None)
+                        {"override_reason": override_reason, "unbacked": len(bad), "rechecked": bool(self.recheck)}
+                        if bad else {"rechecked": bool(self.recheck)})
 
     def audit_log(self, limit: int = 200) -> list[dict]:
         with self.engine.connect() as conn:
@@ -222,6 +235,31 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class FactSnapshot:
+    """The facts as indexed, their content hashes and a claim checker on them: built once per index version and
+    shared by every session of the screen (the checker keeps per-call state, so checks are serialised)."""
+
+    def __init__(self, facts: list, today: date) -> None:
+        from .verify import ClaimChecker
+        self.facts = {f.id: f for f in facts}
+        self.hashes = {f.id: f.content_hash for f in facts}
+        self.today = today
+        self.checker = ClaimChecker(facts, today)
+        self._lock = threading.Lock()
+
+    def report(self, text: str, lang: str) -> dict:
+        """The check report of `text` as stored with a draft, with the flagged sentences listed."""
+        with self._lock:
+            rep = self.checker.check(text, lang)
+        d = rep.to_json()
+        d["flagged"] = [s.text for s in rep.sentences if s.status != "supported"]
+        return d
+
+    def stale(self, rec) -> list[str]:
+        """Why `rec` (a draft or a queue item) no longer matches these facts."""
+        return stale_reasons(rec, self.facts, self.today, self.hashes)
+
+
 def latest_drafts(store: DraftStore) -> list[DraftRecord]:
     """The newest version of every (page, language): what the queue shows."""
     newest: dict[tuple[str, str], DraftRecord] = {}
@@ -232,8 +270,9 @@ def latest_drafts(store: DraftStore) -> list[DraftRecord]:
     return sorted(newest.values(), key=lambda r: (r.page_id, r.lang))
 
 
-def stale_reasons(rec: DraftRecord, facts: dict, today) -> list[str]:
-    """Why a draft no longer matches the fact base: a cited fact changed, retired, past its review date, or gone."""
+def stale_reasons(rec, facts: dict, today, hashes: dict[str, str] | None = None) -> list[str]:
+    """Why a draft no longer matches the fact base: a cited fact changed, retired, past its review date, or gone.
+    `rec` is anything with `.facts` ([{id, content_hash}]); `hashes` (id -> content hash) saves recomputing them."""
     out = []
     for f in rec.facts:
         cur = facts.get(f["id"])
@@ -241,8 +280,83 @@ def stale_reasons(rec: DraftRecord, facts: dict, today) -> list[str]:
             out.append(f"[{f['id']}] no longer exists")
         elif cur.status == "retired":
             out.append(f"[{f['id']}] was retired")
-        elif cur.content_hash != f.get("content_hash"):
+        elif (hashes[cur.id] if hashes and cur.id in hashes else cur.content_hash) != f.get("content_hash"):
             out.append(f"[{f['id']}] changed since the draft")
         elif cur.is_stale(today):
             out.append(f"[{f['id']}] is past its review date ({cur.review_by.isoformat()})")
     return out
+
+
+# ---------------------------------------------------------------- the queue
+OFF_CATALOGUE = ""  # the kind of a draft whose page id is no longer in the catalogue
+STALE = "stale"     # a queue status of its own, beside the stored ones
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One row of the review queue: the newest version of a (page, language), without its text."""
+
+    id: int
+    page_id: str
+    lang: str
+    version: int
+    status: str
+    title: str
+    created: date | None
+    author: str
+    flagged: int
+    facts: list
+    kind: str = OFF_CATALOGUE
+    filieres: tuple[str, ...] = ()
+    stale: tuple[str, ...] = ()
+    # the provenance a staleness judge compares (prompt, model), as on a DraftRecord
+    prompt_name: str = ""
+    prompt_hash: str = ""
+    backend: str = ""
+    model: str = ""
+    params: dict | None = None
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the reviewer asked to see; None means any."""
+
+    statuses: frozenset[str] = frozenset(("draft", "in_review", "changes_requested"))
+    kind: str | None = None
+    filiere: str | None = None
+    lang: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def keeps(self, it: QueueItem) -> bool:
+        return ((it.status in self.statuses or (STALE in self.statuses and bool(it.stale)))
+                and (self.kind is None or it.kind == self.kind)
+                and (self.filiere is None or self.filiere in it.filieres
+                     or (self.filiere == OFF_CATALOGUE and it.kind == OFF_CATALOGUE))
+                and (self.lang is None or it.lang == self.lang)
+                and (self.since is None or (it.created is not None and it.created >= self.since))
+                and (self.until is None or (it.created is not None and it.created <= self.until)))
+
+
+def queue_items(store: DraftStore, pages: Iterable, stale: Callable[[QueueItem], list[str]]) -> list[QueueItem]:
+    """The queue in one query: kind and filières from the catalogue (`pages`: PageSpec), stale reasons from `stale`."""
+    specs = {p.id: p for p in pages}
+    out = []
+    for row in store.latest():
+        spec = specs.get(row["page_id"])
+        it = QueueItem(row["id"], row["page_id"], row["lang"], row["version"], row["status"], row["title"],
+                       row["created_at"].date() if row["created_at"] else None, row["author"], len(row["flagged"]),
+                       row["facts"] or [], spec.kind if spec else OFF_CATALOGUE, tuple(spec.filieres) if spec else (),
+                       prompt_name=row["prompt_name"], prompt_hash=row["prompt_hash"], backend=row["backend"],
+                       model=row["model"], params=row["params"] or {})
+        out.append(replace(it, stale=tuple(stale(it))))
+    return out
+
+
+def queue_counts(items: list[QueueItem]) -> dict[str, int]:
+    """How many drafts per stored status, plus how many are stale."""
+    counts = {s: 0 for s in DRAFT_STATUSES}
+    for it in items:
+        counts[it.status] = counts.get(it.status, 0) + 1
+    counts[STALE] = sum(bool(it.stale) for it in items)
+    return counts

@@ -124,3 +124,40 @@ def real_index_session(tmp_path_factory):
     s = Settings(corpus_dir=root / "corpus", data_dir=root / "data", today_override=TODAY)
     ingest(s, default_embedder())
     return s
+
+
+# ---------------------------------------------------------------- the app (AppTest), shared by the screen tests
+@pytest.fixture(scope="module")
+def indexed(real_index_session, tmp_path_factory) -> Settings:
+    """A private copy of the session's real index and corpus, with its own drafts database (one per test module):
+    the model embeds the corpus once per session, not once per module."""
+    root = tmp_path_factory.mktemp("app")
+    shutil.copytree(real_index_session.corpus_dir, root / "corpus")
+    shutil.copytree(real_index_session.chroma_dir, root / "data" / "chroma")
+    stamp = real_index_session.data_dir / "index-stamp"
+    if stamp.exists():
+        shutil.copy(stamp, root / "data" / "index-stamp")
+    return Settings(corpus_dir=root / "corpus", data_dir=root / "data", today_override=TODAY)
+
+
+@pytest.fixture(scope="module")
+def people(indexed):
+    """One signed-in user per role (password 'correct horse battery')."""
+    from pipeline.review import ReviewDesk
+    from pipeline.store import DraftStore
+    desk = ReviewDesk(DraftStore.for_data_dir(indexed.data_dir))
+    return {r: desk.add_user(f"{r}1", r, "correct horse battery")[0] for r in ("viewer", "editor", "approver", "admin")}
+
+
+def start(indexed, monkeypatch, user=None, **state):
+    """app.py run headless on `indexed`, signed in as `user` (None: nobody), with extra session state."""
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("STUDIO_CORPUS_DIR", str(indexed.corpus_dir))
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(indexed.data_dir))
+    monkeypatch.setenv("STUDIO_TODAY", TODAY.isoformat())
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    if user is not None:
+        at.session_state["user"] = user
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()

@@ -2,44 +2,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from pipeline.config import Settings
-from pipeline.embedding import default_embedder
-from pipeline.ingest import ingest
-from tests.conftest import REPO, TODAY
+from tests.conftest import start
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def indexed(tmp_path_factory):
-    root = tmp_path_factory.mktemp("app")
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    s = Settings(corpus_dir=root / "corpus", data_dir=root / "data", today_override=TODAY)
-    ingest(s, default_embedder())
-    return s
-
-
-@pytest.fixture(scope="module")
-def people(indexed):
-    from pipeline.review import ReviewDesk
-    from pipeline.store import DraftStore
-    desk = ReviewDesk(DraftStore.for_data_dir(indexed.data_dir))
-    return {r: desk.add_user(f"{r}1", r, "correct horse battery")[0] for r in ("viewer", "editor", "approver", "admin")}
-
-
-def start(indexed, monkeypatch, user=None):
-    monkeypatch.setenv("STUDIO_CORPUS_DIR", str(indexed.corpus_dir))
-    monkeypatch.setenv("STUDIO_DATA_DIR", str(indexed.data_dir))
-    monkeypatch.setenv("STUDIO_TODAY", TODAY.isoformat())
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    if user is not None:
-        at.session_state["user"] = user
-    return at.run()
 
 
 @pytest.fixture

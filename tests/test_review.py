@@ -135,3 +135,64 @@ def test_users_command(tmp_path):
     assert {(u["username"], u["role"]) for u in json.loads(p.stdout)} == {("admin", "admin"), ("alice", "viewer")}
     desk = ReviewDesk(DraftStore.for_data_dir(tmp_path))
     assert desk.sign_in("admin", "admin password 1").role == "admin"
+
+
+# ---------------------------------------------------------------- re-check at approval, bad input, the queue
+def _facts():
+    from pipeline.facts import load_corpus
+    from tests.conftest import REPO, TODAY
+    return load_corpus(REPO / "corpus", TODAY)[0], TODAY
+
+
+def test_approval_checks_again_so_a_fact_deleted_since_blocks_it(tmp_path):
+    from pipeline.review import FactSnapshot
+    facts, today = _facts()
+    store = DraftStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    text = "Le Grand Port Maritime de Marseille a traité 70,5 millions de tonnes en 2024 [MAR-001]."
+    then = FactSnapshot(facts, today)
+    d = store.add(record(text=text))
+    d_report = then.report(text, "fr")
+    assert d_report["flagged"] == []  # clean when drafted
+    now = FactSnapshot([f for f in facts if f.id != "MAR-001"], today)  # MAR-001 deleted from the base since
+    desk = ReviewDesk(store, recheck=now.report)
+    approver, _ = desk.add_user("approver1", "approver", "correct horse battery")
+    with pytest.raises(ReviewError) as exc:
+        desk.approve(approver, d.id, 1)
+    assert "MAR-001 does not exist in the fact base" in exc.value.message and "override" in exc.value.fix
+    assert store.get(d.id).status == "draft"
+    desk.approve(approver, d.id, 1, override_reason="Chiffre repris du rapport annuel 2024, page 3")
+    assert store.get(d.id).status == "approved" and desk.audit_log()[0]["detail"]["rechecked"] is True
+
+
+def test_unchanged_edits_and_overlong_comments_are_refused_not_cut(desk):
+    d = desk.store.add(record())
+    with pytest.raises(ReviewError, match="nothing changed"):
+        desk.edit(desk.people["editor"], d.id, 1, d.text)
+    with pytest.raises(ReviewError, match="at most 10,000"):
+        desk.comment(desk.people["viewer"], d.id, "x" * 10_001)
+    assert [r.version for r in desk.store.list()] == [1] and desk.comments(d.id) == []
+
+
+def test_the_queue_in_one_query_with_catalogue_and_staleness(desk):
+    from datetime import date
+    from pipeline.catalogue import load_pages
+    from pipeline.facts import load_filieres
+    from pipeline.review import OFF_CATALOGUE, STALE, QueueFilter, queue_counts, queue_items, stale_reasons
+    from tests.conftest import REPO
+    facts, today = _facts()
+    by_id = {f.id: f for f in facts}
+    a = desk.store.add(record(page="site-maritime-investors"))  # every record cites MAR-001 with hash 'ab': changed
+    desk.edit(desk.people["editor"], a.id, 1, "Version 2 [MAR-001].")  # the queue shows version 2 only
+    desk.store.add(record(page="site-maritime-investors", lang="en"))
+    desk.store.add(record(page="page-retiree"))
+    pages = load_pages(REPO / "corpus", load_filieres(REPO / "corpus"))
+    items = queue_items(desk.store, pages, lambda it: stale_reasons(it, by_id, today))
+    assert [(i.page_id, i.lang, i.version, i.kind) for i in items] == [
+        ("page-retiree", "fr", 1, OFF_CATALOGUE), ("site-maritime-investors", "en", 1, "page"),
+        ("site-maritime-investors", "fr", 2, "page")]
+    assert items[1].filieres == ("maritime",) and items[1].stale == ("[MAR-001] changed since the draft",)
+    counts = queue_counts(items)
+    assert (counts["draft"], counts["in_review"], counts[STALE]) == (2, 1, 3)
+    assert [i.page_id for i in items if QueueFilter(kind=OFF_CATALOGUE).keeps(i)] == ["page-retiree"]
+    assert len([i for i in items if QueueFilter(statuses=frozenset([STALE]), lang="en").keeps(i)]) == 1
+    assert not [i for i in items if QueueFilter(until=date(2000, 1, 1)).keeps(i)]
