@@ -23,8 +23,9 @@ def plain(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", "  \n")
 
 
-def show_error(exc: StudioError) -> None:
-    st.error(f"{exc.message}\n\nCorrection : {exc.fix}")
+def show_error(exc: StudioError, then: str = "") -> None:
+    """A refusal as the person sees it: what failed, the fix, and anything else to say."""
+    st.error(f"{exc.message}\n\nCorrection : {exc.fix}" + (f"\n\n{then}" if then else ""))
 
 
 def sign_in(desk: ReviewDesk) -> None:
@@ -147,7 +148,7 @@ def _do(action, success: str, follow: bool = False, kept: str = "") -> None:
     try:
         result = action()
     except StudioError as exc:
-        st.error(f"{exc.message}\n\nCorrection : {exc.fix}" + (f"\n\n{kept}" if kept else ""))
+        show_error(exc, kept)
         return
     st.success(success)
     if follow and result is not None:

@@ -256,3 +256,12 @@ def test_a_rerun_does_not_reopen_the_index(indexed, monkeypatch, people, drafts)
     at.run()
     at.run()
     assert len(opened) == before + 1
+
+
+def test_pages_follow_the_role_even_from_a_crafted_session(indexed, monkeypatch, people, drafts):
+    at = start(indexed, monkeypatch, people["editor"], nav="Journal d'audit")
+    assert "Journal d'audit" not in at.sidebar.radio(key="nav").options
+    assert not any(h.value == "Journal d'audit" for h in at.header) and not at.exception
+    at = start(indexed, monkeypatch, people["admin"])
+    at.sidebar.radio(key="nav").set_value("Journal d'audit").run()
+    assert at.header[0].value == "Journal d'audit" and "sign_in_failed" in set(at.dataframe[0].value["action"])
