@@ -173,7 +173,8 @@ class Regenerator:
         self.judge_factory = judge_factory
         self.drafter: Drafter | None = None
         self.facts: dict[str, Fact] = {}
-        self._stamp = ""
+        self._stamp = ""              # the index version the batch was planned on
+        self._loaded_stamp = ""       # the one `_now_facts` was read from, once it changed
         self._now_facts: dict[str, Fact] = {}
 
     # ------------------------------------------------------------------ prepare
@@ -339,13 +340,13 @@ class Regenerator:
         from .fact_base import current_facts
         from .index import read_stamp
         stamp = read_stamp(self.settings)
-        if stamp == self._stamp:
+        if stamp == self._stamp:  # the index is the one the plan was made on
             return None
         with _reload_lock:
-            if stamp != self._stamp:
-                now = {f.id: f for f in current_facts(self.settings, self.drafter.retriever.embedder)}
-                self._now_facts, self._stamp = now, stamp
-        now = self._now_facts
+            if stamp != self._loaded_stamp:
+                self._now_facts = {f.id: f for f in current_facts(self.settings, self.drafter.retriever.embedder)}
+                self._loaded_stamp = stamp
+            now = self._now_facts
         for fid, h in item.plan.inputs(self.drafter.model.settings, self.drafter.brand)["facts"]:
             cur = now.get(fid)
             if cur is None or cur.status == "retired":
