@@ -63,7 +63,16 @@ def _read_signatures() -> dict:
 def _snapshot(_settings: Settings, key: tuple):
     from pipeline.fact_base import current_facts
     from pipeline.review import FactSnapshot
-    return FactSnapshot(current_facts(_settings, _embedder()), _settings.today())  # index open only in here
+    from pipeline.llm import llm_settings_from_env
+    try:
+        llm = llm_settings_from_env()
+    except StudioError:  # a misconfigured model is reported where it is used; staleness leaves the model out
+        llm = None
+    brand = _settings.corpus_dir / "brand.md"
+    pages, _ = _catalogue(_settings, corpus_fingerprint(_settings))
+    return FactSnapshot(current_facts(_settings, _embedder()), _settings.today(), llm=llm,  # index open only here
+                        brand=brand.read_text(encoding="utf-8") if brand.exists() else None,
+                        specs={p.id: p for p in pages} if pages else None)
 
 
 def snapshot(settings: Settings):
@@ -212,13 +221,19 @@ def facts_page(s: Studio) -> None:
         render_search(s.fact_base)
 
 
+def drafting_page(s: Studio) -> None:
+    import regen_screen
+    regen_screen.drafting_page(s.settings, s.desk.store, s.pages, s.fact_base.filieres, s.user, s.desk.record_action)
+
+
 def audit_page(s: Studio) -> None:
     import review_screen as rs
     rs.audit_page(s.desk)
 
 
 # the navigation, in order; a new page is one more line here
-PAGES = [Page("Relecture", review_page), Page("État du corpus", corpus_page), Page("Base de faits", facts_page),
+PAGES = [Page("Relecture", review_page), Page("Rédaction", drafting_page, "editor"),
+         Page("État du corpus", corpus_page), Page("Base de faits", facts_page),
          Page("Journal d'audit", audit_page, "admin")]
 
 

@@ -68,6 +68,8 @@ def draft_view(desk: ReviewDesk, user, snap) -> None:
         st.error("Ce brouillon n'existe plus (supprimé de la base). Revenez à la file.")
         return
     st.header(f"{rec.title} [{rec.lang}] — version {rec.version} ({STATUS_FR[rec.status]})")
+    if "flash" in st.session_state:  # the outcome of the action that led here, shown once
+        st.success(st.session_state.pop("flash"))
     for reason in snap.stale(rec):
         st.warning("Périmé : " + reason)
     left, right = st.columns([3, 2])
@@ -150,9 +152,11 @@ def _do(action, success: str, follow: bool = False, kept: str = "") -> None:
     except StudioError as exc:
         show_error(exc, kept)
         return
-    st.success(success)
+    # show the draft as it is now (new version, new status), not as it was before the click
+    st.session_state.flash = success
     if follow and result is not None:
         st.session_state.draft_id = result.id
+    st.rerun()
 
 
 def audit_page(desk: ReviewDesk) -> None:

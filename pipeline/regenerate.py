@@ -56,6 +56,15 @@ class Selection:
         return {"mode": self.mode, "pages": sorted(self.pages), "filiere": self.filiere, "langs": sorted(self.langs),
                 "force": self.force}
 
+    def cli_args(self) -> list[str]:
+        """The `python -m pipeline regenerate` arguments that make this selection."""
+        args = ["--" + self.mode, "--lang", ",".join(self.langs)]
+        if self.pages:
+            args += ["--pages", ",".join(self.pages)]
+        if self.filiere:
+            args += ["--filiere", self.filiere]
+        return args + (["--force"] if self.force else [])
+
 
 @dataclass
 class Item:
@@ -416,16 +425,32 @@ class RunLock:
             self._fh = None
 
 
+def run_alive(settings: Settings) -> bool:
+    """Whether a regeneration holds the lock now (a run marked running without it was killed)."""
+    path = settings.data_dir / "regenerate.lock"
+    if not path.exists():
+        return False
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return False
+
+
 def latest_run(store: DraftStore) -> dict | None:
     """The newest run with its item counts by state (for the status command and the review screen)."""
     with store.engine.connect() as conn:
         run = conn.execute(select(regen_runs).order_by(regen_runs.c.id.desc()).limit(1)).mappings().first()
         if run is None:
             return None
-        rows = conn.execute(select(regen_items.c.state, regen_items.c.tokens, regen_items.c.cost)
-                            .where(regen_items.c.run_id == run["id"])).all()
+        rows = conn.execute(select(regen_items.c.state, regen_items.c.tokens, regen_items.c.cost,
+                                   regen_items.c.inputs_key).where(regen_items.c.run_id == run["id"])).all()
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.state] = counts.get(r.state, 0) + 1
-    return {**dict(run), "counts": counts, "tokens": sum(r.tokens or 0 for r in rows),
+    # progress counts the items the run set out to draft (those that could not be planned have no inputs key)
+    finished = sum(1 for r in rows if r.state in ("done", "failed") and r.inputs_key)
+    return {**dict(run), "counts": counts, "finished": finished, "tokens": sum(r.tokens or 0 for r in rows),
             "cost": round(sum(r.cost or 0 for r in rows), 6)}

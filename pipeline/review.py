@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from typing import Callable, Iterable
@@ -177,6 +176,11 @@ class ReviewDesk:
                         {"override_reason": override_reason, "unbacked": len(bad), "rechecked": bool(self.recheck)}
                         if bad else {"rechecked": bool(self.recheck)})
 
+    def record_action(self, actor: str, action: str, detail: dict | None = None) -> None:
+        """An action outside a draft (starting a regeneration…) into the audit log."""
+        with self.engine.begin() as conn:
+            self._audit(conn, actor, action, detail=detail)
+
     def audit_log(self, limit: int = 200) -> list[dict]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(select(audit).order_by(audit.c.id.desc()).limit(limit))]
@@ -236,28 +240,27 @@ def _now() -> datetime:
 
 
 class FactSnapshot:
-    """The facts as indexed, their content hashes and a claim checker on them: built once per index version and
-    shared by every session of the screen (the checker keeps per-call state, so checks are serialised)."""
+    """The facts as indexed and a claim checker on them, built once per index version and shared by every session
+    of the screen; `stale` tells why a draft no longer matches them (or the prompt, brand voice, catalogue, model)."""
 
-    def __init__(self, facts: list, today: date) -> None:
+    def __init__(self, facts: list, today: date, llm=None, brand: str | None = None, specs: dict | None = None) -> None:
+        from .staleness import StalenessJudge
         from .verify import ClaimChecker
         self.facts = {f.id: f for f in facts}
-        self.hashes = {f.id: f.content_hash for f in facts}
         self.today = today
-        self.checker = ClaimChecker(facts, today)
-        self._lock = threading.Lock()
+        self.checker = ClaimChecker(facts, today)  # keeps no per-call state: shared by sessions safely
+        self.judge = StalenessJudge(self.facts, today, llm=llm, brand=brand, specs=specs)
 
     def report(self, text: str, lang: str) -> dict:
         """The check report of `text` as stored with a draft, with the flagged sentences listed."""
-        with self._lock:
-            rep = self.checker.check(text, lang)
+        rep = self.checker.check(text, lang)
         d = rep.to_json()
         d["flagged"] = [s.text for s in rep.sentences if s.status != "supported"]
         return d
 
     def stale(self, rec) -> list[str]:
-        """Why `rec` (a draft or a queue item) no longer matches these facts."""
-        return stale_reasons(rec, self.facts, self.today, self.hashes)
+        """Why `rec` (a draft or a queue item) no longer matches what would produce it now."""
+        return [r.render() for r in self.judge.reasons(rec)]
 
 
 def latest_drafts(store: DraftStore) -> list[DraftRecord]:
@@ -268,23 +271,6 @@ def latest_drafts(store: DraftStore) -> list[DraftRecord]:
         if key not in newest or rec.version > newest[key].version:
             newest[key] = rec
     return sorted(newest.values(), key=lambda r: (r.page_id, r.lang))
-
-
-def stale_reasons(rec, facts: dict, today, hashes: dict[str, str] | None = None) -> list[str]:
-    """Why a draft no longer matches the fact base: a cited fact changed, retired, past its review date, or gone.
-    `rec` is anything with `.facts` ([{id, content_hash}]); `hashes` (id -> content hash) saves recomputing them."""
-    out = []
-    for f in rec.facts:
-        cur = facts.get(f["id"])
-        if cur is None:
-            out.append(f"[{f['id']}] no longer exists")
-        elif cur.status == "retired":
-            out.append(f"[{f['id']}] was retired")
-        elif (hashes[cur.id] if hashes and cur.id in hashes else cur.content_hash) != f.get("content_hash"):
-            out.append(f"[{f['id']}] changed since the draft")
-        elif cur.is_stale(today):
-            out.append(f"[{f['id']}] is past its review date ({cur.review_by.isoformat()})")
-    return out
 
 
 # ---------------------------------------------------------------- the queue

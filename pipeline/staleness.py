@@ -44,9 +44,11 @@ class StalenessJudge:
         self.specs = specs        # page id -> PageSpec, or None to leave the catalogue out
         self.prompts_dir = prompts_dir
         self._superseded = superseded_map(list(facts.values()))
+        self._hashes = {i: f.content_hash for i, f in facts.items()}  # computed once, not per draft
         self._prompts: dict[str, str | None] = {}
 
     def reasons(self, rec: DraftRecord) -> list[Staleness]:
+        """What changed since `rec` (a draft, or anything with its provenance fields) was made; empty if nothing."""
         out = [r for f in rec.facts for r in self._fact(f)]
         out += self._prompt(rec)
         inputs = (rec.params or {}).get("inputs") or {}
@@ -72,7 +74,7 @@ class StalenessJudge:
         out = []
         if fid in self._superseded:
             out.append(Staleness("fact", fid, "is superseded by " + ", ".join(self._superseded[fid])))
-        if cur.content_hash != snap.get("content_hash"):
+        if self._hashes[fid] != snap.get("content_hash"):
             out.append(Staleness("fact", fid, _what_changed(snap, cur)))
         if cur.is_stale(self.today):
             out.append(Staleness("fact", fid, f"is past its review date ({cur.review_by.isoformat()})"))

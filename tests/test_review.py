@@ -177,20 +177,20 @@ def test_the_queue_in_one_query_with_catalogue_and_staleness(desk):
     from datetime import date
     from pipeline.catalogue import load_pages
     from pipeline.facts import load_filieres
-    from pipeline.review import OFF_CATALOGUE, STALE, QueueFilter, queue_counts, queue_items, stale_reasons
+    from pipeline.review import OFF_CATALOGUE, STALE, FactSnapshot, QueueFilter, queue_counts, queue_items
     from tests.conftest import REPO
     facts, today = _facts()
-    by_id = {f.id: f for f in facts}
     a = desk.store.add(record(page="site-maritime-investors"))  # every record cites MAR-001 with hash 'ab': changed
     desk.edit(desk.people["editor"], a.id, 1, "Version 2 [MAR-001].")  # the queue shows version 2 only
     desk.store.add(record(page="site-maritime-investors", lang="en"))
     desk.store.add(record(page="page-retiree"))
     pages = load_pages(REPO / "corpus", load_filieres(REPO / "corpus"))
-    items = queue_items(desk.store, pages, lambda it: stale_reasons(it, by_id, today))
+    items = queue_items(desk.store, pages, FactSnapshot(facts, today).stale)
     assert [(i.page_id, i.lang, i.version, i.kind) for i in items] == [
         ("page-retiree", "fr", 1, OFF_CATALOGUE), ("site-maritime-investors", "en", 1, "page"),
         ("site-maritime-investors", "fr", 2, "page")]
-    assert items[1].filieres == ("maritime",) and items[1].stale == ("[MAR-001] changed since the draft",)
+    assert items[1].filieres == ("maritime",) and items[1].stale == (
+        "[MAR-001] changed (statement, source or verification)", "prompt page: prompts/page.yaml changed since the draft")
     counts = queue_counts(items)
     assert (counts["draft"], counts["in_review"], counts[STALE]) == (2, 1, 3)
     assert [i.page_id for i in items if QueueFilter(kind=OFF_CATALOGUE).keeps(i)] == ["page-retiree"]

@@ -20,8 +20,11 @@ SUPPORTED = "Le Grand Port Maritime de Marseille a traité 70,5 millions de tonn
 def drafts(indexed, people):
     from pipeline.embedding import default_embedder
     from pipeline.fact_base import current_facts
+    from pipeline.llm import llm_settings_from_env
+    from pipeline.prompts import load_prompt
     checker = ClaimChecker(current_facts(indexed, default_embedder()), TODAY)
     store = DraftStore.for_data_dir(indexed.data_dir)
+    llm = llm_settings_from_env()  # drafted with today's prompt and model: only the facts can make them stale
 
     def add(page, text, lang="fr", cites="MAR-001", content_hash=None, report=None):
         rep = checker.check(text, lang)
@@ -31,7 +34,8 @@ def drafts(indexed, people):
         fact = checker.facts.get(cites)
         return store.add(DraftRecord(page_id=page, lang=lang, title=page, text=text,
                                      facts=[{"id": cites, "content_hash": content_hash or fact.content_hash}],
-                                     prompt_name="page", prompt_hash="h", backend="fake", model="m", params={},
+                                     prompt_name="page", prompt_hash=load_prompt("page").content_hash,
+                                     backend=llm.backend, model=llm.model, params={"temperature": llm.temperature},
                                      tokens_in=1, tokens_out=1, tokens_estimated=2, cost_estimate=0.0, timings={},
                                      check_report=report))
     good = add("site-maritime-investors", f"# Port\n\n{SUPPORTED} [MAR-001].")
@@ -90,7 +94,7 @@ def test_queue_counts_filters_and_stale_reasons(indexed, monkeypatch, people, dr
     at = start(indexed, monkeypatch, people["viewer"])
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["à relire"] == str(len(drafts)) and metrics["approuvé"] == "0"
-    assert metrics["périmé"] == "2"  # a cited fact changed; a cited fact deleted
+    assert metrics["périmé"] == "3"  # a cited fact changed; a cited fact deleted; a page gone from the catalogue
     table = queue_table(at)
     assert len(table) == len(drafts)
     row = table.set_index("page").loc["page-retiree-du-catalogue"]
@@ -99,8 +103,10 @@ def test_queue_counts_filters_and_stale_reasons(indexed, monkeypatch, people, dr
 
     at.multiselect(key="queue_status").set_value(["stale"]).run()
     stale = queue_table(at).set_index("page")["périmé"].to_dict()
-    assert stale == {"argumentaire-aeronautique": "[MAR-001] changed since the draft",
-                     "argumentaire-maritime": "[GONE-001] no longer exists"}
+    assert stale == {"argumentaire-aeronautique": "[MAR-001] changed (statement, source or verification)",
+                     "argumentaire-maritime": "[GONE-001] no longer exists in the fact base",
+                     "page-retiree-du-catalogue": "page page-retiree-du-catalogue: no longer in the catalogue "
+                                                  "(corpus/pages.yaml)"}
     at.multiselect(key="queue_status").set_value(["draft"]).run()
     at.selectbox(key="queue_kind").set_value("").run()
     assert list(queue_table(at)["page"]) == ["page-retiree-du-catalogue"]

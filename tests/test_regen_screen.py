@@ -1,0 +1,80 @@
+"""The drafting page: editors and admins only; an estimate that changes nothing; a regeneration started from the
+screen runs in its own process against the configured server and its progress shows in the page."""
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+
+from pipeline.regenerate import latest_run
+from pipeline.review import ReviewDesk
+from pipeline.store import DraftStore
+from tests.conftest import REPO, start
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def fake_server(monkeypatch):
+    sys.path.insert(0, str(REPO / "bench"))
+    from fake_llm_server import serve
+    server, llm = serve(0, delay=0.05)
+    monkeypatch.setenv("STUDIO_LLM_BACKEND", "openai-compatible")
+    monkeypatch.setenv("STUDIO_LLM_MODEL", "fake")
+    monkeypatch.setenv("STUDIO_LLM_BASE_URL", f"http://127.0.0.1:{server.server_address[1]}/v1")
+    yield llm
+    server.shutdown()
+
+
+def test_only_editors_and_admins_see_the_drafting_page(indexed, monkeypatch, people):
+    viewer = start(indexed, monkeypatch, people["viewer"])
+    assert "Rédaction" not in viewer.sidebar.radio[0].options
+    editor = start(indexed, monkeypatch, people["editor"], nav="Rédaction")
+    assert "Rédaction" in editor.sidebar.radio[0].options
+    assert editor.header[0].value == "Rédaction et régénération" and not editor.exception
+    crafted = start(indexed, monkeypatch, people["viewer"], nav="Rédaction")  # a viewer cannot reach it at all
+    assert not [h for h in crafted.header if h.value == "Rédaction et régénération"]
+
+
+def test_estimate_then_start_from_the_screen_with_progress(indexed, monkeypatch, people, fake_server):
+    store = DraftStore.for_data_dir(indexed.data_dir)
+    before = len(store.list())
+    at = start(indexed, monkeypatch, people["editor"], nav="Rédaction")
+    at.radio(key="regen_mode").set_value("all")
+    at.multiselect(key="regen_pages").set_value(["social-maritime-1"])
+    at.multiselect(key="regen_langs").set_value(["fr"])
+    at.button(key="regen_estimate").click().run(timeout=180)
+    assert not at.error, [e.value for e in at.error]
+    assert any("1 texte(s) à rédiger" in s.value for s in at.success)
+    assert len(store.list()) == before and latest_run(store) is None  # the estimate changed nothing
+
+    at.button(key="regen_start").click().run(timeout=60)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        run = latest_run(store)
+        if run and run["status"] != "running":
+            break
+        time.sleep(0.5)
+    run = latest_run(store)
+    assert run is not None and run["status"] == "done", (indexed.data_dir / "regenerate.log").read_text()
+    assert run["counts"] == {"done": 1}
+    new = [d for d in store.list() if d.page_id == "social-maritime-1" and d.lang == "fr"]
+    assert len(new) == 1 and new[0].status == "draft" and new[0].model == "fake"
+    at.run()
+    assert any(h.value.startswith(f"Régénération n° {run['id']} — terminée") for h in at.subheader)
+    assert at.get("progress") and "1/1 textes" in at.get("progress")[0].proto.text
+    entry = ReviewDesk(store).audit_log()[0]
+    assert entry["action"] == "regenerate" and entry["actor"] == people["editor"].username
+    assert entry["detail"]["pages"] == ["social-maritime-1"]
+
+
+def test_an_estimate_with_nothing_to_do_says_so(indexed, monkeypatch, people, fake_server):
+    at = start(indexed, monkeypatch, people["admin"], nav="Rédaction")
+    at.radio(key="regen_mode").set_value("stale")
+    at.selectbox(key="regen_filiere").set_value("sante")
+    at.multiselect(key="regen_langs").set_value(["fr"])
+    at.button(key="regen_estimate").click().run(timeout=180)
+    assert not at.exception
+    # nothing stale in santé yet: an estimate of nothing, said plainly
+    assert any("0 texte(s) à rédiger" in s.value for s in at.success)
