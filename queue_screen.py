@@ -21,6 +21,11 @@ def queue(desk: ReviewDesk, snap, pages: list, filieres, pages_error: str | None
     if pages_error:
         st.warning("Catalogue illisible : les brouillons sont listés « hors catalogue ».\n\n" + pages_error)
     items = queue_items(desk.store, pages, snap.stale)
+    if not items:  # first run without the starter set (or a fresh database)
+        st.info("Aucun brouillon pour l'instant. Un éditeur ou un administrateur peut en faire rédiger depuis la page "
+                "« Rédaction » (ou : `python -m pipeline starter` pour trois textes de démonstration, "
+                "`python -m pipeline regenerate --all` pour tout le catalogue).")
+        return
     counts = queue_counts(items)
     for col, key in zip(st.columns(len(COUNTED)), COUNTED):
         col.metric(STATUS_FR[key], counts[key])

@@ -137,7 +137,7 @@ def cmd_regenerate(args, s: Settings) -> int:
         _print_json(summary.to_json())
     else:
         _print_summary(summary)
-    return 0 if not summary.failed else 7
+    return 0 if not summary.failed else 9  # finished, but some items failed (listed above)
 
 
 def _print_plan(batch, todo, left, args, out) -> None:
