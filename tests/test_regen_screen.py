@@ -38,35 +38,42 @@ def test_only_editors_and_admins_see_the_drafting_page(indexed, monkeypatch, peo
 
 
 def test_estimate_then_start_from_the_screen_with_progress(indexed, monkeypatch, people, fake_server):
+    fake_server.delay = 0.3  # long enough to look at the screen while the run is going
     store = DraftStore.for_data_dir(indexed.data_dir)
-    before = len(store.list())
+    before = {d.id for d in store.list()}
     at = start(indexed, monkeypatch, people["editor"], nav="Rédaction")
     at.radio(key="regen_mode").set_value("all")
-    at.multiselect(key="regen_pages").set_value(["social-maritime-1"])
+    at.selectbox(key="regen_filiere").set_value("maritime")
     at.multiselect(key="regen_langs").set_value(["fr"])
     at.button(key="regen_estimate").click().run(timeout=180)
     assert not at.error, [e.value for e in at.error]
-    assert any("1 texte(s) à rédiger" in s.value for s in at.success)
-    assert len(store.list()) == before and latest_run(store) is None  # the estimate changed nothing
+    assert any("7 texte(s) à rédiger" in s.value for s in at.success)
+    assert {d.id for d in store.list()} == before and latest_run(store) is None  # the estimate changed nothing
 
     at.button(key="regen_start").click().run(timeout=60)
     deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        run = latest_run(store)
-        if run and run["status"] != "running":
-            break
+    while time.monotonic() < deadline and not (latest_run(store) or {}).get("finished"):
+        time.sleep(0.1)
+    # while it runs, the screen neither waits for it nor breaks: the page shows it going, the queue opens
+    at.run(timeout=30)
+    assert any(h.value.endswith("en cours") for h in at.subheader), [h.value for h in at.subheader]
+    assert any(i.value.startswith("Une régénération est en cours") for i in at.info)
+    at.sidebar.radio[0].set_value("Relecture").run(timeout=30)
+    assert at.header[0].value == "File de relecture" and not at.exception
+
+    while time.monotonic() < deadline and latest_run(store)["status"] == "running":
         time.sleep(0.5)
     run = latest_run(store)
-    assert run is not None and run["status"] == "done", (indexed.data_dir / "regenerate.log").read_text()
-    assert run["counts"] == {"done": 1}
-    new = [d for d in store.list() if d.page_id == "social-maritime-1" and d.lang == "fr"]
-    assert len(new) == 1 and new[0].status == "draft" and new[0].model == "fake"
-    at.run()
+    assert run["status"] == "done", (indexed.data_dir / "regenerate.log").read_text()
+    assert run["counts"] == {"done": 7}
+    new = [d for d in store.list() if d.id not in before]
+    assert len(new) == 7 and all(d.status == "draft" and d.model == "fake" and d.lang == "fr" for d in new)
+    at.sidebar.radio[0].set_value("Rédaction").run()
     assert any(h.value.startswith(f"Régénération n° {run['id']} — terminée") for h in at.subheader)
-    assert at.get("progress") and "1/1 textes" in at.get("progress")[0].proto.text
+    assert at.get("progress") and "7/7 textes" in at.get("progress")[0].proto.text
     entry = ReviewDesk(store).audit_log()[0]
     assert entry["action"] == "regenerate" and entry["actor"] == people["editor"].username
-    assert entry["detail"]["pages"] == ["social-maritime-1"]
+    assert entry["detail"]["filiere"] == "maritime"
 
 
 def test_an_estimate_with_nothing_to_do_says_so(indexed, monkeypatch, people, fake_server):
