@@ -261,7 +261,8 @@ def main() -> None:
     except StudioError as exc:
         st.error(f"{exc.message}\n\nCorrection : {exc.fix}")
         return
-    studio = Studio(settings, user, ReviewDesk(desk.store, recheck=snap.report), snap, fb, pages, pages_error)
+    desk = ReviewDesk(desk.store, recheck=snap.report, facts=snap.facts)
+    studio = Studio(settings, user, desk, snap, fb, pages, pages_error)
     visible = [p for p in PAGES if user.can(p.role)]
     label = st.sidebar.radio("Aller à", [p.label for p in visible], key="nav")
     next(p for p in visible if p.label == label).render(studio)

@@ -56,10 +56,12 @@ class User:
 class ReviewDesk:
     """Every review action goes through here, whatever the screen."""
 
-    def __init__(self, store: DraftStore, recheck: Callable[[str, str], dict] | None = None) -> None:
+    def __init__(self, store: DraftStore, recheck: Callable[[str, str], dict] | None = None,
+                 facts: dict | None = None) -> None:
         self.store = store
         self.engine = store.engine
         self.recheck = recheck  # (text, lang) -> check report; the claim checker
+        self.facts = facts      # id -> Fact now: an edit records the facts its text cites (for staleness)
 
     # ---------------------------------------------------------------- users
     def add_user(self, username: str, role: str, password: str | None = None) -> tuple[User, str]:
@@ -126,11 +128,30 @@ class ReviewDesk:
                               fix="change the text before saving a new version")
         report = self.recheck(new_text, base.lang) if self.recheck else base.check_report
         rec = replace(base, id=None, version=None, created_at=None, text=new_text, author=user.username,
-                      status="in_review", parent_id=base.id, review_note=None, check_report=report)
+                      status="in_review", parent_id=base.id, review_note=None, check_report=report,
+                      facts=self._cited(new_text, base.facts))
         rec = self.store.add(rec)
         with self.engine.begin() as conn:
             self._audit(conn, user.username, "edit", rec, {"from_version": base.version})
         return rec
+
+    def _cited(self, text: str, before: list[dict]) -> list[dict]:
+        """The facts an edited text cites, as a draft records them: a fact the previous version cited keeps its
+        record (so a change since is still seen); a newly cited one is recorded as it is now."""
+        from .draft import fact_snapshot
+        from .verify import cited_ids
+        if self.facts is None:
+            return before
+        old = {f["id"]: f for f in before}
+        out = []
+        for fid in dict.fromkeys(cited_ids(text)):
+            if fid in old:
+                out.append(old[fid])
+            elif fid in self.facts:
+                out.append(fact_snapshot(self.facts[fid]))
+            else:
+                out.append({"id": fid, "content_hash": None})  # cites nothing known: stale and flagged
+        return out
 
     def comment(self, user: User, draft_id: int, text: str) -> None:
         self._need(user, "viewer", "comment")

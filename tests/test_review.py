@@ -196,3 +196,20 @@ def test_the_queue_in_one_query_with_catalogue_and_staleness(desk):
     assert [i.page_id for i in items if QueueFilter(kind=OFF_CATALOGUE).keeps(i)] == ["page-retiree"]
     assert len([i for i in items if QueueFilter(statuses=frozenset([STALE]), lang="en").keeps(i)]) == 1
     assert not [i for i in items if QueueFilter(until=date(2000, 1, 1)).keeps(i)]
+
+
+def test_an_edit_records_the_facts_its_text_now_cites(tmp_path):
+    from pipeline.review import FactSnapshot
+    facts, today = _facts()
+    snap = FactSnapshot(facts, today)
+    store = DraftStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    desk = ReviewDesk(store, recheck=snap.report, facts=snap.facts)
+    editor, _ = desk.add_user("editor1", "editor", "correct horse battery")
+    d = store.add(record())  # cites MAR-001, recorded with an old hash
+    v2 = desk.edit(editor, d.id, 1, "Le port a traité 1,45 million d'EVP en 2024 [MAR-003]. Et [NOPE-404].")
+    assert [f["id"] for f in v2.facts] == ["MAR-003", "NOPE-404"]  # MAR-001 no longer cited: no longer recorded
+    assert v2.facts[0]["content_hash"] == snap.facts["MAR-003"].content_hash and v2.facts[0]["value"]
+    v3 = desk.edit(editor, v2.id, 2, "Le port a traité 1,45 million d'EVP en 2024 [MAR-003]. [MAR-001]")
+    assert v3.facts[0] == v2.facts[0] and v3.facts[1]["id"] == "MAR-001"
+    # so a later change of MAR-003 makes the edited version stale, which the draft it came from never cited
+    assert any("NOPE-404" in r for r in snap.stale(v2))
