@@ -1,7 +1,6 @@
 """The vector index: facts stored in Chroma (embedded folder or server). The only chromadb import."""
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import time
@@ -13,6 +12,7 @@ from typing import Any, Iterator, Sequence
 from .config import Settings
 from .embedding import Embedder
 from .errors import IndexLockedError, IndexUnavailableError
+from .locks import FileLock, LockBusy
 from .types import Fact
 
 import chromadb
@@ -71,45 +71,17 @@ class IndexedFact:
     embed_hash: str
 
 
-class IndexLock:
+class IndexLock(FileLock):
     """An exclusive file lock on the embedded index folder: Chroma's embedded client is not process-safe."""
 
-    def __init__(self, path: Path, timeout: float) -> None:
-        self.path = path
-        self.timeout = timeout
-        self._fh = None
-
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+")
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    fh.seek(0)
-                    holder = fh.read().strip() or "another process"
-                    fh.close()
-                    raise IndexLockedError(
-                        f"the index at {self.path.parent} is in use by {holder}; waited {self.timeout:.0f} s",
-                        fix="wait for that command to finish (or stop it), raise STUDIO_LOCK_TIMEOUT, or run a "
-                            "Chroma server and set CHROMA_HOST/CHROMA_PORT so several processes can share it")
-                time.sleep(0.05)
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()} ({' '.join(os.sys.argv[:3])[:120]}) since {time.strftime('%H:%M:%S')}")
-        fh.flush()
-        self._fh = fh
-
-    def release(self) -> None:
-        if self._fh is not None:
-            self._fh.seek(0)
-            self._fh.truncate()
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
-            self._fh.close()
-            self._fh = None
+        try:
+            super().acquire()
+        except LockBusy as busy:
+            raise IndexLockedError(
+                f"the index at {self.path.parent} is in use by {busy.holder}; waited {self.timeout:.0f} s",
+                fix="wait for that command to finish (or stop it), raise STUDIO_LOCK_TIMEOUT, or run a "
+                    "Chroma server and set CHROMA_HOST/CHROMA_PORT so several processes can share it")
 
 
 class FactIndex:

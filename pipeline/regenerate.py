@@ -7,7 +7,6 @@ transaction that marks its item done, so a run killed at any point is finished b
 duplicating anything; a fact changed or retired by an `ingest` during the run fails the items that planned with it."""
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -25,8 +24,8 @@ from .config import Settings
 from .draft import DraftError, Drafter, Plan
 from .errors import QueryError, StudioError
 from .facts import Filieres
+from .locks import FileLock, LockBusy, is_held
 from .pricing import cost
-from .staleness import StalenessJudge
 from .store import DraftRecord, DraftStore, regen_items, regen_runs
 from .types import Fact
 
@@ -391,52 +390,27 @@ class RunLock:
     """One regeneration at a time per data folder; earlier runs still marked running were interrupted."""
 
     def __init__(self, settings: Settings, store: DraftStore) -> None:
-        self.path = settings.data_dir / "regenerate.lock"
+        self.lock = FileLock(settings.data_dir / "regenerate.lock")
         self.store = store
-        self._fh = None
 
     def __enter__(self) -> "RunLock":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+")
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            fh.close()
-            raise RegenerationError(f"another regeneration is running ({holder})",
+            self.lock.acquire()
+        except LockBusy as busy:
+            raise RegenerationError(f"another regeneration is running ({busy.holder})",
                                     fix="wait for it to finish (its progress shows in the review screen and in "
                                         "'python -m pipeline status'), or stop it; a killed run is resumed by the next")
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}")
-        fh.flush()
-        self._fh = fh
         with self.store.engine.begin() as conn:  # we hold the lock: whatever says "running" was killed
             conn.execute(update(regen_runs).where(regen_runs.c.status == "running").values(status="interrupted"))
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._fh is not None:
-            self._fh.seek(0)
-            self._fh.truncate()
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
-            self._fh.close()
-            self._fh = None
+        self.lock.release()
 
 
 def run_alive(settings: Settings) -> bool:
     """Whether a regeneration holds the lock now (a run marked running without it was killed)."""
-    path = settings.data_dir / "regenerate.lock"
-    if not path.exists():
-        return False
-    with open(path, "a+") as fh:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-        return False
+    return is_held(settings.data_dir / "regenerate.lock")
 
 
 def latest_run(store: DraftStore) -> dict | None:
