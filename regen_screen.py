@@ -15,7 +15,7 @@ from pipeline.config import REPO_ROOT
 from pipeline.regenerate import Selection, latest_run, run_alive
 
 STATE_FR = {"done": "rédigés", "failed": "en échec", "pending": "en cours / à faire", "skipped": "inchangés (sautés)",
-            "not_started": "hors budget"}
+            "not_started": "hors budget", "carried": "déjà faits par la régénération reprise"}
 
 
 def drafting_page(settings, store, pages, filieres, user, audit) -> None:

@@ -129,7 +129,7 @@ def cmd_regenerate(args, s: Settings) -> int:
             return 0
         out = sys.stderr if args.json else sys.stdout
         _print_plan(batch, todo, left, args, out)
-        if args.dry_run or not todo:
+        if args.dry_run:
             return 0
         bar = None if args.json else TerminalProgress("regenerate")
         summary = regen.run(batch, concurrency=args.concurrency, budget=args.budget, progress=bar)
@@ -145,7 +145,8 @@ def _print_plan(batch, todo, left, args, out) -> None:
     cannot = [i for i in batch.items if i.action == "fail"]
     print(f"regenerate ({batch.selection.mode}, {batch.backend} {batch.model!r}): {len(batch.to_draft)} to draft, "
           f"{len(skipped)} skipped, {len(cannot)} cannot be drafted"
-          + (f"; resumes interrupted run #{batch.resumed_from}" if batch.resumed_from else ""), file=out)
+          + (f"; resumes interrupted run #{batch.resumed_from} ({sum(i.action == 'carried' for i in batch.items)} "
+             "item(s) it finished are kept)" if batch.resumed_from else ""), file=out)
     for i in batch.to_draft:
         print(f"  draft  {i.name:<45} ~{i.est_tokens:>6,} tokens  ${i.est_cost:.4f}  {i.why}", file=out)
     for i in cannot:

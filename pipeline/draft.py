@@ -80,6 +80,7 @@ class Drafter:
         # asking the 270M model again rarely helps and costs seconds: it goes straight to the fallback
         self.repair_retries = repair_retries if repair_retries is not None else (
             0 if model.settings.backend == "embedded" else 1)
+        self._hits: dict[str, list[RetrievedFact]] = {}  # the index does not change while a drafter is open
 
     # ------------------------------------------------------------------ plan
     def plan(self, spec: PageSpec, lang: str) -> Plan:
@@ -90,7 +91,7 @@ class Drafter:
         planned = []
         notes = []
         for sec in spec.sections:
-            hits = [h for h in self.retriever.search(sec.query, k=30, flt=flt) if h.fact.filiere in spec.filieres]
+            hits = [h for h in self._search(sec.query, flt) if h.fact.filiere in spec.filieres]
             chosen: list[RetrievedFact] = []
             for h in hits:
                 if len(chosen) >= sec.facts:
@@ -116,6 +117,13 @@ class Drafter:
                              fix="add or re-verify facts of that filière (python -m pipeline validate lists stale "
                                  "ones), or change the sections' queries in corpus/pages.yaml")
         return Plan(spec, lang, prompt, planned, notes)
+
+    def _search(self, query: str, flt: FactFilter) -> list[RetrievedFact]:
+        """Retrieval for a section query, once per drafter: the French and English texts of an item (and items
+        sharing a query) plan from the same hits without embedding the query again."""
+        if query not in self._hits:
+            self._hits[query] = self.retriever.search(query, k=30, flt=flt)
+        return self._hits[query]
 
     # ------------------------------------------------------------------ write, check, repair
     def draft(self, spec: PageSpec, lang: str, progress: Callable[[int, int, str], None] | None = None,

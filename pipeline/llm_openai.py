@@ -2,6 +2,7 @@
 The only module that imports openai or langchain."""
 from __future__ import annotations
 
+import threading
 import time
 
 from .llm import LLMResult, LLMSettings, with_retries
@@ -11,16 +12,23 @@ from .tokens import count_tokens
 class OpenAIChatModel:
     def __init__(self, settings: LLMSettings) -> None:
         self.settings = settings
-        self._client = None
+        self._clients: dict[tuple, object] = {}  # one client per (max_tokens, stop): connections are kept alive
+        self._lock = threading.Lock()
 
     def _chat(self, max_tokens: int, stop: list[str] | None):
-        from langchain_openai import ChatOpenAI
-        s = self.settings
-        return ChatOpenAI(model=s.model, base_url=s.base_url, api_key=s.api_key or "not-needed",
-                          timeout=s.timeout, max_retries=0, temperature=s.temperature, max_tokens=max_tokens,
-                          stop=stop or None,
-                          # llama.cpp's server ignores max_completion_tokens, which ChatOpenAI sends
-                          extra_body={"max_tokens": max_tokens})
+        key = (max_tokens, tuple(stop or ()))
+        with self._lock:
+            chat = self._clients.get(key)
+            if chat is None:
+                from langchain_openai import ChatOpenAI
+                s = self.settings
+                chat = ChatOpenAI(model=s.model, base_url=s.base_url, api_key=s.api_key or "not-needed",
+                                  timeout=s.timeout, max_retries=0, temperature=s.temperature, max_tokens=max_tokens,
+                                  stop=stop or None,
+                                  # llama.cpp's server ignores max_completion_tokens, which ChatOpenAI sends
+                                  extra_body={"max_tokens": max_tokens})
+                self._clients[key] = chat
+        return chat
 
     def complete(self, system: str, user: str, max_tokens: int = 256, stop: list[str] | None = None) -> LLMResult:
         from langchain_core.messages import HumanMessage, SystemMessage

@@ -69,12 +69,13 @@ class Selection:
 class Item:
     spec: PageSpec
     lang: str
-    action: str = "draft"      # draft, skip, fail (cannot be planned)
+    action: str = "draft"      # draft, skip, carried (done by the killed run this one resumes), fail (cannot plan)
     why: str = ""
     plan: Plan | None = None
     key: str | None = None
     est_tokens: int = 0
     est_cost: float = 0.0
+    draft_id: int | None = None  # for a carried item: the draft the resumed run stored
 
     @property
     def name(self) -> str:
@@ -123,6 +124,7 @@ class Batch:
     def to_json(self) -> dict:
         return {"selection": self.selection.to_json(), "backend": self.backend, "model": self.model,
                 "to_draft": len(self.to_draft), "skipped": sum(i.action == "skip" for i in self.items),
+                "carried": sum(i.action == "carried" for i in self.items),
                 "cannot_draft": sum(i.action == "fail" for i in self.items), "est_tokens": self.est_tokens,
                 "est_cost": self.est_cost, "resumed_from": self.resumed_from,
                 "items": [i.to_json() for i in self.items]}
@@ -193,7 +195,7 @@ class Regenerator:
         by_item: dict[tuple[str, str], list[DraftRecord]] = {}
         for d in drafts:
             by_item.setdefault((d.page_id, d.lang), []).append(d)
-        resumed, done_before = self._resumable(sel) if sel.force else (None, set())
+        resumed, done_before = self._resumable(sel) if sel.force else (None, {})
         items = []
         self._stamp = read_stamp(self.settings)
         with self.drafter_factory() as drafter:  # the index is open (and locked, when embedded) only here
@@ -208,8 +210,6 @@ class Regenerator:
 
     def _decide(self, spec, lang, sel, versions, judge, settings, done_before) -> Item:
         item = Item(spec, lang)
-        if (spec.id, lang) in done_before:
-            return _skip(item, "done by the interrupted run this one resumes")
         live = [v for v in versions if v.status != "superseded"]
         newest = max(live or versions, key=lambda v: v.version) if versions else None
         if sel.mode == "stale":
@@ -225,6 +225,10 @@ class Regenerator:
             item.action, item.why = "fail", exc.message
             return item
         item.key = item.plan.inputs_key(settings, self.drafter.brand)
+        before = done_before.get((spec.id, lang))
+        if before is not None and before[1] == item.key:  # finished by the killed run, with these very inputs
+            item.action, item.why, item.draft_id = "carried", "done by the interrupted run this one resumes", before[0]
+            return item
         same = [v for v in versions if v.inputs_key == item.key]
         if same and not sel.force:
             v = max(same, key=lambda v: v.version)
@@ -236,17 +240,17 @@ class Regenerator:
         item.est_tokens, item.est_cost = tin + tout, cost(settings.backend, settings.model, tin, tout)
         return item
 
-    def _resumable(self, sel: Selection) -> tuple[int | None, set[tuple[str, str]]]:
-        """A forced run killed before it finished: the items it completed are not drafted again."""
+    def _resumable(self, sel: Selection) -> tuple[int | None, dict[tuple[str, str], tuple[int, str]]]:
+        """When the newest run was killed and had the same selection (forced), what it finished: those items are
+        not drafted again ((page, lang) -> (draft id, inputs key)). A run is resumed once: the next records it."""
         with self.store.engine.connect() as conn:
-            run = conn.execute(select(regen_runs).where(regen_runs.c.signature == sel.signature(),
-                                                        regen_runs.c.status == "interrupted")
-                               .order_by(regen_runs.c.id.desc()).limit(1)).first()
-            if run is None:
-                return None, set()
-            rows = conn.execute(select(regen_items.c.page_id, regen_items.c.lang).where(
-                regen_items.c.run_id == run.id, regen_items.c.state == "done"))
-            return run.id, {(r.page_id, r.lang) for r in rows}
+            run = conn.execute(select(regen_runs).order_by(regen_runs.c.id.desc()).limit(1)).first()
+            if run is None or run.status != "interrupted" or run.signature != sel.signature():
+                return None, {}
+            rows = conn.execute(select(regen_items.c.page_id, regen_items.c.lang, regen_items.c.draft_id,
+                                       regen_items.c.inputs_key)
+                                .where(regen_items.c.run_id == run.id, regen_items.c.state.in_(("done", "carried"))))
+            return run.id, {(r.page_id, r.lang): (r.draft_id, r.inputs_key) for r in rows}
 
     # ------------------------------------------------------------------ run
     def run(self, batch: Batch, concurrency: int = 1, budget: float | None = None,
@@ -261,7 +265,7 @@ class Regenerator:
         todo, left = batch.within(budget)
         t0 = time.perf_counter()
         run_id = self._start(batch, todo, left, budget)
-        summary = RunSummary(run_id, "running", skipped=sum(i.action == "skip" for i in batch.items),
+        summary = RunSummary(run_id, "running", skipped=sum(i.action in ("skip", "carried") for i in batch.items),
                              not_started=[i.name for i in left])
         summary.failed += [(i.name, i.why) for i in batch.items if i.action == "fail"]
         lock = threading.Lock()
@@ -327,13 +331,17 @@ class Regenerator:
                 estimate_cost=round(sum(i.est_cost for i in todo), 6),
                 message=f"resumes run #{batch.resumed_from}" if batch.resumed_from else None)).inserted_primary_key[0]
             rows = [{"run_id": run_id, "page_id": i.spec.id, "lang": i.lang, "inputs_key": i.key, "updated_at": now,
-                     "state": state, "reason": i.why}
+                     "state": state, "reason": i.why, "draft_id": i.draft_id}
                     for state, group in (("pending", todo), ("not_started", left),
                                          ("skipped", [i for i in batch.items if i.action == "skip"]),
+                                         ("carried", [i for i in batch.items if i.action == "carried"]),
                                          ("failed", [i for i in batch.items if i.action == "fail"]))
                     for i in group]
             if rows:
                 conn.execute(insert(regen_items), rows)
+            if batch.resumed_from:  # its finished items now belong to this run: it is never resumed again
+                conn.execute(update(regen_runs).where(regen_runs.c.id == batch.resumed_from)
+                             .values(status="resumed", message=f"resumed by run #{run_id}"))
         return run_id
 
     def _finish(self, run_id: int, status: str, s: RunSummary) -> None:

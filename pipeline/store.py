@@ -108,7 +108,7 @@ regen_runs = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
-    Column("status", String(20), nullable=False),        # running, done, budget, interrupted, failed
+    Column("status", String(20), nullable=False),        # running, done, budget, interrupted, resumed
     Column("selection", JSON, nullable=False),            # what was asked (mode, pages, filières, langs, force)
     Column("signature", String(64), nullable=False),      # hash of the selection, to resume the same run
     Column("pid", Integer), Column("backend", String(50)), Column("model", String(200)),
@@ -121,7 +121,7 @@ regen_items = Table(
     Column("run_id", Integer, nullable=False, index=True),
     Column("page_id", String(200), nullable=False),
     Column("lang", String(5), nullable=False),
-    Column("state", String(20), nullable=False),          # pending, done, skipped, failed, not_started
+    Column("state", String(20), nullable=False),          # pending, done, skipped, carried, failed, not_started
     Column("inputs_key", String(64)),
     Column("draft_id", Integer),
     Column("reason", Text),

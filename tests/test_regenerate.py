@@ -217,23 +217,36 @@ def test_budget_stops_before_the_estimate_exceeds_it(site, monkeypatch):
 
 def test_a_killed_run_is_finished_by_the_next_without_duplicates(site):
     sel = Selection(mode="all", filiere="maritime", langs=("fr",), force=True)
-    stop_after = [3]
 
-    def hook(user):
-        stop_after[0] -= 1
-        if stop_after[0] < 0:
-            raise KeyboardInterrupt  # as abrupt as Ctrl-C in the middle of an item
+    def killer(after: int):
+        left = [after]
 
-    with pytest.raises(KeyboardInterrupt):
-        run(site, WriterModel(hook=hook), sel)
+        def hook(user):
+            left[0] -= 1
+            if left[0] < 0:
+                raise KeyboardInterrupt  # as abrupt as Ctrl-C in the middle of an item
+        return WriterModel(hook=hook)
+
     store = DraftStore.for_data_dir(site.data_dir)
+    with pytest.raises(KeyboardInterrupt):
+        run(site, killer(3), sel)
     first = {(d.page_id, d.lang) for d in store.list()}
     assert 0 < len(first) < 7
-    batch, summary, _ = run(site, WriterModel(), sel)  # forced, yet what the killed run finished is not redone
+    with pytest.raises(KeyboardInterrupt):  # the resuming run is killed too
+        run(site, killer(3), sel)
+    second = {(d.page_id, d.lang) for d in store.list()}
+    assert first < second and len(store.list()) == len(second)  # forced, yet nothing drafted twice
+    batch, summary, _ = run(site, WriterModel(), sel)
     assert batch.resumed_from is not None
-    assert {(i.spec.id, i.lang) for i in batch.to_draft}.isdisjoint(first)
+    assert {(i.spec.id, i.lang) for i in batch.items if i.action == "carried"} == second
+    assert {(i.spec.id, i.lang) for i in batch.to_draft}.isdisjoint(second)
     drafts = store.list()
     assert len(drafts) == 7 and len({(d.page_id, d.lang) for d in drafts}) == 7
+    assert latest_run(store)["status"] == "done" and latest_run(store)["counts"]["carried"] == len(second)
+    # finished: a later forced run is a new run that drafts everything again, resuming nothing
+    again, _, _ = run(site, WriterModel(), sel)
+    assert again.resumed_from is None and len(again.to_draft) == 7
+    assert all(d.version == 2 for d in store.list() if d.status == "draft")
 
 
 def test_a_fact_retired_during_the_run_fails_the_items_planned_with_it(site):
