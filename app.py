@@ -39,8 +39,12 @@ def _stat(path) -> tuple | None:
 
 
 def corpus_fingerprint(settings: Settings) -> tuple:
-    """Modification times and sizes of the corpus files: changes when anyone edits the corpus; opens nothing."""
-    return (repr(settings),) + tuple((p.name, _stat(p)) for p in sorted(settings.corpus_dir.rglob("*.yaml")))
+    """Modification times and sizes of the corpus files, the brand voice and the prompts (what makes a draft
+    stale besides the index): changes when anyone edits them; opens nothing."""
+    from pipeline.prompts import PROMPTS_DIR
+    files = [*sorted(settings.corpus_dir.rglob("*.yaml")), settings.corpus_dir / "brand.md",
+             *sorted(PROMPTS_DIR.glob("*.yaml"))]
+    return (repr(settings),) + tuple((str(p), _stat(p)) for p in files)
 
 
 def index_fingerprint(settings: Settings) -> tuple:

@@ -35,6 +35,9 @@ class FakeLLM:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body go out in two writes: without this, Nagle's algorithm and the client's delayed ACK
+            # add ~40 ms to every answer, which a real server does not
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):  # quiet
                 pass

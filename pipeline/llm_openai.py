@@ -46,6 +46,11 @@ class OpenAIChatModel:
                              time.perf_counter() - t0)
         return with_retries(call, self.settings, _retryable, self._describe)
 
+    def warm(self) -> None:
+        """Load the client library before a batch starts (a second or two, once), so the run's first call does not
+        pay for it."""
+        self._chat(1, None)
+
     def ping(self) -> str:
         r = self.complete("", "Reply with the word: ok", max_tokens=4)
         return f"answered in {r.latency_s:.2f} s"

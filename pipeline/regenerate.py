@@ -206,6 +206,8 @@ class Regenerator:
             for spec, lang in pairs:
                 items.append(self._decide(spec, lang, sel, by_item.get((spec.id, lang), []), judge, settings,
                                           done_before))
+        if any(i.action == "draft" for i in items) and hasattr(drafter.model, "warm"):
+            drafter.model.warm()  # the client library loads now, not inside the first item
         return Batch(sel, items, settings.backend, settings.model, resumed)
 
     def _decide(self, spec, lang, sel, versions, judge, settings, done_before) -> Item:
