@@ -81,11 +81,14 @@ class Drafter:
         self.repair_retries = repair_retries if repair_retries is not None else (
             0 if model.settings.backend == "embedded" else 1)
         self._hits: dict[str, list[RetrievedFact]] = {}  # the index does not change while a drafter is open
+        self._prompts: dict[str, Prompt] = {}
 
     # ------------------------------------------------------------------ plan
     def plan(self, spec: PageSpec, lang: str) -> Plan:
         """Select the facts of every section: verified, current, in the spec's filières, one per conflict group."""
-        prompt = load_prompt(spec.prompt)
+        if spec.prompt not in self._prompts:  # read once per drafter, not once per item
+            self._prompts[spec.prompt] = load_prompt(spec.prompt)
+        prompt = self._prompts[spec.prompt]
         flt = FactFilter(include_retired=False, include_stale=False, include_draft=False)
         used: set[str] = set()
         planned = []

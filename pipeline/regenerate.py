@@ -206,8 +206,8 @@ class Regenerator:
             for spec, lang in pairs:
                 items.append(self._decide(spec, lang, sel, by_item.get((spec.id, lang), []), judge, settings,
                                           done_before))
-        if any(i.action == "draft" for i in items) and hasattr(drafter.model, "warm"):
-            drafter.model.warm()  # the client library loads now, not inside the first item
+        if any(i.action == "draft" for i in items):
+            _warm(drafter.model)  # the client library loads now, not inside the first item's timing
         return Batch(sel, items, settings.backend, settings.model, resumed)
 
     def _decide(self, spec, lang, sel, versions, judge, settings, done_before) -> Item:
@@ -375,6 +375,14 @@ class Regenerator:
 
 
 _reload_lock = threading.Lock()
+
+
+def _warm(model) -> None:
+    """Load the model's client ahead of its first call; a failure here shows again, with its fix, at that call."""
+    try:
+        getattr(model, "warm", lambda: None)()
+    except Exception:  # noqa: BLE001 - reported by the first real call
+        pass
 
 
 def _skip(item: Item, why: str) -> Item:
