@@ -10,7 +10,7 @@ import re
 import streamlit as st
 
 from pipeline.errors import StudioError
-from pipeline.review import MAX_COMMENT, MAX_TEXT, ROLES, ReviewDesk
+from pipeline.review import MAX_COMMENT, MAX_TEXT, ROLES, ConflictError, ReviewDesk
 from pipeline.verify import cited_ids
 
 STATUS_FR = {"draft": "à relire", "in_review": "en relecture", "changes_requested": "modifs demandées",
@@ -70,6 +70,13 @@ def draft_view(desk: ReviewDesk, user, snap) -> None:
     st.header(f"{rec.title} [{rec.lang}] — version {rec.version} ({STATUS_FR[rec.status]})")
     if "flash" in st.session_state:  # the outcome of the action that led here, shown once
         st.success(st.session_state.pop("flash"))
+    if "conflict" in st.session_state:  # someone saved or decided first: this is their newer version
+        message, unsaved = st.session_state.pop("conflict")
+        st.warning(f"{message}\n\nVous voyez maintenant la version la plus récente ; refaites votre action si elle "
+                   "vaut toujours.")
+        if unsaved:
+            with st.expander("Votre texte, non enregistré (à copier)", expanded=True):
+                st.code(unsaved, language="markdown")
     for reason in snap.stale(rec):
         st.warning("Périmé : " + reason)
     left, right = st.columns([3, 2])
@@ -110,7 +117,8 @@ def _actions(desk: ReviewDesk, user, rec) -> None:
     st.caption(f"{len(new_text):,} caractères (au plus {MAX_TEXT:,})".replace(",", "\u202f"))
     if st.button("Enregistrer une nouvelle version", key="save"):
         _do(lambda: desk.edit(user, rec.id, rec.version, new_text), "Nouvelle version enregistrée et revérifiée.",
-            follow=True, kept="Rien n'a été enregistré ; votre texte reste dans le champ ci-dessus.")
+            follow=True, kept="Rien n'a été enregistré ; votre texte reste dans le champ ci-dessus.",
+            on=(desk, rec, new_text))
     versions = [r for r in desk.store.list(page_id=rec.page_id) if r.lang == rec.lang]
     if len(versions) > 1:
         with st.expander("Comparer deux versions"):
@@ -125,13 +133,14 @@ def _actions(desk: ReviewDesk, user, rec) -> None:
     reason = st.text_input("Raison (obligatoire pour demander des modifications ou rejeter)", key="reason")
     c1, c2 = st.columns(2)
     if c1.button("Demander des modifications", key="changes"):
-        _do(lambda: desk.request_changes(user, rec.id, rec.version, reason), "Modifications demandées.")
+        _do(lambda: desk.request_changes(user, rec.id, rec.version, reason), "Modifications demandées.",
+            on=(desk, rec, None))
     if c2.button("Rejeter", key="reject"):
-        _do(lambda: desk.reject(user, rec.id, rec.version, reason), "Brouillon rejeté.")
+        _do(lambda: desk.reject(user, rec.id, rec.version, reason), "Brouillon rejeté.", on=(desk, rec, None))
     if user.can("approver"):
         override = st.text_input("Approuver malgré les signalements : raison écrite", key="override")
         if st.button("Approuver", key="approve"):
-            _do(lambda: desk.approve(user, rec.id, rec.version, override or None), "Approuvé.")
+            _do(lambda: desk.approve(user, rec.id, rec.version, override or None), "Approuvé.", on=(desk, rec, None))
     else:
         st.caption("Seul un approbateur peut approuver.")
     st.subheader("Commentaires")
@@ -145,10 +154,21 @@ def _actions(desk: ReviewDesk, user, rec) -> None:
             kept="Rien n'a été enregistré ; votre commentaire reste dans le champ.")
 
 
-def _do(action, success: str, follow: bool = False, kept: str = "") -> None:
-    """Run a desk action; a refusal is shown with its fix (and, for typed text, that the text is still there)."""
+def _do(action, success: str, follow: bool = False, kept: str = "", on: tuple | None = None) -> None:
+    """Run a desk action; a refusal is shown with its fix (and, for typed text, that the text is still there).
+    `on` = (desk, draft, typed text): when someone else changed the draft first, show their newer version, with
+    the message and what this user typed (nothing silently overwritten, nothing lost)."""
     try:
         result = action()
+    except ConflictError as exc:
+        if on is None:
+            show_error(exc, kept)
+            return
+        desk, rec, typed = on
+        newest = max((r for r in desk.store.list(page_id=rec.page_id) if r.lang == rec.lang), key=lambda r: r.version)
+        st.session_state.conflict = (exc.message, typed if typed and typed != rec.text else None)
+        st.session_state.draft_id = newest.id
+        st.rerun()
     except StudioError as exc:
         show_error(exc, kept)
         return

@@ -271,3 +271,27 @@ def test_pages_follow_the_role_even_from_a_crafted_session(indexed, monkeypatch,
     at = start(indexed, monkeypatch, people["admin"])
     at.sidebar.radio(key="nav").set_value("Journal d'audit").run()
     assert at.header[0].value == "Journal d'audit" and "sign_in_failed" in set(at.dataframe[0].value["action"])
+
+
+def test_two_people_on_one_draft_the_second_sees_the_newer_version_and_keeps_their_text(
+        indexed, monkeypatch, people, drafts):
+    store = DraftStore.for_data_dir(indexed.data_dir)
+    d = drafts["english"]
+    mine = open_draft(start(indexed, monkeypatch, people["approver"]), d.id)  # I open version 1...
+    theirs = ReviewDesk(store).edit(people["editor"], d.id, d.version, d.text + "\n\nA colleague's line.")  # ...they save
+    typed = d.text.replace("70.5", "70,5") + "\n\nMy own line."
+    mine.text_area(key=f"edit_{d.id}").input(typed)
+    mine.button(key="save").click().run()
+    assert any("the newest is version 2 by editor1" in w.value for w in mine.warning)
+    assert "version 2" in mine.header[0].value  # the newer version is what the page now shows
+    assert mine.code and mine.code[0].value == typed  # and what I typed is still there to copy
+    versions = [r for r in store.list(page_id=d.page_id) if r.lang == d.lang]
+    assert [(r.version, r.author) for r in versions] == [(1, "studio"), (2, "editor1")]  # nothing overwritten
+    # approving the version I had open (not the newest) is refused the same way
+    again = open_draft(start(indexed, monkeypatch, people["approver"]), theirs.id)
+    ReviewDesk(store).edit(people["editor"], theirs.id, 2, theirs.text + " More.")
+    again.text_input(key="override").input("checked by hand")
+    again.button(key="approve").click().run()
+    assert any("the newest is version 3" in w.value for w in again.warning)
+    assert all(r.status != "approved" for r in store.list(page_id=d.page_id))
+    assert not mine.exception and not again.exception
