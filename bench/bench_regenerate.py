@@ -145,24 +145,16 @@ _PAGES: list[str] = []
 # ---------------------------------------------------------------------------------------------------- 1. overhead
 def regenerate_in_process(ws: Workspace, pages: list[str] | None, embedded: bool = False) -> dict:
     """`regenerate --all` as the CLI does it (lock, prepare, run), timed from opening the store to the end."""
-    from pipeline.commands_batch import _context, _judge_factory
+    from pipeline.commands_batch import regenerator_for
     from pipeline.config import load_settings
-    from pipeline.fact_base import open_drafter
-    from pipeline.regenerate import Regenerator, RunLock, Selection
+    from pipeline.regenerate import RunLock, Selection
     from pipeline.store import DraftStore
     with ws.environ(embedded):
         s = load_settings()
         t0 = time.perf_counter()
         store = DraftStore.for_data_dir(s.data_dir)
-        specs, filieres, brand = _context(s)
-
-        @contextmanager
-        def drafter():
-            with open_drafter(s, store=store) as (d, _):
-                yield d
-
         with RunLock(s, store):
-            regen = Regenerator(s, store, drafter, _judge_factory(s, specs, brand))
+            regen, specs, filieres = regenerator_for(s, store)
             batch = regen.prepare(specs, filieres, Selection(mode="all", pages=tuple(pages or ())))
             t_prep = time.perf_counter() - t0
             summary = regen.run(batch, concurrency=1)

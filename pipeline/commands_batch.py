@@ -42,11 +42,25 @@ def _context(s: Settings):
     return load_pages(s.corpus_dir, filieres), filieres, brand
 
 
-def _judge_factory(s: Settings, specs, brand: str):
+def _judge_factory(s: Settings, specs, brand: str, llm=None):
     from .llm import llm_settings_from_env
     from .staleness import StalenessJudge
-    llm = llm_settings_from_env()
+    llm = llm or llm_settings_from_env()
     return lambda facts: StalenessJudge(facts, s.today(), llm=llm, brand=brand, specs={p.id: p for p in specs})
+
+
+def regenerator_for(s: Settings, store, model=None, embedder=None):
+    """(Regenerator, catalogue, filières) as `regenerate` uses them, for these settings and drafts database."""
+    from .fact_base import open_drafter
+    from .regenerate import Regenerator
+    specs, filieres, brand = _context(s)
+
+    @contextmanager
+    def drafter():
+        with open_drafter(s, embedder=embedder, model=model, store=store) as (d, _):
+            yield d
+    judge = _judge_factory(s, specs, brand, model.settings if model is not None else None)
+    return Regenerator(s, store, drafter, judge), specs, filieres
 
 
 def cmd_status(args, s: Settings) -> int:
@@ -100,9 +114,8 @@ def cmd_status(args, s: Settings) -> int:
 
 
 def cmd_regenerate(args, s: Settings) -> int:
-    from .fact_base import open_drafter
     from .progress import TerminalProgress
-    from .regenerate import RegenerationError, Regenerator, RunLock, Selection
+    from .regenerate import RegenerationError, RunLock, Selection
     from .store import DraftStore
     if args.concurrency < 1:
         raise RegenerationError(f"--concurrency {args.concurrency} is not a number of workers", fix="use 1 or more")
@@ -113,15 +126,8 @@ def cmd_regenerate(args, s: Settings) -> int:
                     filiere=args.filiere, langs=tuple(x.strip() for x in args.lang.split(",") if x.strip()),
                     force=args.force)
     store = DraftStore.for_data_dir(s.data_dir)
-    specs, filieres, brand = _context(s)
-
-    @contextmanager
-    def drafter():
-        with open_drafter(s, store=store) as (d, _):
-            yield d
-
     with RunLock(s, store):
-        regen = Regenerator(s, store, drafter, _judge_factory(s, specs, brand))
+        regen, specs, filieres = regenerator_for(s, store)
         batch = regen.prepare(specs, filieres, sel)
         todo, left = batch.within(args.budget)
         if args.json and args.dry_run:

@@ -7,14 +7,12 @@ import re
 import shutil
 import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 
 from pipeline.catalogue import load_pages
 from pipeline.config import Settings
 from pipeline.embedding import default_embedder
-from pipeline.fact_base import open_drafter
 from pipeline.facts import load_filieres
 from pipeline.ingest import ingest
 from pipeline.llm import LLMError, LLMResult, LLMSettings
@@ -71,16 +69,8 @@ def site(real_index_session, tmp_path) -> Settings:
 
 
 def regenerator(s: Settings, model, store=None) -> Regenerator:
-    store = store or DraftStore.for_data_dir(s.data_dir)
-    specs = load_pages(s.corpus_dir, load_filieres(s.corpus_dir))
-
-    @contextmanager
-    def drafter():
-        with open_drafter(s, embedder=_emb(), model=model, store=store) as (d, _):
-            yield d
-    brand = (s.corpus_dir / "brand.md").read_text(encoding="utf-8")
-    return Regenerator(s, store, drafter, lambda facts: StalenessJudge(
-        facts, s.today(), llm=model.settings, brand=brand, specs={p.id: p for p in specs}))
+    from pipeline.commands_batch import regenerator_for
+    return regenerator_for(s, store or DraftStore.for_data_dir(s.data_dir), model=model, embedder=_emb())[0]
 
 
 _EMB = []
