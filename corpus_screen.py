@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipeline.facts import superseded_map
+from pipeline.facts import conflict_groups, superseded_map
 from review_screen import plain
 
 
@@ -60,23 +60,6 @@ def corpus_status(status, facts: list, filieres) -> None:
                                f" · {plain(f.source.title)} · {plain(f.source.url)}")
                     if f.status == "retired":
                         st.caption("retiré")
-
-
-def conflict_groups(facts: list) -> list[list[str]]:
-    """Facts linked by conflict_with, one group per connected set (A↔B and B↔C make one group of three)."""
-    parent: dict[str, str] = {}
-
-    def root(i: str) -> str:
-        while parent.setdefault(i, i) != i:
-            i = parent[i]
-        return i
-    for f in facts:
-        for other in f.conflict_with:
-            parent[root(other)] = root(f.id)
-    groups: dict[str, list[str]] = {}
-    for i in parent:
-        groups.setdefault(root(i), []).append(i)
-    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
 
 
 def _row(f, filieres) -> dict:

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from .config import Settings
 from .embedding import Embedder, default_embedder
-from .facts import load_filieres, read_corpus
+from .facts import conflict_groups, load_filieres, read_corpus
 from .index import open_index
 from .retrieve import DEFAULT_MODE, Retriever, check_query
 from .types import FactFilter, RetrievedFact
@@ -53,7 +53,7 @@ class FactBase:
         by: dict[str, int] = {}
         for f in facts:
             by[f.filiere] = by.get(f.filiere, 0) + 1
-        groups = {frozenset((f.id, *f.conflict_with)) for f in facts if f.conflict_with}
+        groups = conflict_groups(facts)  # A↔B and B↔C: one group to resolve
         return CorpusStatus(
             facts=len(facts), by_filiere=dict(sorted(by.items())),
             stale=sorted(f.id for f in facts if f.status != "retired" and f.is_stale(today)),

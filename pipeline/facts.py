@@ -327,6 +327,23 @@ def conflict_map(facts: list[Fact]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
+def conflict_groups(facts: list[Fact]) -> list[list[str]]:
+    """Facts linked by conflict_with, one group per connected set (A↔B and B↔C make one group of three)."""
+    parent: dict[str, str] = {}
+
+    def root(i: str) -> str:
+        while parent.setdefault(i, i) != i:
+            i = parent[i]
+        return i
+    for f in facts:
+        for other in f.conflict_with:
+            parent[root(other)] = root(f.id)
+    groups: dict[str, list[str]] = {}
+    for i in parent:
+        groups.setdefault(root(i), []).append(i)
+    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+
+
 def superseded_map(facts: list[Fact]) -> dict[str, tuple[str, ...]]:
     """Fact id -> ids of the facts that supersede it."""
     out: dict[str, list[str]] = {}

@@ -161,3 +161,15 @@ def test_import_csv_refuses_a_missing_column_and_a_bad_year(tmp_path):
         import_csv(bad, tmp_path / "c", date(2026, 11, 29))
     assert "bad.csv:2 [SPO-100]" in exc.value.message
 
+
+
+def test_conflict_groups_join_chains_and_the_status_counts_them_the_same_way(settings):
+    from dataclasses import replace
+    from pipeline.fact_base import FactBase
+    from pipeline.facts import conflict_groups, load_corpus
+    facts, _ = load_corpus(settings.corpus_dir, TODAY)
+    a, b, c, d = facts[:4]
+    chain = [replace(a, conflict_with=(b.id,)), replace(b, conflict_with=(c.id,)), c, replace(d, conflict_with=())]
+    assert conflict_groups(chain) == [sorted([a.id, b.id, c.id])]  # A↔B and B↔C: one group of three
+    status = FactBase(settings, embedder=object()).status()
+    assert status.conflict_groups == len(conflict_groups(facts)) > 0
