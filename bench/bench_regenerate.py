@@ -147,7 +147,8 @@ def regenerate_in_process(ws: Workspace, pages: list[str] | None, embedded: bool
     """`regenerate --all` as the CLI does it (lock, prepare, run), timed from opening the store to the end."""
     from pipeline.commands_batch import regenerator_for
     from pipeline.config import load_settings
-    from pipeline.regenerate import RunLock, Selection
+    from pipeline.regenerate import Selection
+    from pipeline.runs import RunLock
     from pipeline.store import DraftStore
     with ws.environ(embedded):
         s = load_settings()

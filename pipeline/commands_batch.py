@@ -65,7 +65,7 @@ def regenerator_for(s: Settings, store, model=None, embedder=None):
 
 def cmd_status(args, s: Settings) -> int:
     from .fact_base import current_facts
-    from .regenerate import latest_run
+    from .runs import latest_run
     from .review import latest_drafts
     from .store import DraftStore
     store = DraftStore.for_data_dir(s.data_dir)
@@ -115,7 +115,8 @@ def cmd_status(args, s: Settings) -> int:
 
 def cmd_regenerate(args, s: Settings) -> int:
     from .progress import TerminalProgress
-    from .regenerate import RegenerationError, RunLock, Selection
+    from .regenerate import Selection
+    from .runs import RegenerationError, RunLock
     from .store import DraftStore
     if args.concurrency < 1:
         raise RegenerationError(f"--concurrency {args.concurrency} is not a number of workers", fix="use 1 or more")

@@ -24,18 +24,12 @@ from .config import Settings
 from .draft import DraftError, Drafter, Plan
 from .errors import QueryError, StudioError
 from .facts import Filieres
-from .locks import FileLock, LockBusy, is_held
 from .pricing import cost
+from .runs import RegenerationError, mark
 from .store import DraftRecord, DraftStore, regen_items, regen_runs
 from .types import Fact
 
 MODES = ("all", "stale")
-
-
-class RegenerationError(StudioError):
-    """A regeneration cannot start (another one runs, a bad budget…); nothing was changed."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -282,7 +276,7 @@ class Regenerator:
                 if problem:
                     raise RegenerationError(problem, fix="run 'python -m pipeline regenerate --stale' again")
                 spent = cost(rec.backend, rec.model, rec.tokens_in, rec.tokens_out)
-                rec = self.store.add(rec, also=lambda conn, r: _mark(conn, run_id, item, "done", draft_id=r.id,
+                rec = self.store.add(rec, also=lambda conn, r: mark(conn, run_id, item.spec.id, item.lang, "done", draft_id=r.id,
                                                                     tokens=r.tokens_in + r.tokens_out, cost=spent,
                                                                     seconds=time.perf_counter() - t1))
                 with lock:
@@ -293,7 +287,7 @@ class Regenerator:
             except Exception as exc:  # one item's failure is recorded and the run goes on
                 reason = exc.message if isinstance(exc, StudioError) else f"{type(exc).__name__}: {exc}"
                 with self.store.engine.begin() as conn:
-                    _mark(conn, run_id, item, "failed", reason=reason, seconds=time.perf_counter() - t1)
+                    mark(conn, run_id, item.spec.id, item.lang, "failed", reason=reason, seconds=time.perf_counter() - t1)
                 with lock:
                     summary.failed.append((item.name, reason))
             with lock:
@@ -396,53 +390,3 @@ def _check_failed(rec: DraftRecord) -> str | None:
     if not counts.get("supported"):
         return f"{rec.page_id} [{rec.lang}]: no sentence of the draft is backed by a fact after repair"
     return None
-
-
-def _mark(conn, run_id: int, item: Item, state: str, **values) -> None:
-    conn.execute(update(regen_items).where(regen_items.c.run_id == run_id, regen_items.c.page_id == item.spec.id,
-                                           regen_items.c.lang == item.lang)
-                 .values(state=state, updated_at=datetime.now(timezone.utc), **values))
-
-
-class RunLock:
-    """One regeneration at a time per data folder; earlier runs still marked running were interrupted."""
-
-    def __init__(self, settings: Settings, store: DraftStore) -> None:
-        self.lock = FileLock(settings.data_dir / "regenerate.lock")
-        self.store = store
-
-    def __enter__(self) -> "RunLock":
-        try:
-            self.lock.acquire()
-        except LockBusy as busy:
-            raise RegenerationError(f"another regeneration is running ({busy.holder})",
-                                    fix="wait for it to finish (its progress shows in the review screen and in "
-                                        "'python -m pipeline status'), or stop it; a killed run is resumed by the next")
-        with self.store.engine.begin() as conn:  # we hold the lock: whatever says "running" was killed
-            conn.execute(update(regen_runs).where(regen_runs.c.status == "running").values(status="interrupted"))
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.lock.release()
-
-
-def run_alive(settings: Settings) -> bool:
-    """Whether a regeneration holds the lock now (a run marked running without it was killed)."""
-    return is_held(settings.data_dir / "regenerate.lock")
-
-
-def latest_run(store: DraftStore) -> dict | None:
-    """The newest run with its item counts by state (for the status command and the review screen)."""
-    with store.engine.connect() as conn:
-        run = conn.execute(select(regen_runs).order_by(regen_runs.c.id.desc()).limit(1)).mappings().first()
-        if run is None:
-            return None
-        rows = conn.execute(select(regen_items.c.state, regen_items.c.tokens, regen_items.c.cost,
-                                   regen_items.c.inputs_key).where(regen_items.c.run_id == run["id"])).all()
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r.state] = counts.get(r.state, 0) + 1
-    # progress counts the items the run set out to draft (those that could not be planned have no inputs key)
-    finished = sum(1 for r in rows if r.state in ("done", "failed") and r.inputs_key)
-    return {**dict(run), "counts": counts, "finished": finished, "tokens": sum(r.tokens or 0 for r in rows),
-            "cost": round(sum(r.cost or 0 for r in rows), 6)}

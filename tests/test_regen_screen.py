@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from pipeline.regenerate import latest_run
+from pipeline.runs import latest_run
 from pipeline.review import ReviewDesk
 from pipeline.store import DraftStore
 from tests.conftest import REPO, start

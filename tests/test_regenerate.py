@@ -16,7 +16,8 @@ from pipeline.embedding import default_embedder
 from pipeline.facts import load_filieres
 from pipeline.ingest import ingest
 from pipeline.llm import LLMError, LLMResult, LLMSettings
-from pipeline.regenerate import RegenerationError, Regenerator, RunLock, Selection, latest_run
+from pipeline.regenerate import Regenerator, Selection
+from pipeline.runs import RegenerationError, RunLock, latest_run
 from pipeline.review import ReviewDesk
 from pipeline.staleness import StalenessJudge
 from pipeline.store import DraftStore, regen_items
