@@ -72,10 +72,10 @@ def _snapshot(_settings: Settings, key: tuple):
         llm = llm_settings_from_env()
     except StudioError:  # a misconfigured model is reported where it is used; staleness leaves the model out
         llm = None
-    brand = _settings.corpus_dir / "brand.md"
+    from pipeline.catalogue import read_brand
     pages, _ = _catalogue(_settings, corpus_fingerprint(_settings))
     return FactSnapshot(current_facts(_settings, _embedder()), _settings.today(), llm=llm,  # index open only here
-                        brand=brand.read_text(encoding="utf-8") if brand.exists() else None,
+                        brand=read_brand(_settings.corpus_dir),
                         specs={p.id: p for p in pages} if pages else None)
 
 

@@ -45,6 +45,12 @@ class PageSpec:
                 "sections": [s.__dict__ for s in self.sections], "length": self.length, "prompt": self.prompt}
 
 
+def read_brand(corpus_dir: Path) -> str:
+    """The brand voice (corpus/brand.md) every drafting prompt carries; empty when the file is absent."""
+    path = corpus_dir / "brand.md"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
 def load_pages(corpus_dir: Path, filieres: Filieres, prompts_dir: Path = PROMPTS_DIR) -> list[PageSpec]:
     """Read and validate corpus/pages.yaml; every problem is listed with the item id and the fix."""
     path = corpus_dir / "pages.yaml"

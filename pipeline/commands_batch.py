@@ -34,12 +34,10 @@ def add_parsers(sub) -> None:
 
 def _context(s: Settings):
     """(catalogue, filières, brand text) as the drafter sees them."""
-    from .catalogue import load_pages
+    from .catalogue import load_pages, read_brand
     from .facts import load_filieres
     filieres = load_filieres(s.corpus_dir)
-    brand_path = s.corpus_dir / "brand.md"
-    brand = brand_path.read_text(encoding="utf-8") if brand_path.exists() else ""
-    return load_pages(s.corpus_dir, filieres), filieres, brand
+    return load_pages(s.corpus_dir, filieres), filieres, read_brand(s.corpus_dir)
 
 
 def _judge_factory(s: Settings, specs, brand: str, llm=None):
@@ -66,13 +64,14 @@ def regenerator_for(s: Settings, store, model=None, embedder=None):
 def cmd_status(args, s: Settings) -> int:
     from .fact_base import current_facts
     from .runs import latest_run
-    from .review import latest_drafts
+    from .review import newest_versions
     from .store import DraftStore
     store = DraftStore.for_data_dir(s.data_dir)
     specs, _, brand = _context(s)
     judge = _judge_factory(s, specs, brand)({f.id: f for f in current_facts(s)})
-    newest = latest_drafts(store)
-    approved = store.list(status="approved")
+    drafts = store.list()  # every version, read once
+    newest = newest_versions(drafts)
+    approved = [d for d in drafts if d.status == "approved"]
     counts: dict[str, int] = {}
     for d in newest:
         counts[d.status] = counts.get(d.status, 0) + 1
@@ -116,13 +115,11 @@ def cmd_status(args, s: Settings) -> int:
 def cmd_regenerate(args, s: Settings) -> int:
     from .progress import TerminalProgress
     from .regenerate import Selection
-    from .runs import RegenerationError, RunLock
+    from .runs import RegenerationError, RunLock, check_budget
     from .store import DraftStore
     if args.concurrency < 1:
         raise RegenerationError(f"--concurrency {args.concurrency} is not a number of workers", fix="use 1 or more")
-    if args.budget is not None and args.budget <= 0:
-        raise RegenerationError(f"a budget of {args.budget:g} allows no model call",
-                                fix="give a positive amount in USD (e.g. --budget 2.50), or leave --budget out")
+    check_budget(args.budget)  # before planning anything
     sel = Selection(mode=args.mode, pages=tuple(p.strip() for p in (args.pages or "").split(",") if p.strip()),
                     filiere=args.filiere, langs=tuple(x.strip() for x in args.lang.split(",") if x.strip()),
                     force=args.force)

@@ -110,13 +110,13 @@ def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder
 @contextmanager
 def open_drafter(settings: Settings, embedder: Embedder | None = None, model=None, store=None) -> Iterator:
     """(Drafter, DraftStore) on the open index; the brand voice from corpus/brand.md goes into every prompt."""
+    from .catalogue import read_brand
     from .draft import Drafter
     from .llm import llm_settings_from_env, make_chat_model
     from .store import DraftStore
     emb = embedder or default_embedder()
     model = model or make_chat_model(llm_settings_from_env())
     store = store or DraftStore.for_data_dir(settings.data_dir)
-    brand_path = settings.corpus_dir / "brand.md"
-    brand = brand_path.read_text(encoding="utf-8") if brand_path.exists() else ""
+    brand = read_brand(settings.corpus_dir)
     with _grounding(settings, emb) as (retriever, checker):
         yield Drafter(retriever, checker, model, brand, log=store), store

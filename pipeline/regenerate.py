@@ -25,7 +25,7 @@ from .draft import DraftError, Drafter, Plan
 from .errors import QueryError, StudioError
 from .facts import Filieres
 from .pricing import cost
-from .runs import RegenerationError, mark
+from .runs import RegenerationError, check_budget, mark
 from .store import DraftRecord, DraftStore, regen_items, regen_runs
 from .types import Fact
 
@@ -176,10 +176,10 @@ class Regenerator:
         self.drafter_factory = drafter_factory
         self.judge_factory = judge_factory
         self.drafter: Drafter | None = None
-        self.facts: dict[str, Fact] = {}
         self._stamp = ""              # the index version the batch was planned on
         self._loaded_stamp = ""       # the one `_now_facts` was read from, once it changed
         self._now_facts: dict[str, Fact] = {}
+        self._reload_lock = threading.Lock()
 
     # ------------------------------------------------------------------ prepare
     def prepare(self, specs: list[PageSpec], filieres: Filieres, sel: Selection) -> Batch:
@@ -194,8 +194,7 @@ class Regenerator:
         self._stamp = read_stamp(self.settings)
         with self.drafter_factory() as drafter:  # the index is open (and locked, when embedded) only here
             self.drafter = drafter
-            self.facts = dict(drafter.retriever.snap.facts)
-            judge = self.judge_factory(self.facts) if self.judge_factory else None
+            judge = self.judge_factory(drafter.retriever.snap.facts) if self.judge_factory else None
             settings = drafter.model.settings
             for spec, lang in pairs:
                 items.append(self._decide(spec, lang, sel, by_item.get((spec.id, lang), []), judge, settings,
@@ -253,9 +252,7 @@ class Regenerator:
             progress: Callable[[int, int, str], None] | None = None) -> RunSummary:
         if self.drafter is None:
             raise RegenerationError("run() before prepare()", fix="prepare the batch first")
-        if budget is not None and budget <= 0:
-            raise RegenerationError(f"a budget of {budget} allows no model call",
-                                    fix="give a positive amount (USD), or leave --budget out")
+        check_budget(budget)
         backend = self.drafter.model.settings.backend
         workers = 1 if backend == "embedded" else max(1, concurrency)  # llama-cpp runs one call at a time
         todo, left = batch.within(budget)
@@ -276,9 +273,9 @@ class Regenerator:
                 if problem:
                     raise RegenerationError(problem, fix="run 'python -m pipeline regenerate --stale' again")
                 spent = cost(rec.backend, rec.model, rec.tokens_in, rec.tokens_out)
-                rec = self.store.add(rec, also=lambda conn, r: mark(conn, run_id, item.spec.id, item.lang, "done", draft_id=r.id,
-                                                                    tokens=r.tokens_in + r.tokens_out, cost=spent,
-                                                                    seconds=time.perf_counter() - t1))
+                rec = self.store.add(rec, also=lambda conn, r: mark(
+                    conn, run_id, item.spec.id, item.lang, "done", draft_id=r.id, tokens=r.tokens_in + r.tokens_out,
+                    cost=spent, seconds=time.perf_counter() - t1))
                 with lock:
                     summary.done.append((item.name, rec.id))
                     summary.tokens += rec.tokens_in + rec.tokens_out
@@ -287,7 +284,8 @@ class Regenerator:
             except Exception as exc:  # one item's failure is recorded and the run goes on
                 reason = exc.message if isinstance(exc, StudioError) else f"{type(exc).__name__}: {exc}"
                 with self.store.engine.begin() as conn:
-                    mark(conn, run_id, item.spec.id, item.lang, "failed", reason=reason, seconds=time.perf_counter() - t1)
+                    mark(conn, run_id, item.spec.id, item.lang, "failed", reason=reason,
+                         seconds=time.perf_counter() - t1)
                 with lock:
                     summary.failed.append((item.name, reason))
             with lock:
@@ -354,21 +352,18 @@ class Regenerator:
         stamp = read_stamp(self.settings)
         if stamp == self._stamp:  # the index is the one the plan was made on
             return None
-        with _reload_lock:
+        with self._reload_lock:
             if stamp != self._loaded_stamp:
                 self._now_facts = {f.id: f for f in current_facts(self.settings, self.drafter.retriever.embedder)}
                 self._loaded_stamp = stamp
             now = self._now_facts
-        for fid, h in item.plan.inputs(self.drafter.model.settings, self.drafter.brand)["facts"]:
-            cur = now.get(fid)
+        for planned in (h.fact for s in item.plan.sections for h in s.facts):
+            cur = now.get(planned.id)
             if cur is None or cur.status == "retired":
-                return f"{item.name}: fact [{fid}] was {'deleted' if cur is None else 'retired'} during the run"
-            if cur.content_hash != h:
-                return f"{item.name}: fact [{fid}] changed during the run"
+                return f"{item.name}: fact [{planned.id}] was {'deleted' if cur is None else 'retired'} during the run"
+            if cur.content_hash != planned.content_hash:
+                return f"{item.name}: fact [{planned.id}] changed during the run"
         return None
-
-
-_reload_lock = threading.Lock()
 
 
 def _warm(model) -> None:

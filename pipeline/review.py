@@ -130,10 +130,9 @@ class ReviewDesk:
         rec = replace(base, id=None, version=None, created_at=None, text=new_text, author=user.username,
                       status="in_review", parent_id=base.id, review_note=None, check_report=report,
                       facts=self._cited(new_text, base.facts))
-        rec = self.store.add(rec)
-        with self.engine.begin() as conn:
-            self._audit(conn, user.username, "edit", rec, {"from_version": base.version})
-        return rec
+        # the new version and its audit entry are one transaction: no edit without its trace
+        return self.store.add(rec, also=lambda conn, r: self._audit(conn, user.username, "edit", r,
+                                                                    {"from_version": base.version}))
 
     def _cited(self, text: str, before: list[dict]) -> list[dict]:
         """The facts an edited text cites, as a draft records them: a fact the previous version cited keeps its
@@ -144,7 +143,7 @@ class ReviewDesk:
             return before
         old = {f["id"]: f for f in before}
         out = []
-        for fid in dict.fromkeys(cited_ids(text)):
+        for fid in cited_ids(text):  # each once, in order of first citation
             if fid in old:
                 out.append(old[fid])
             elif fid in self.facts:
@@ -286,8 +285,13 @@ class FactSnapshot:
 
 def latest_drafts(store: DraftStore) -> list[DraftRecord]:
     """The newest version of every (page, language): what the queue shows."""
+    return newest_versions(store.list())
+
+
+def newest_versions(records: list[DraftRecord]) -> list[DraftRecord]:
+    """The newest of `records` for every (page, language), by page then language."""
     newest: dict[tuple[str, str], DraftRecord] = {}
-    for rec in store.list():
+    for rec in records:
         key = (rec.page_id, rec.lang)
         if key not in newest or rec.version > newest[key].version:
             newest[key] = rec

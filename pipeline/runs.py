@@ -18,6 +18,13 @@ class RegenerationError(StudioError):
     exit_code = 2
 
 
+def check_budget(budget: float | None) -> None:
+    """A budget must allow something: zero or less is refused before any work."""
+    if budget is not None and budget <= 0:
+        raise RegenerationError(f"a budget of {budget:g} allows no model call",
+                                fix="give a positive amount in USD (e.g. --budget 2.50), or leave --budget out")
+
+
 def mark(conn, run_id: int, page_id: str, lang: str, state: str, **values) -> None:
     """Set one item's state within the caller's transaction."""
     conn.execute(update(regen_items).where(regen_items.c.run_id == run_id, regen_items.c.page_id == page_id,
