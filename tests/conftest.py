@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import time
 from datetime import date
 from pathlib import Path
 
@@ -89,6 +94,44 @@ def remove_fact(corpus_dir: Path, fact_id: str) -> None:
             end = len(text) if end < 0 else end + 1
             path.write_text(text[:start] + text[end:], encoding="utf-8")
             return
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at the moment, on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_serving(proc: subprocess.Popen, ready, what: str, timeout: float, log: Path | None = None) -> None:
+    """Poll `ready()` (True, or OSError while not yet listening) until it holds; fail with `what` (and the tail of
+    `log`) when the server process exits or `timeout` seconds pass."""
+    tail = (lambda: "\n" + log.read_text()[-3000:]) if log is not None else (lambda: "")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"{what} exited with code {proc.returncode}{tail()}")
+        try:
+            if ready():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_server(proc)
+    pytest.fail(f"{what} did not answer within {timeout:.0f} s{tail()}")
+
+
+def stop_server(proc: subprocess.Popen, group: bool = False) -> None:
+    """Terminate a server (its whole process group when started with start_new_session), then kill it."""
+    if proc.poll() is not None:
+        return
+    send = (lambda sig: os.killpg(proc.pid, sig)) if group else (lambda sig: proc.send_signal(sig))
+    send(signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        proc.wait(timeout=10)
 
 
 class FakeChatModel:

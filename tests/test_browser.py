@@ -8,11 +8,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -29,7 +26,7 @@ from pipeline.fact_base import current_facts
 from pipeline.review import ReviewDesk
 from pipeline.store import DraftRecord, DraftStore
 from pipeline.verify import ClaimChecker
-from tests.conftest import REPO, TODAY
+from tests.conftest import REPO, TODAY, free_port, stop_server, wait_serving
 
 pytestmark = pytest.mark.integration
 
@@ -72,26 +69,6 @@ def _draft(store: DraftStore, checker: ClaimChecker, page_id: str, text: str) ->
                                  check_report=report))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(proc: subprocess.Popen, url: str, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with code {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as resp:
-                if resp.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"streamlit did not answer on {url} within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory):
     for path in (CHROMIUM, CHROMEDRIVER):
@@ -113,7 +90,7 @@ def studio(tmp_path_factory):
               "editor": _draft(store, checker, "site-maritime-talents", TEXT_V1)}
     assert [len(d.check_report["flagged"]) for d in drafts.values()] == [2, 2]
 
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(STUDIO_CORPUS_DIR=str(settings.corpus_dir), STUDIO_DATA_DIR=str(settings.data_dir),
                STUDIO_TODAY=TODAY.isoformat())
@@ -126,22 +103,11 @@ def studio(tmp_path_factory):
             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_healthy(proc, url, log)
+        wait_serving(proc, lambda: urllib.request.urlopen(url + "_stcore/health", timeout=2).read() == b"ok",
+                     f"streamlit on {url}", 60, log)
         yield Studio(url, store, drafts, log)
     finally:
-        _stop(proc)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop streamlit and anything it started (its own process group)."""
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+        stop_server(proc, group=True)  # streamlit and anything it started
 
 
 # ---------------------------------------------------------------- the browser

@@ -15,15 +15,9 @@ from pipeline.index import open_index
 from pipeline.ingest import ingest
 from pipeline.retrieve import Retriever
 from pipeline.types import FactFilter
-from tests.conftest import edit_fact
+from tests.conftest import edit_fact, free_port, stop_server, wait_serving
 
 pytestmark = pytest.mark.integration
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -31,27 +25,16 @@ def chroma_server(tmp_path):
     exe = Path(sys.executable).parent / "chroma"
     if not exe.exists():
         exe = Path(shutil.which("chroma") or "chroma")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([str(exe), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}")
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start within 60 s")
+
+    def listening() -> bool:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    wait_serving(proc, listening, "chroma run", 60)
     yield port
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
 
 
 def test_ingest_and_retrieve_through_a_chroma_server(settings, fake_embedder, corpus_dir, chroma_server):
@@ -69,7 +52,7 @@ def test_ingest_and_retrieve_through_a_chroma_server(settings, fake_embedder, co
 
 
 def test_a_dead_server_gives_a_clear_error_and_no_hang(settings, fake_embedder):
-    remote = settings.with_(chroma_host="127.0.0.1", chroma_port=_free_port())
+    remote = settings.with_(chroma_host="127.0.0.1", chroma_port=free_port())
     t0 = time.monotonic()
     with pytest.raises(IndexUnavailableError) as exc:
         ingest(remote, fake_embedder)

@@ -3,7 +3,6 @@ The OpenAI path is exercised over real HTTP against a small scripted server on 1
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +13,7 @@ from pipeline.errors import ConfigError
 from pipeline.llm import LLMError, LLMSettings, llm_settings_from_env, with_retries
 from pipeline.llm_openai import OpenAIChatModel
 from pipeline.prompts import PromptError, load_prompt
+from tests.conftest import free_port
 
 OK_BODY = {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
            "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok [MAR-001]"},
@@ -110,10 +110,7 @@ def test_timeout_is_bounded(server):
 
 
 def test_dead_server_names_backend_and_url():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"  # nobody listens there
     t0 = time.monotonic()
     with pytest.raises(LLMError) as exc:
         model(url, retries=1).complete("", "hi")
@@ -201,9 +198,7 @@ def test_tiktoken_works_offline(tmp_path, monkeypatch):
 @pytest.mark.integration
 def test_doctor_reports_each_piece_and_a_dead_llm(real_index_session, monkeypatch):
     from pipeline.doctor import run_doctor
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     monkeypatch.setenv("STUDIO_LLM_BACKEND", "openai-compatible")
     monkeypatch.setenv("STUDIO_LLM_BASE_URL", f"http://127.0.0.1:{port}/v1")
     monkeypatch.setenv("STUDIO_LLM_MODEL", "m")

@@ -2,10 +2,8 @@
 the real openai/langchain clients; and the embedded backend in-process."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
@@ -20,40 +18,24 @@ from pipeline.llm_openai import OpenAIChatModel
 from pipeline.prompts import load_prompt
 from pipeline.retrieve import Retriever
 from pipeline.verify import ClaimChecker
-from tests.conftest import TODAY
+from tests.conftest import TODAY, free_port, stop_server, wait_serving
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", model_path(), "--model_alias",
                              "gemma-local", "--n_ctx", "2048", "--n_threads", "2", "--logits_all", "False",
                              "--host", "127.0.0.1", "--port", str(port)],
                             stdout=open(log, "w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"llama_cpp.server exited: {log.read_text()[-2000:]}")
-        try:
-            urllib.request.urlopen(url + "/models", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("llama_cpp.server did not answer within 120 s")
+    wait_serving(proc, lambda: bool(urllib.request.urlopen(url + "/models", timeout=1).read()), "llama_cpp.server",
+                 120, log)
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
 
 
 def test_completion_through_openai_client_with_token_counts(llama_server):
