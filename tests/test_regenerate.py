@@ -7,13 +7,12 @@ import re
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
-from pipeline.catalogue import load_pages
 from pipeline.config import Settings
 from pipeline.embedding import default_embedder
-from pipeline.facts import load_filieres
 from pipeline.ingest import ingest
 from pipeline.llm import LLMError, LLMResult, LLMSettings
 from pipeline.regenerate import Regenerator, Selection
@@ -83,11 +82,17 @@ def _emb():
     return _EMB[0]
 
 
-def run(s: Settings, model, sel: Selection, **kw):
-    regen = regenerator(s, model)
-    specs = load_pages(s.corpus_dir, load_filieres(s.corpus_dir))
+@contextmanager
+def prepared(s: Settings, model, sel: Selection):
+    """(Regenerator, Batch) planned for `sel`, with the run lock held for the `with` block, as the CLI does."""
+    from pipeline.commands_batch import regenerator_for
+    regen, specs, filieres = regenerator_for(s, DraftStore.for_data_dir(s.data_dir), model=model, embedder=_emb())
     with RunLock(s, regen.store):
-        batch = regen.prepare(specs, load_filieres(s.corpus_dir), sel)
+        yield regen, regen.prepare(specs, filieres, sel)
+
+
+def run(s: Settings, model, sel: Selection, **kw):
+    with prepared(s, model, sel) as (regen, batch):
         summary = regen.run(batch, **kw) if batch.to_draft else None
     return batch, summary, regen.store
 
@@ -170,10 +175,7 @@ def test_forced_regeneration_of_an_approved_item_adds_a_draft_and_leaves_the_app
 
 def test_a_failing_item_is_recorded_and_the_run_goes_on(site):
     model = WriterModel()
-    regen = regenerator(site, model)
-    specs = load_pages(site.corpus_dir, load_filieres(site.corpus_dir))
-    with RunLock(site, regen.store):
-        batch = regen.prepare(specs, load_filieres(site.corpus_dir), MARITIME)
+    with prepared(site, model, MARITIME) as (regen, batch):
         doomed = batch.to_draft[1]
         first_prompt = doomed.plan.sections[0].user
         model.fail_on = lambda user: LLMError("server said 500", fix="retry later") if user == first_prompt else None
@@ -192,10 +194,7 @@ def test_budget_stops_before_the_estimate_exceeds_it(site, monkeypatch):
     monkeypatch.setenv("STUDIO_PRICE_IN", "1000")  # USD per million tokens: make every item cost something
     monkeypatch.setenv("STUDIO_PRICE_OUT", "1000")
     model = WriterModel()
-    regen = regenerator(site, model)
-    specs = load_pages(site.corpus_dir, load_filieres(site.corpus_dir))
-    with RunLock(site, regen.store):
-        batch = regen.prepare(specs, load_filieres(site.corpus_dir), MARITIME)
+    with prepared(site, model, MARITIME) as (regen, batch):
         costs = [i.est_cost for i in batch.to_draft]
         assert all(c > 0 for c in costs)
         budget = sum(costs[:3]) + costs[3] / 2
@@ -242,10 +241,7 @@ def test_a_killed_run_is_finished_by_the_next_without_duplicates(site):
 
 def test_a_fact_retired_during_the_run_fails_the_items_planned_with_it(site):
     model = WriterModel()
-    regen = regenerator(site, model)
-    specs = load_pages(site.corpus_dir, load_filieres(site.corpus_dir))
-    with RunLock(site, regen.store):
-        batch = regen.prepare(specs, load_filieres(site.corpus_dir), MARITIME)
+    with prepared(site, model, MARITIME) as (regen, batch):
         last = batch.to_draft[-1]
         victim = last.plan.sections[0].facts[0].fact.id
         retired = []
