@@ -25,7 +25,7 @@ from .documents import DOCUMENTS, DocSection, write_docx
 from .facts import superseded_map
 from .render import IndexEntry, SourceRef, index_html, markdown_to_html, page_html, page_markdown
 from .site_folder import PublishError, check_target, write_site
-from .store import DraftRecord, DraftStore, audit, drafts
+from .store import DraftRecord, DraftStore, audit
 from .types import Fact
 from .verify import cited_ids
 
@@ -149,12 +149,9 @@ def approvals(store: DraftStore, draft_ids: list[int]) -> dict[int, Approval]:
 
 def approved_drafts(store: DraftStore) -> tuple[list[DraftRecord], list[str]]:
     """The approved draft of each (page, language), and warnings if the store holds more than one."""
-    with store.engine.connect() as conn:
-        ids = [r.id for r in conn.execute(select(drafts.c.id).where(drafts.c.status == "approved"))]
-    recs = [store.get(i) for i in ids]
     best: dict[tuple[str, str], DraftRecord] = {}
     warnings = []
-    for rec in sorted(recs, key=lambda r: (r.page_id, r.lang, r.version)):
+    for rec in store.list(status="approved"):  # one query, by page, language, version
         key = (rec.page_id, rec.lang)
         if key in best:
             warnings.append(f"{rec.page_id} [{rec.lang}]: versions {best[key].version} and {rec.version} are both "
