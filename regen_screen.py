@@ -81,10 +81,10 @@ def _estimate(settings, sel: Selection, budget: float | None) -> None:
 def _start(settings, sel: Selection, concurrency: int, budget: float | None) -> None:
     log = settings.data_dir / "regenerate.log"
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    cmd = _command(sel, concurrency, budget)
     with open(log, "ab") as fh:
-        fh.write(f"\n--- {datetime.now(timezone.utc).isoformat()} {' '.join(_command(sel, concurrency, budget))}\n"
-                 .encode())
-        subprocess.Popen(_command(sel, concurrency, budget), cwd=REPO_ROOT, stdout=fh, stderr=fh,
+        fh.write(f"\n--- {datetime.now(timezone.utc).isoformat()} {' '.join(cmd)}\n".encode())
+        subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=fh, stderr=fh,
                          stdin=subprocess.DEVNULL, start_new_session=True)
 
 
@@ -110,13 +110,10 @@ def progress_panel(settings, store) -> None:
              "interrupted": "interrompue (relancer la reprend)"}.get(status, status)
     st.subheader(f"Régénération n° {run['id']} — {label}")
     frac = min(1.0, finished / total) if total else 1.0
-    elapsed = (_aware(run["finished_at"] or datetime.now(timezone.utc)) - _aware(run["started_at"])).total_seconds()
+    elapsed = ((run["finished_at"] or datetime.now(timezone.utc)) - run["started_at"]).total_seconds()
     left = f" · ~{elapsed / frac - elapsed:.0f} s restantes" if status == "running" and 0 < frac < 1 else ""
     st.progress(frac, text=f"{finished}/{total} textes · {run['tokens']:,} tokens · {run['cost']:.4f} USD{left}")
     st.caption(" · ".join(f"{n} {STATE_FR.get(k, k)}" for k, n in sorted(counts.items())))
     if run["message"]:
         st.caption(run["message"])
 
-
-def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)

@@ -142,8 +142,7 @@ def approvals(store: DraftStore, draft_ids: list[int]) -> dict[int, Approval]:
     out: dict[int, Approval] = {}
     with store.engine.connect() as conn:
         for r in conn.execute(q):
-            at = r.ts if r.ts.tzinfo else r.ts.replace(tzinfo=timezone.utc)  # SQLite drops the zone
-            out[r.draft_id] = Approval(r.actor, at, r.action, r.text_hash or "")
+            out[r.draft_id] = Approval(r.actor, r.ts, r.action, r.text_hash or "")
     return out
 
 

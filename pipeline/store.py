@@ -12,9 +12,21 @@ from typing import Any, Callable
 from sqlalchemy import (JSON, Column, DateTime, Float, Integer, MetaData, String, Table, Text, UniqueConstraint,
                         create_engine, event, func, insert, select, text, update)
 from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .errors import StudioError
+
+class UTCDateTime(TypeDecorator):
+    """A UTC timestamp that reads back aware on every database: PostgreSQL keeps the zone, SQLite drops it, so
+    callers never have to guess."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
 
 DRAFT_STATUSES = ("draft", "in_review", "changes_requested", "approved", "rejected", "superseded")
 
@@ -27,7 +39,7 @@ class StoreError(StudioError):
 
 metadata = MetaData()
 migrations_table = Table("schema_migrations", metadata, Column("version", Integer, primary_key=True),
-                         Column("name", String(200)), Column("applied_at", DateTime(timezone=True)))
+                         Column("name", String(200)), Column("applied_at", UTCDateTime()))
 
 
 def _drafts_table(md: MetaData, *extra: Column) -> Table:
@@ -55,7 +67,7 @@ def _drafts_table(md: MetaData, *extra: Column) -> Table:
         Column("timings", JSON, nullable=False),
         Column("check_report", JSON, nullable=False),
         Column("author", String(100), nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
         UniqueConstraint("page_id", "lang", "version", name="uq_draft_version"),
         *extra,
     )
@@ -67,7 +79,7 @@ drafts = _drafts_table(metadata, Column("parent_id", Integer), Column("review_no
 llm_calls = Table(
     "llm_calls", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("ts", DateTime(timezone=True)), Column("purpose", String(100)), Column("backend", String(50)),
+    Column("ts", UTCDateTime()), Column("purpose", String(100)), Column("backend", String(50)),
     Column("model", String(200)), Column("base_url", String(300)), Column("system", Text), Column("prompt", Text),
     Column("response", Text), Column("prompt_tokens", Integer), Column("completion_tokens", Integer),
     Column("latency_s", Float), Column("error", Text), Column("meta", JSON),
@@ -81,12 +93,12 @@ users = Table(
     Column("password_hash", String(300), nullable=False),
     Column("role", String(20), nullable=False),
     Column("active", Integer, nullable=False, default=1),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
 )
 audit = Table(
     "audit", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("ts", DateTime(timezone=True), nullable=False),
+    Column("ts", UTCDateTime(), nullable=False),
     Column("actor", String(100), nullable=False),
     Column("action", String(50), nullable=False),
     Column("draft_id", Integer), Column("page_id", String(200)), Column("lang", String(5)),
@@ -98,7 +110,7 @@ comments = Table(
     Column("draft_id", Integer, nullable=False, index=True),
     Column("author", String(100), nullable=False),
     Column("text", Text, nullable=False),
-    Column("ts", DateTime(timezone=True), nullable=False),
+    Column("ts", UTCDateTime(), nullable=False),
 )
 
 
@@ -106,8 +118,8 @@ comments = Table(
 regen_runs = Table(
     "regen_runs", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime()),
     Column("status", String(20), nullable=False),        # running, done, budget, interrupted, resumed
     Column("selection", JSON, nullable=False),            # what was asked (mode, pages, filières, langs, force)
     Column("signature", String(64), nullable=False),      # hash of the selection, to resume the same run
@@ -126,7 +138,7 @@ regen_items = Table(
     Column("draft_id", Integer),
     Column("reason", Text),
     Column("tokens", Integer), Column("cost", Float), Column("seconds", Float),
-    Column("updated_at", DateTime(timezone=True)),
+    Column("updated_at", UTCDateTime()),
     UniqueConstraint("run_id", "page_id", "lang", name="uq_regen_item"),
 )
 
