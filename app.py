@@ -12,9 +12,10 @@ from typing import Callable
 import streamlit as st
 
 from pipeline.config import Settings, load_settings
-from pipeline.embedding import default_embedder
+from pipeline.index.embedding import default_embedder
 from pipeline.errors import StudioError
-from pipeline.fact_base import FactBase, open_answerer
+from pipeline.retrieve.fact_base import FactBase
+from pipeline.wiring import open_answerer
 
 st.set_page_config(page_title="Studio — base de faits", layout="wide")
 
@@ -26,7 +27,8 @@ def _embedder():
 
 @st.cache_resource
 def _chat_model():
-    from pipeline.llm import llm_settings_from_env, make_chat_model
+    from pipeline.llm.base import llm_settings_from_env
+    from pipeline.llm.factory import make_chat_model
     return make_chat_model(llm_settings_from_env())
 
 
@@ -41,7 +43,7 @@ def _stat(path) -> tuple | None:
 def corpus_fingerprint(settings: Settings) -> tuple:
     """Modification times and sizes of the corpus files, the brand voice and the prompts (what makes a draft
     stale besides the index): changes when anyone edits them; opens nothing."""
-    from pipeline.prompts import PROMPTS_DIR
+    from pipeline.llm.prompts import PROMPTS_DIR
     files = [*sorted(settings.corpus_dir.rglob("*.yaml")), settings.corpus_dir / "brand.md",
              *sorted(PROMPTS_DIR.glob("*.yaml"))]
     return (repr(settings),) + tuple((str(p), _stat(p)) for p in files)
@@ -65,14 +67,14 @@ def _read_signatures() -> dict:
 
 @st.cache_resource(show_spinner="Lecture de la base de faits…", max_entries=4)
 def _snapshot(_settings: Settings, key: tuple):
-    from pipeline.fact_base import current_facts
-    from pipeline.review import FactSnapshot
-    from pipeline.llm import llm_settings_from_env
+    from pipeline.retrieve.fact_base import current_facts
+    from pipeline.review.desk import FactSnapshot
+    from pipeline.llm.base import llm_settings_from_env
     try:
         llm = llm_settings_from_env()
     except StudioError:  # a misconfigured model is reported where it is used; staleness leaves the model out
         llm = None
-    from pipeline.catalogue import read_brand
+    from pipeline.corpus.catalogue import read_brand
     pages, _ = _catalogue(_settings, corpus_fingerprint(_settings))
     return FactSnapshot(current_facts(_settings, _embedder()), _settings.today(), llm=llm,  # index open only here
                         brand=read_brand(_settings.corpus_dir),
@@ -109,8 +111,8 @@ def _fact_base(_settings: Settings, key: tuple) -> FactBase:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _catalogue(_settings: Settings, key: tuple) -> tuple[list, str | None]:
-    from pipeline.catalogue import load_pages
-    from pipeline.facts import load_filieres
+    from pipeline.corpus.catalogue import load_pages
+    from pipeline.corpus.facts import load_filieres
     try:
         return load_pages(_settings.corpus_dir, load_filieres(_settings.corpus_dir)), None
     except StudioError as exc:  # the queue still shows every draft, as "hors catalogue"
@@ -119,7 +121,7 @@ def _catalogue(_settings: Settings, key: tuple) -> tuple[list, str | None]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _corpus_view(_fb: FactBase, key: tuple) -> tuple:
-    from pipeline.facts import read_corpus
+    from pipeline.corpus.facts import read_corpus
     facts, _ = read_corpus(_fb.settings.corpus_dir, _fb.settings.today())
     return _fb.status(), facts
 
@@ -243,7 +245,7 @@ PAGES = [Page("Relecture", review_page), Page("Rédaction", drafting_page, "edit
 
 def main() -> None:
     import review_screen as rs
-    from pipeline.review import ReviewDesk
+    from pipeline.review.desk import ReviewDesk
     try:
         settings = load_settings()
         desk = ReviewDesk(store(settings))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipeline.facts import conflict_groups, superseded_map
+from pipeline.corpus.facts import conflict_groups, superseded_map
 from review_screen import plain
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipeline.review import OFF_CATALOGUE, STALE, QueueFilter, ReviewDesk, queue_counts, queue_items
+from pipeline.review.desk import OFF_CATALOGUE, STALE, QueueFilter, ReviewDesk, queue_counts, queue_items
 from review_screen import STATUS_FR
 
 OFF_CATALOGUE_FR = "(hors catalogue)"

@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 import streamlit as st
 
 from pipeline.config import REPO_ROOT
-from pipeline.regenerate import Selection
-from pipeline.runs import latest_run, run_alive
+from pipeline.draft.regenerate import Selection
+from pipeline.draft.runs import latest_run, run_alive
 
 STATE_FR = {"done": "rédigés", "failed": "en échec", "pending": "en cours / à faire", "skipped": "inchangés (sautés)",
             "not_started": "hors budget", "carried": "déjà faits par la régénération reprise"}

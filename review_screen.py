@@ -10,8 +10,9 @@ import re
 import streamlit as st
 
 from pipeline.errors import StudioError
-from pipeline.review import MAX_COMMENT, MAX_TEXT, ROLES, ConflictError, ReviewDesk
-from pipeline.verify import cited_ids
+from pipeline.review.desk import MAX_COMMENT, MAX_TEXT, ROLES, ReviewDesk
+from pipeline.errors import ConflictError
+from pipeline.verify.checker import cited_ids
 
 STATUS_FR = {"draft": "à relire", "in_review": "en relecture", "changes_requested": "modifs demandées",
              "approved": "approuvé", "rejected": "rejeté", "superseded": "remplacé", "stale": "périmé"}

@@ -25,10 +25,10 @@ from fake_llm_server import serve
 # ---------------------------------------------------------------------------------------------------- 1. overhead
 def regenerate_in_process(ws: Workspace, pages: list[str] | None, embedded: bool = False) -> dict:
     """`regenerate --all` as the CLI does it (lock, prepare, run), timed from opening the store to the end."""
-    from pipeline.commands_batch import regenerator_for
+    from pipeline.wiring import regenerator_for
     from pipeline.config import load_settings
-    from pipeline.regenerate import Selection
-    from pipeline.runs import RunLock
+    from pipeline.draft.regenerate import Selection
+    from pipeline.draft.runs import RunLock
     from pipeline.store import DraftStore
     with ws.environ(embedded):
         s = load_settings()
@@ -63,8 +63,8 @@ def fig_overhead_fake(ws: Workspace, state, delay: float, pages: list[str] | Non
 
 
 def fig_overhead_embedded(ws: Workspace, pages: list[str]) -> dict:
-    from pipeline.llm import LLMSettings
-    from pipeline.llm_embedded import EmbeddedChatModel
+    from pipeline.llm.base import LLMSettings
+    from pipeline.llm.embedded import EmbeddedChatModel
     t0 = time.perf_counter()
     EmbeddedChatModel(LLMSettings())._load()  # the one-time load, measured apart (the run loads it again)
     load_s = time.perf_counter() - t0

@@ -43,3 +43,65 @@ class QueryError(StudioError):
     """A query or a filter given by the user is not usable."""
 
     exit_code = 2
+
+
+class ReviewError(StudioError):
+    """A review action refused: its message says why and what to do."""
+
+    exit_code = 6
+
+
+class AuthError(ReviewError):
+    """Wrong user name or password, or a disabled account."""
+
+
+class ForbiddenError(ReviewError):
+    """The user's role does not allow this action."""
+
+
+class ConflictError(ReviewError):
+    """The draft changed since the user loaded it."""
+
+
+class LLMError(StudioError):
+    """A model call failed after its retries; the message names the backend and where it runs."""
+
+    exit_code = 4
+
+
+class LockBusy(StudioError):
+    """Another process holds a lock past the timeout; `holder` names it (the index and run locks say more)."""
+
+    exit_code = 3
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(f"busy: held by {holder}", fix="wait for it to finish, or stop that process")
+        self.holder = holder
+
+
+class PublishError(StudioError):
+    """Publishing refused or failed; the output folder was left as it was."""
+
+    exit_code = 7
+
+
+class RegenerationError(StudioError):
+    """A regeneration cannot start (another one runs, a bad budget…); nothing was changed."""
+
+    exit_code = 2
+
+
+class PromptError(StudioError):
+    """A prompt file is missing, malformed, or rendered without one of its variables."""
+
+
+class DraftError(StudioError):
+    """A draft cannot be made (no usable facts, unknown prompt…); nothing was stored."""
+
+    exit_code = 2
+
+
+class StoreError(StudioError):
+    """The drafts database cannot be reached or written."""
+
+    exit_code = 5

@@ -4,15 +4,8 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+from pipeline.errors import LockBusy
 from pathlib import Path
-
-
-class LockBusy(Exception):
-    """Raised by FileLock.acquire when another process holds the lock past the timeout."""
-
-    def __init__(self, holder: str) -> None:
-        super().__init__(holder)
-        self.holder = holder
 
 
 class FileLock:

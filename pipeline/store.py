@@ -15,7 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from .errors import StudioError
+from pipeline.errors import StoreError, StudioError
+from pipeline.identity import text_hash
 
 class UTCDateTime(TypeDecorator):
     """A UTC timestamp that reads back aware on every database: PostgreSQL keeps the zone, SQLite drops it, so
@@ -29,12 +30,6 @@ class UTCDateTime(TypeDecorator):
 
 
 DRAFT_STATUSES = ("draft", "in_review", "changes_requested", "approved", "rejected", "superseded")
-
-
-class StoreError(StudioError):
-    """The drafts database cannot be reached or written."""
-
-    exit_code = 5
 
 
 metadata = MetaData()
@@ -238,7 +233,7 @@ class DraftRecord:
 
     @property
     def text_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return text_hash(self.text)
 
     def to_json(self, full: bool = True) -> dict:
         d = {"id": self.id, "page_id": self.page_id, "lang": self.lang, "version": self.version,

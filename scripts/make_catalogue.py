@@ -6,7 +6,7 @@ import sys
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pipeline.seed_import import _Dumper  # noqa: E402  (id lists on one line, the rest in blocks)
+from pipeline.corpus.seed_import import _Dumper  # noqa: E402  (id lists on one line, the rest in blocks)
 
 TOPICS = {
     "territoire": ["population et communes de la Métropole Aix-Marseille-Provence",

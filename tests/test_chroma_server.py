@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import IndexUnavailableError
-from pipeline.index import open_index
-from pipeline.ingest import ingest
-from pipeline.retrieve import Retriever
+from pipeline.index.chroma import open_index
+from pipeline.index.ingest import ingest
+from pipeline.retrieve.retriever import Retriever
 from pipeline.types import FactFilter
 from tests.conftest import edit_fact, free_port, stop_server, wait_serving
 

@@ -7,13 +7,13 @@ import sys
 
 import pytest
 
-from pipeline.catalogue import find_page, load_pages
-from pipeline.draft import DraftError
+from pipeline.corpus.catalogue import find_page, load_pages
+from pipeline.errors import DraftError
 from pipeline.errors import CorpusError, QueryError
-from pipeline.fact_base import open_drafter
-from pipeline.facts import load_filieres
-from pipeline.llm import LLMError
-from pipeline.prompts import PromptError
+from pipeline.wiring import open_drafter
+from pipeline.corpus.facts import load_filieres
+from pipeline.errors import LLMError
+from pipeline.errors import PromptError
 from pipeline.store import DraftStore
 from tests.conftest import REPO, TODAY, FakeChatModel
 
@@ -132,7 +132,7 @@ def test_unknown_page_and_language(specs):
 
 
 def test_prompt_with_an_undeclared_variable_fails_loudly(tmp_path):
-    from pipeline.prompts import load_prompt
+    from pipeline.llm.prompts import load_prompt
     (tmp_path / "page.yaml").write_text("variables: [facts]\ntemplate: '{{facts}} {{tone}}'\n", encoding="utf-8")
     with pytest.raises(PromptError):
         load_prompt("page", tmp_path)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.figures import extract_figures, matches
+from pipeline.verify.figures import extract_figures, matches
 
 
 def one(text: str, lang: str = "fr"):

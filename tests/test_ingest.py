@@ -8,9 +8,9 @@ import time
 import pytest
 
 from pipeline.errors import CorpusError, IndexLockedError, IndexUnavailableError
-from pipeline.index import open_index
-from pipeline.ingest import ingest
-from pipeline.retrieve import Retriever
+from pipeline.index.chroma import open_index
+from pipeline.index.ingest import ingest
+from pipeline.retrieve.retriever import Retriever
 from tests.conftest import REPO, FakeEmbedder, edit_fact, remove_fact
 
 

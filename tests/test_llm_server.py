@@ -8,16 +8,16 @@ import urllib.request
 
 import pytest
 
-from pipeline.ask import Answerer, load_aliases, load_glossary
-from pipeline.embedding import default_embedder
-from pipeline.index import FactIndex
-from pipeline.llm import LLMSettings
+from pipeline.ask.answerer import Answerer, load_aliases, load_glossary
+from pipeline.index.embedding import default_embedder
+from pipeline.index.chroma import ChromaFactIndex
+from pipeline.llm.base import LLMSettings
 from pipeline.store import DraftStore
-from pipeline.llm_embedded import EmbeddedChatModel, model_path
-from pipeline.llm_openai import OpenAIChatModel
-from pipeline.prompts import load_prompt
-from pipeline.retrieve import Retriever
-from pipeline.verify import ClaimChecker
+from pipeline.llm.embedded import EmbeddedChatModel, model_path
+from pipeline.llm.openai_compat import OpenAIChatModel
+from pipeline.llm.prompts import load_prompt
+from pipeline.retrieve.retriever import Retriever
+from pipeline.verify.checker import ClaimChecker
 from tests.conftest import TODAY, free_port, stop_server, wait_serving
 
 pytestmark = pytest.mark.integration
@@ -46,7 +46,7 @@ def test_completion_through_openai_client_with_token_counts(llama_server):
 
 def test_ask_through_the_server_stays_grounded(llama_server, real_index_session, tmp_path):
     m = OpenAIChatModel(LLMSettings("openai-compatible", "gemma-local", llama_server, None, 120.0, 1))
-    idx = FactIndex(real_index_session, default_embedder()).open()
+    idx = ChromaFactIndex(real_index_session, default_embedder()).open()
     try:
         r = Retriever.for_settings(idx, default_embedder(), real_index_session)
         checker = ClaimChecker(list(r.snap.facts.values()), TODAY)

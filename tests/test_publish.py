@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text as sql
 
-from pipeline.fact_base import current_facts
-from pipeline.catalogue import load_pages
-from pipeline.facts import load_filieres
-from pipeline.publish import publish
-from pipeline.render import markdown_to_html, safe_url, sources_html, SourceRef
-from pipeline.review import ReviewDesk
-from pipeline.site_folder import MARKER, PublishError
+from pipeline.retrieve.fact_base import current_facts
+from pipeline.corpus.catalogue import load_pages
+from pipeline.corpus.facts import load_filieres
+from pipeline.publish.site import publish
+from pipeline.publish.render import markdown_to_html, safe_url, sources_html, SourceRef
+from pipeline.review.desk import ReviewDesk
+from pipeline.publish.folder import MARKER
+from pipeline.errors import PublishError
 from pipeline.store import DraftRecord, DraftStore
 from tests.conftest import TODAY, edit_fact, remove_fact
 
@@ -279,7 +280,7 @@ def test_a_failed_build_leaves_the_old_site_intact(studio, tmp_path, monkeypatch
 
     def broken(*a, **k):
         raise OSError("disk full")
-    monkeypatch.setattr("pipeline.publish.write_docx", broken)
+    monkeypatch.setattr("pipeline.publish.site.write_docx", broken)
     with pytest.raises(OSError):
         run(settings, store, out)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -304,7 +305,7 @@ def test_renderer_never_lets_markup_through():
 
 
 def test_cli_end_to_end(studio, tmp_path, monkeypatch, capsys):
-    from pipeline.cli import main
+    from pipeline.cli.main import main
     settings, store, _ = studio
     monkeypatch.setenv("STUDIO_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("STUDIO_CORPUS_DIR", str(settings.corpus_dir))

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from pipeline.runs import latest_run
-from pipeline.review import ReviewDesk
+from pipeline.draft.runs import latest_run
+from pipeline.review.desk import ReviewDesk
 from pipeline.store import DraftStore
 from tests.conftest import REPO, start
 

@@ -12,13 +12,15 @@ from contextlib import contextmanager
 import pytest
 
 from pipeline.config import Settings
-from pipeline.embedding import default_embedder
-from pipeline.ingest import ingest
-from pipeline.llm import LLMError, LLMResult, LLMSettings
-from pipeline.regenerate import Regenerator, Selection
-from pipeline.runs import RegenerationError, RunLock, latest_run
-from pipeline.review import ReviewDesk
-from pipeline.staleness import StalenessJudge
+from pipeline.index.embedding import default_embedder
+from pipeline.index.ingest import ingest
+from pipeline.llm.base import LLMResult, LLMSettings
+from pipeline.errors import LLMError
+from pipeline.draft.regenerate import Regenerator, Selection
+from pipeline.draft.runs import RunLock, latest_run
+from pipeline.errors import RegenerationError
+from pipeline.review.desk import ReviewDesk
+from pipeline.draft.staleness import StalenessJudge
 from pipeline.store import DraftStore, regen_items
 from tests.conftest import TODAY, edit_fact
 
@@ -69,7 +71,7 @@ def site(real_index_session, tmp_path) -> Settings:
 
 
 def regenerator(s: Settings, model, store=None) -> Regenerator:
-    from pipeline.commands_batch import regenerator_for
+    from pipeline.wiring import regenerator_for
     return regenerator_for(s, store or DraftStore.for_data_dir(s.data_dir), model=model, embedder=_emb())[0]
 
 
@@ -85,7 +87,7 @@ def _emb():
 @contextmanager
 def prepared(s: Settings, model, sel: Selection):
     """(Regenerator, Batch) planned for `sel`, with the run lock held for the `with` block, as the CLI does."""
-    from pipeline.commands_batch import regenerator_for
+    from pipeline.wiring import regenerator_for
     regen, specs, filieres = regenerator_for(s, DraftStore.for_data_dir(s.data_dir), model=model, embedder=_emb())
     with RunLock(s, regen.store):
         yield regen, regen.prepare(specs, filieres, sel)
@@ -154,7 +156,7 @@ def test_one_fact_changed_regenerates_exactly_the_items_citing_it_and_keeps_appr
 
 
 def _facts(s):
-    from pipeline.fact_base import current_facts
+    from pipeline.retrieve.fact_base import current_facts
     return current_facts(s, _emb())
 
 
@@ -279,7 +281,7 @@ def test_one_regeneration_at_a_time(site):
 
 
 def test_cli_dry_run_changes_nothing_and_bad_input_is_named(site, monkeypatch, capsys):
-    from pipeline.cli import main
+    from pipeline.cli.main import main
     monkeypatch.setenv("STUDIO_CORPUS_DIR", str(site.corpus_dir))
     monkeypatch.setenv("STUDIO_DATA_DIR", str(site.data_dir))
     monkeypatch.setenv("STUDIO_TODAY", TODAY.isoformat())
@@ -317,7 +319,7 @@ def test_status_names_prompt_and_model_changes(site, tmp_path):
 
 
 def _repo_prompts():
-    from pipeline.prompts import PROMPTS_DIR
+    from pipeline.llm.prompts import PROMPTS_DIR
     return PROMPTS_DIR
 
 

@@ -7,14 +7,14 @@ import sys
 
 import pytest
 
-from pipeline.cli import main
-from pipeline.embedding import default_embedder
+from pipeline.cli.main import main
+from pipeline.index.embedding import default_embedder
 from pipeline.errors import QueryError
-from pipeline.evaluate import eval_retrieval, read_questions
-from pipeline.index import open_index
-from pipeline.ingest import ingest
-from pipeline.lexical import BM25, analyze
-from pipeline.retrieve import Retriever
+from pipeline.retrieve.evaluate import eval_retrieval, read_questions
+from pipeline.index.chroma import open_index
+from pipeline.index.ingest import ingest
+from pipeline.retrieve.lexical import BM25, analyze
+from pipeline.retrieve.retriever import Retriever
 from pipeline.types import FactFilter
 from tests.conftest import REPO, SHARED, TODAY, edit_fact
 

@@ -7,7 +7,9 @@ import hashlib
 import pytest
 from sqlalchemy import text
 
-from pipeline.review import AuthError, ConflictError, ForbiddenError, ReviewDesk, ReviewError
+from pipeline.review.desk import ReviewDesk
+
+from pipeline.errors import AuthError, ConflictError, ForbiddenError, ReviewError
 from pipeline.store import DraftStore
 from tests.test_store import record
 
@@ -139,13 +141,13 @@ def test_users_command(tmp_path):
 
 # ---------------------------------------------------------------- re-check at approval, bad input, the queue
 def _facts():
-    from pipeline.facts import load_corpus
+    from pipeline.corpus.facts import load_corpus
     from tests.conftest import REPO, TODAY
     return load_corpus(REPO / "corpus", TODAY)[0], TODAY
 
 
 def test_approval_checks_again_so_a_fact_deleted_since_blocks_it(tmp_path):
-    from pipeline.review import FactSnapshot
+    from pipeline.review.desk import FactSnapshot
     facts, today = _facts()
     store = DraftStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
     text = "Le Grand Port Maritime de Marseille a traité 70,5 millions de tonnes en 2024 [MAR-001]."
@@ -175,9 +177,9 @@ def test_unchanged_edits_and_overlong_comments_are_refused_not_cut(desk):
 
 def test_the_queue_in_one_query_with_catalogue_and_staleness(desk):
     from datetime import date
-    from pipeline.catalogue import load_pages
-    from pipeline.facts import load_filieres
-    from pipeline.review import OFF_CATALOGUE, STALE, FactSnapshot, QueueFilter, queue_counts, queue_items
+    from pipeline.corpus.catalogue import load_pages
+    from pipeline.corpus.facts import load_filieres
+    from pipeline.review.desk import OFF_CATALOGUE, STALE, FactSnapshot, QueueFilter, queue_counts, queue_items
     from tests.conftest import REPO
     facts, today = _facts()
     a = desk.store.add(record(page="site-maritime-investors"))  # every record cites MAR-001 with hash 'ab': changed
@@ -199,7 +201,7 @@ def test_the_queue_in_one_query_with_catalogue_and_staleness(desk):
 
 
 def test_an_edit_records_the_facts_its_text_now_cites(tmp_path):
-    from pipeline.review import FactSnapshot
+    from pipeline.review.desk import FactSnapshot
     facts, today = _facts()
     snap = FactSnapshot(facts, today)
     store = DraftStore(f"sqlite:///{tmp_path / 'db.sqlite'}")

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from pipeline.review import ReviewDesk
+from pipeline.review.desk import ReviewDesk
 from pipeline.store import DraftRecord, DraftStore
-from pipeline.verify import ClaimChecker
+from pipeline.verify.checker import ClaimChecker
 from tests.conftest import TODAY, edit_fact, start
 
 pytestmark = pytest.mark.integration
@@ -18,10 +18,10 @@ SUPPORTED = "Le Grand Port Maritime de Marseille a traité 70,5 millions de tonn
 
 @pytest.fixture(scope="module")
 def drafts(indexed, people):
-    from pipeline.embedding import default_embedder
-    from pipeline.fact_base import current_facts
-    from pipeline.llm import llm_settings_from_env
-    from pipeline.prompts import load_prompt
+    from pipeline.index.embedding import default_embedder
+    from pipeline.retrieve.fact_base import current_facts
+    from pipeline.llm.base import llm_settings_from_env
+    from pipeline.llm.prompts import load_prompt
     checker = ClaimChecker(current_facts(indexed, default_embedder()), TODAY)
     store = DraftStore.for_data_dir(indexed.data_dir)
     llm = llm_settings_from_env()  # drafted with today's prompt and model: only the facts can make them stale
@@ -245,10 +245,10 @@ def test_corpus_status_page(indexed, monkeypatch, people, drafts):
 
 
 def test_a_rerun_does_not_reopen_the_index(indexed, monkeypatch, people, drafts):
-    from pipeline.index import FactIndex, IndexLock
+    from pipeline.index.chroma import ChromaFactIndex, IndexLock
     opened = []
-    real_open = FactIndex.open
-    monkeypatch.setattr(FactIndex, "open", lambda self, *a, **k: opened.append(1) or real_open(self, *a, **k))
+    real_open = ChromaFactIndex.open
+    monkeypatch.setattr(ChromaFactIndex, "open", lambda self, *a, **k: opened.append(1) or real_open(self, *a, **k))
     at = start(indexed, monkeypatch, people["editor"])
     before = len(opened)  # 0 or 1, as earlier tests left the cache
     at.run()

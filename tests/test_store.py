@@ -5,7 +5,9 @@ import sqlite3
 
 import pytest
 
-from pipeline.store import MIGRATIONS, DraftRecord, DraftStore, StoreError
+from pipeline.store import MIGRATIONS, DraftRecord, DraftStore
+
+from pipeline.errors import StoreError
 
 
 def record(page="site-x", lang="fr", text="Texte [MAR-001]."):

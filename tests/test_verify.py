@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from pipeline.claims_eval import evaluate_claims, read_claims
-from pipeline.facts import load_corpus
-from pipeline.verify import ClaimChecker, split_sentences
+from pipeline.verify.evaluate import evaluate_claims, read_claims
+from pipeline.corpus.facts import load_corpus
+from pipeline.verify.checker import ClaimChecker, split_sentences
 from tests.conftest import REPO, TODAY, edit_fact
 
 
@@ -142,7 +142,7 @@ def test_labelled_sets_reach_the_issue_figures(checker, name):
 
 
 def test_llm_judge_annotates_and_parses_answers(checker):
-    from pipeline.judge import LLMJudge
+    from pipeline.verify.judge import LLMJudge
     from tests.conftest import FakeChatModel
     model = FakeChatModel("YES", "No.", "maybe")
     report = checker.check("Le port de Marseille-Fos a traité 70,5 Mt en 2024 [MAR-001]. "

@@ -1,0 +1,1 @@
+"""Grounded answers to staff questions and their evaluation."""

@@ -1,0 +1,1 @@
+"""python -m pipeline ...: one module per group of verbs, one JSON printer, the progress bar."""

@@ -1,0 +1,149 @@
+"""CLI: python -m pipeline status | regenerate — what is stale, and drafting it again in a batch."""
+from __future__ import annotations
+
+import sys
+
+from pipeline.cli.output import print_json
+from pipeline.config import Settings
+from pipeline.wiring import catalogue_context, regenerator_for, staleness_judge_factory
+
+
+def add_parsers(sub) -> None:
+    st = sub.add_parser("status", help="drafts and approved pages by state; which approved pages are stale, and why")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=cmd_status)
+
+    rg = sub.add_parser("regenerate", help="draft again all items, or only the stale ones, with a cost estimate "
+                                           "first; approved text is never replaced")
+    which = rg.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", dest="mode", action="store_const", const="all",
+                       help="every selected item (unchanged ones are still skipped)")
+    which.add_argument("--stale", dest="mode", action="store_const", const="stale",
+                       help="only items whose newest draft is stale (a cited fact, the prompt or the model changed)")
+    rg.add_argument("--pages", help="page ids, comma-separated (python -m pipeline pages)")
+    rg.add_argument("--filiere", help="only the items of this filière")
+    rg.add_argument("--lang", default="fr,en", help="fr, en or fr,en (default)")
+    rg.add_argument("--concurrency", type=int, default=1,
+                    help="items drafted at once against a server (the embedded model runs one at a time)")
+    rg.add_argument("--budget", type=float, help="stop before the estimated cost (USD) would exceed this")
+    rg.add_argument("--dry-run", action="store_true", help="list what would be drafted, tokens and cost; change nothing")
+    rg.add_argument("--force", action="store_true", help="draft again even items whose inputs did not change")
+    rg.add_argument("--json", action="store_true")
+    rg.set_defaults(func=cmd_regenerate)
+
+
+def cmd_status(args, s: Settings) -> int:
+    from pipeline.retrieve.fact_base import current_facts
+    from pipeline.draft.runs import latest_run
+    from pipeline.review.desk import newest_versions
+    from pipeline.store import DraftStore
+    store = DraftStore.for_data_dir(s.data_dir)
+    specs, _, brand = catalogue_context(s)
+    judge = staleness_judge_factory(s, specs, brand)({f.id: f for f in current_facts(s)})
+    drafts = store.list()  # every version, read once
+    newest = newest_versions(drafts)
+    approved = [d for d in drafts if d.status == "approved"]
+    counts: dict[str, int] = {}
+    for d in newest:
+        counts[d.status] = counts.get(d.status, 0) + 1
+    drafted = {(d.page_id, d.lang) for d in newest}
+    never = [f"{p.id} [{lang}]" for p in specs for lang in p.languages if (p.id, lang) not in drafted]
+    pub = [{"page_id": d.page_id, "lang": d.lang, "version": d.version, "draft_id": d.id,
+            "stale": [r.to_json() | {"text": r.render()} for r in judge.reasons(d)]} for d in approved]
+    open_stale = [{"page_id": d.page_id, "lang": d.lang, "version": d.version, "status": d.status, "draft_id": d.id,
+                   "stale": [r.render() for r in judge.reasons(d)]}
+                  for d in newest if d.status in ("draft", "in_review", "changes_requested")]
+    open_stale = [d for d in open_stale if d["stale"]]
+    run = latest_run(store)
+    if args.json:
+        print_json({"items": sum(len(p.languages) for p in specs), "newest_by_status": counts,
+                     "approved": pub, "approved_stale": sum(bool(p["stale"]) for p in pub),
+                     "open_drafts_stale": open_stale, "never_drafted": never,
+                     "last_run": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in run.items()}
+                     if run else None})
+        return 0
+    total = sum(len(p.languages) for p in specs)
+    print(f"catalogue: {total} texts ({len(specs)} items × languages); drafted {len(drafted)}, never drafted {len(never)}")
+    print("newest version of each text: " + (" · ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none"))
+    stale_pub = [p for p in pub if p["stale"]]
+    print(f"approved (published): {len(pub)}, of which stale: {len(stale_pub)}")
+    for p in stale_pub:
+        print(f"  {p['page_id']} [{p['lang']}] v{p['version']}:")
+        for r in p["stale"]:
+            print(f"      {r['text']}")
+    if open_stale:
+        print(f"drafts awaiting review that are already stale: {len(open_stale)}")
+        for d in open_stale:
+            print(f"  {d['page_id']} [{d['lang']}] v{d['version']} ({d['status']}): {'; '.join(d['stale'])}")
+    if run:
+        print(f"last regeneration: run #{run['id']} {run['status']} (started {run['started_at']:%Y-%m-%d %H:%M}): "
+              + (run["message"] or ", ".join(f"{n} {k}" for k, n in run["counts"].items())))
+    if stale_pub or open_stale:
+        print("to draft the stale ones again: python -m pipeline regenerate --stale --dry-run (then without --dry-run)")
+    return 0
+
+
+def cmd_regenerate(args, s: Settings) -> int:
+    from pipeline.cli.progress import TerminalProgress
+    from pipeline.draft.regenerate import Selection
+    from pipeline.draft.runs import RunLock, check_budget
+    from pipeline.errors import RegenerationError
+    from pipeline.store import DraftStore
+    if args.concurrency < 1:
+        raise RegenerationError(f"--concurrency {args.concurrency} is not a number of workers", fix="use 1 or more")
+    check_budget(args.budget)  # before planning anything
+    sel = Selection(mode=args.mode, pages=tuple(p.strip() for p in (args.pages or "").split(",") if p.strip()),
+                    filiere=args.filiere, langs=tuple(x.strip() for x in args.lang.split(",") if x.strip()),
+                    force=args.force)
+    store = DraftStore.for_data_dir(s.data_dir)
+    with RunLock(s, store):
+        regen, specs, filieres = regenerator_for(s, store)
+        batch = regen.prepare(specs, filieres, sel)
+        todo, left = batch.within(args.budget)
+        if args.json and args.dry_run:
+            print_json({**batch.to_json(), "within_budget": len(todo), "over_budget": [i.name for i in left]})
+            return 0
+        out = sys.stderr if args.json else sys.stdout
+        _print_plan(batch, todo, left, args, out)
+        if args.dry_run:
+            return 0
+        bar = None if args.json else TerminalProgress("regenerate")
+        summary = regen.run(batch, concurrency=args.concurrency, budget=args.budget, progress=bar)
+    if args.json:
+        print_json(summary.to_json())
+    else:
+        _print_summary(summary)
+    return 0 if not summary.failed else 9  # finished, but some items failed (listed above)
+
+
+def _print_plan(batch, todo, left, args, out) -> None:
+    skipped = [i for i in batch.items if i.action == "skip"]
+    cannot = [i for i in batch.items if i.action == "fail"]
+    print(f"regenerate ({batch.selection.mode}, {batch.backend} {batch.model!r}): {len(batch.to_draft)} to draft, "
+          f"{len(skipped)} skipped, {len(cannot)} cannot be drafted"
+          + (f"; resumes interrupted run #{batch.resumed_from} ({sum(i.action == 'carried' for i in batch.items)} "
+             "item(s) it finished are kept)" if batch.resumed_from else ""), file=out)
+    for i in batch.to_draft:
+        print(f"  draft  {i.name:<45} ~{i.est_tokens:>6,} tokens  ${i.est_cost:.4f}  {i.why}", file=out)
+    for i in cannot:
+        print(f"  FAIL   {i.name:<45} {i.why}", file=out)
+    if args.dry_run:
+        for i in skipped:
+            print(f"  skip   {i.name:<45} {i.why}", file=out)
+    free = " (the embedded model costs nothing)" if batch.backend == "embedded" else ""
+    print(f"estimate: {batch.est_tokens:,} tokens, ${batch.est_cost:.4f}{free}", file=out)
+    if left:
+        print(f"budget ${args.budget:g}: {len(todo)} item(s) fit; {len(left)} will not be started: "
+              + ", ".join(i.name for i in left[:10]) + (" …" if len(left) > 10 else ""), file=out)
+    if args.dry_run:
+        print("dry run: nothing was changed", file=out)
+
+
+def _print_summary(s) -> None:
+    print(f"run #{s.run_id} {s.status}: {len(s.done)} drafted, {s.skipped} skipped, {len(s.failed)} failed, "
+          f"{len(s.not_started)} not started (budget); {s.tokens:,} tokens, ${s.cost:.4f}, {s.seconds:.1f} s")
+    for name, reason in s.failed:
+        print(f"  FAILED {name}: {reason}")
+    if s.done:
+        print("new drafts await review in the studio; approved versions stay published until the new ones are approved")
+

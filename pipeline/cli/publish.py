@@ -1,0 +1,59 @@
+"""CLI: python -m pipeline publish --out DIR — the public site from approved versions only.
+
+Exit codes: 0 published (withheld pages, if any, listed on stderr); 7 refused (output folder holds other files,
+nothing approved, or nothing publishable) with the folder untouched; 8 published, but some approved text failed
+its integrity check (changed after approval, or no approval in the audit log) — or, with --strict, any page was
+withheld."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pipeline.cli.output import print_json
+from pipeline.config import Settings
+
+EXIT_WITHHELD = 8
+
+
+def cmd_publish(args, s: Settings) -> int:
+    from pipeline.corpus.catalogue import load_pages
+    from pipeline.retrieve.fact_base import current_facts
+    from pipeline.corpus.facts import load_filieres
+    from pipeline.publish.site import publish
+    from pipeline.store import DraftStore
+    specs = load_pages(s.corpus_dir, load_filieres(s.corpus_dir))
+    report = publish(Path(args.out), DraftStore.for_data_dir(s.data_dir), current_facts(s), specs, s.today())
+    code = EXIT_WITHHELD if report.refused or (args.strict and report.withheld) else 0
+    if args.json:
+        print_json({**report.to_json(), "exit_code": code})
+    else:
+        _print_summary(report)
+    for w in report.withheld:
+        print(("REFUSED " if w.integrity else "WITHHELD ") + w.line(), file=sys.stderr)
+    for msg in report.warnings:
+        print(f"warning: {msg}", file=sys.stderr)
+    if report.withheld:
+        print(f"{len(report.withheld)} approved page(s) not published (listed above)"
+              + ("" if code else "; use --strict to make this a failure"), file=sys.stderr)
+    return code
+
+
+def _print_summary(report) -> None:
+    per_lang = {}
+    for p in report.pages:
+        per_lang[p.lang] = per_lang.get(p.lang, 0) + 1
+    counts = ", ".join(f"{n} in {lang}" for lang, n in sorted(per_lang.items()))
+    print(f"published {len(report.pages)} page(s) ({counts}) to {report.out}: index.html, fr/, en/, md/, feed.json")
+    for d in report.documents:
+        print(f"  document {d['path']} ({len(d['pages'])} text(s))")
+    for d in report.no_documents:
+        print(f"  no {d['kind']} document in {d['lang']}: {d['reason']}")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("publish", help="write the public site (HTML, Markdown, JSON feed, DOCX) from approved "
+                       "versions only, exactly as approved")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder: new, empty, or a previous publish (replaced whole)")
+    p.add_argument("--strict", action="store_true", help=f"exit {EXIT_WITHHELD} when any approved page is withheld")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=cmd_publish)

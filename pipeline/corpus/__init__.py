@@ -1,0 +1,1 @@
+"""What staff edit: facts, the page catalogue, the seed importer, validation."""

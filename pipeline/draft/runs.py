@@ -1,0 +1,71 @@
+"""The records of regeneration runs: one run at a time (a file lock), what a run is doing (its items' states in
+the database, read by `status` and the review screen), and whether its process is still alive."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+
+from pipeline.config import Settings
+from pipeline.errors import RegenerationError, StudioError
+from pipeline.locks import FileLock, is_held
+from pipeline.errors import LockBusy
+from pipeline.store import DraftStore, regen_items, regen_runs
+
+
+def check_budget(budget: float | None) -> None:
+    """A budget must allow something: zero or less is refused before any work."""
+    if budget is not None and budget <= 0:
+        raise RegenerationError(f"a budget of {budget:g} allows no model call",
+                                fix="give a positive amount in USD (e.g. --budget 2.50), or leave --budget out")
+
+
+def mark(conn, run_id: int, page_id: str, lang: str, state: str, **values) -> None:
+    """Set one item's state within the caller's transaction."""
+    conn.execute(update(regen_items).where(regen_items.c.run_id == run_id, regen_items.c.page_id == page_id,
+                                           regen_items.c.lang == lang)
+                 .values(state=state, updated_at=datetime.now(timezone.utc), **values))
+
+
+class RunLock:
+    """One regeneration at a time per data folder; earlier runs still marked running were interrupted."""
+
+    def __init__(self, settings: Settings, store: DraftStore) -> None:
+        self.lock = FileLock(settings.data_dir / "regenerate.lock")
+        self.store = store
+
+    def __enter__(self) -> "RunLock":
+        try:
+            self.lock.acquire()
+        except LockBusy as busy:
+            raise RegenerationError(f"another regeneration is running ({busy.holder})",
+                                    fix="wait for it to finish (its progress shows in the review screen and in "
+                                        "'python -m pipeline status'), or stop it; a killed run is resumed by the next")
+        with self.store.engine.begin() as conn:  # we hold the lock: whatever says "running" was killed
+            conn.execute(update(regen_runs).where(regen_runs.c.status == "running").values(status="interrupted"))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.lock.release()
+
+
+def run_alive(settings: Settings) -> bool:
+    """Whether a regeneration holds the lock now (a run marked running without it was killed)."""
+    return is_held(settings.data_dir / "regenerate.lock")
+
+
+def latest_run(store: DraftStore) -> dict | None:
+    """The newest run with its item counts by state (for the status command and the review screen)."""
+    with store.engine.connect() as conn:
+        run = conn.execute(select(regen_runs).order_by(regen_runs.c.id.desc()).limit(1)).mappings().first()
+        if run is None:
+            return None
+        rows = conn.execute(select(regen_items.c.state, regen_items.c.tokens, regen_items.c.cost,
+                                   regen_items.c.inputs_key).where(regen_items.c.run_id == run["id"])).all()
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.state] = counts.get(r.state, 0) + 1
+    # progress counts the items the run set out to draft (those that could not be planned have no inputs key)
+    finished = sum(1 for r in rows if r.state in ("done", "failed") and r.inputs_key)
+    return {**dict(run), "counts": counts, "finished": finished, "tokens": sum(r.tokens or 0 for r in rows),
+            "cost": round(sum(r.cost or 0 for r in rows), 6)}

@@ -1,0 +1,1 @@
+"""Corpus to vectors: the embedding adapter, the Chroma adapter (the only chromadb import), ingest."""

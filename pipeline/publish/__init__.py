@@ -1,0 +1,1 @@
+"""The public site, safe Markdown to HTML, the documents, the output folder."""

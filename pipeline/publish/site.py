@@ -1,0 +1,303 @@
+"""Publish: the public site from approved versions only, exactly as approved.
+
+For every (page, language) the approved draft is taken, and published only if
+- its text still hashes to what the approver approved (the newest approve/approve_override row of the audit log);
+- every fact its text cites is still in the fact base, not retired, not superseded, and verified (a draft fact
+  passes only under an approval with override, where a person approved the unbacked figure knowingly).
+Anything else is withheld and reported with the reason and the fix. A cited fact that changed (or is past its
+review date) since the draft does not stop the page: a person approved that text; it is reported as a warning.
+
+Output: fr/ and en/ HTML pages, index.html, md/<lang>/ Markdown, feed.json for a CMS, and docs/ with the
+argumentaire and the employer-brand kit as DOCX per language. See site_folder for how the folder is replaced."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+from pipeline.corpus.catalogue import PageSpec
+from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
+from pipeline.corpus.facts import superseded_map
+from pipeline.publish.render import IndexEntry, SourceRef, index_html, markdown_to_html, page_html, page_markdown
+from pipeline.publish.folder import check_target, write_site
+from pipeline.errors import PublishError
+from pipeline.identity import text_hash
+from pipeline.store import DraftRecord, DraftStore, audit
+from pipeline.types import Fact
+from pipeline.verify.checker import cited_ids
+
+LANGS = ("fr", "en")
+APPROVE_ACTIONS = ("approve", "approve_override")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+REAPPROVE = "re-verify the facts, regenerate or edit the draft, and approve it again in the review screen"
+
+
+@dataclass(frozen=True)
+class Approval:
+    """The audit log's record of an approval: who, when, how, and the hash of the text approved."""
+
+    actor: str
+    at: datetime
+    action: str
+    text_hash: str
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """An approved page not published, and why."""
+
+    page_id: str
+    lang: str
+    version: int
+    draft_id: int
+    reason: str
+    fix: str
+    facts: tuple[str, ...] = ()
+    integrity: bool = False  # the approved text or its approval record is not what it should be
+
+    def to_json(self) -> dict:
+        return {"page_id": self.page_id, "lang": self.lang, "version": self.version, "draft_id": self.draft_id,
+                "reason": self.reason, "fix": self.fix, "facts": list(self.facts), "integrity": self.integrity}
+
+    def line(self) -> str:
+        return f"{self.page_id} [{self.lang}] v{self.version}: {self.reason} — fix: {self.fix}"
+
+
+@dataclass(frozen=True)
+class PublishedPage:
+    page_id: str
+    lang: str
+    kind: str
+    title: str
+    filieres: tuple[str, ...]
+    version: int
+    draft_id: int
+    text: str
+    approval: Approval
+    sources: tuple[SourceRef, ...]
+
+    @property
+    def text_hash(self) -> str:
+        return text_hash(self.text)
+
+    @property
+    def html_path(self) -> str:
+        return f"{self.lang}/{self.page_id}.html"
+
+    @property
+    def md_path(self) -> str:
+        return f"md/{self.lang}/{self.page_id}.md"
+
+    def feed_item(self) -> dict:
+        """One item of feed.json, the shape a CMS imports."""
+        return {"page_id": self.page_id, "lang": self.lang, "kind": self.kind, "title": self.title,
+                "filieres": list(self.filieres), "version": self.version, "text_markdown": self.text,
+                "html": markdown_to_html(self.text), "text_hash": self.text_hash,
+                "approved_by": self.approval.actor, "approved_at": self.approval.at.isoformat(),
+                "approval": self.approval.action, "url": self.html_path, "markdown_url": self.md_path,
+                "sources": [s.to_json() for s in self.sources]}
+
+
+@dataclass
+class Selection:
+    """What can be published, what is withheld, and what deserves a look."""
+
+    pages: list[PublishedPage] = field(default_factory=list)
+    withheld: list[Withheld] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PublishReport:
+    out: Path
+    generated_at: datetime
+    pages: list[PublishedPage]
+    documents: list[dict]          # {kind, lang, path, pages}
+    no_documents: list[dict]       # {kind, lang, reason}
+    withheld: list[Withheld]
+    warnings: list[str]
+
+    @property
+    def refused(self) -> list[Withheld]:
+        return [w for w in self.withheld if w.integrity]
+
+    def to_json(self) -> dict:
+        return {"out": str(self.out), "generated_at": self.generated_at.isoformat(),
+                "published": [{"page_id": p.page_id, "lang": p.lang, "kind": p.kind, "version": p.version,
+                               "path": p.html_path} for p in self.pages],
+                "documents": self.documents, "no_documents": self.no_documents,
+                "withheld": [w.to_json() for w in self.withheld], "warnings": self.warnings}
+
+
+# ------------------------------------------------------------------ selecting what may be published
+def approvals(store: DraftStore, draft_ids: list[int]) -> dict[int, Approval]:
+    """The newest approval in the audit log of each draft (the log is append-only, enforced by the database)."""
+    if not draft_ids:
+        return {}
+    q = (select(audit).where(audit.c.draft_id.in_(draft_ids), audit.c.action.in_(APPROVE_ACTIONS))
+         .order_by(audit.c.id))
+    out: dict[int, Approval] = {}
+    with store.engine.connect() as conn:
+        for r in conn.execute(q):
+            out[r.draft_id] = Approval(r.actor, r.ts, r.action, r.text_hash or "")
+    return out
+
+
+def approved_drafts(store: DraftStore) -> tuple[list[DraftRecord], list[str]]:
+    """The approved draft of each (page, language), and warnings if the store holds more than one."""
+    best: dict[tuple[str, str], DraftRecord] = {}
+    warnings = []
+    for rec in store.list(status="approved"):  # one query, by page, language, version
+        key = (rec.page_id, rec.lang)
+        if key in best:
+            warnings.append(f"{rec.page_id} [{rec.lang}]: versions {best[key].version} and {rec.version} are both "
+                            f"'approved'; only version {rec.version}, the newest, is published")
+        best[key] = rec
+    return list(best.values()), warnings
+
+
+def fact_problems(rec: DraftRecord, approval: Approval, facts: dict[str, Fact], superseded: dict[str, tuple],
+                  today: date) -> tuple[list[tuple[str, str]], list[str]]:
+    """(blocking problems as (fact id, why), warnings) for the facts the approved text cites."""
+    recorded = {str(f.get("id", "")).upper(): f for f in rec.facts if isinstance(f, dict)}
+    blocking, warnings = [], []
+    for fid in cited_ids(rec.text):
+        f = facts.get(fid)
+        if f is None:
+            blocking.append((fid, f"[{fid}] is no longer in the fact base"))
+        elif f.status == "retired":
+            blocking.append((fid, f"[{fid}] has been retired"))
+        elif fid in superseded:
+            blocking.append((fid, f"[{fid}] is superseded by {', '.join(superseded[fid])}"))
+        elif f.status == "draft" and approval.action != "approve_override":
+            blocking.append((fid, f"[{fid}] is a draft fact, not verified, and the approval was not an override"))
+        else:
+            then = recorded.get(fid)
+            if then and then.get("content_hash") and then["content_hash"] != f.content_hash:
+                was = f" (value then {then.get('value')!r}, now {f.value!r})" if then.get("value", f.value) != f.value else ""
+                warnings.append(f"{rec.page_id} [{rec.lang}]: [{fid}] changed since the draft{was}; "
+                                "published as approved — re-check the page")
+            if f.is_stale(today):
+                warnings.append(f"{rec.page_id} [{rec.lang}]: [{fid}] is past its review date "
+                                f"({f.review_by.isoformat()}); published as approved — re-verify the fact")
+    return blocking, warnings
+
+
+def select_pages(store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date) -> Selection:
+    """Every approved page that may be published as approved; every other one withheld with its reason."""
+    sel = Selection()
+    recs, sel.warnings = approved_drafts(store)
+    approved = approvals(store, [r.id for r in recs])
+    by_id = {f.id: f for f in facts}
+    superseded = superseded_map(facts)
+    spec_of = {s.id: s for s in specs}
+    order = {s.id: n for n, s in enumerate(specs)}
+    for rec in sorted(recs, key=lambda r: (order.get(r.page_id, len(order)), r.page_id, LANGS.index(r.lang)
+                                           if r.lang in LANGS else 9)):
+        def hold(reason: str, fix: str, ids: tuple[str, ...] = (), integrity: bool = False) -> None:
+            sel.withheld.append(Withheld(rec.page_id, rec.lang, rec.version, rec.id, reason, fix, ids, integrity))
+
+        if not _SAFE_ID.match(rec.page_id) or rec.lang not in LANGS:
+            hold(f"page id {rec.page_id!r} or language {rec.lang!r} cannot name a public file",
+                 "use catalogue ids (letters, digits, '-', '_', '.') and fr or en", integrity=True)
+            continue
+        ap = approved.get(rec.id)
+        if ap is None:
+            hold("marked approved, but the audit log holds no approval of this version",
+                 "have an approver approve it in the review screen (the status alone is not an approval)",
+                 integrity=True)
+            continue
+        if ap.text_hash != rec.text_hash:
+            hold(f"the text differs from the text approved by {ap.actor} on {ap.at:%Y-%m-%d %H:%M} (sha256 "
+                 f"{rec.text_hash[:12]}… ≠ approved {ap.text_hash[:12]}…): it was changed after approval",
+                 "find out who changed the drafts table; have the text reviewed and approved again", integrity=True)
+            continue
+        blocking, warns = fact_problems(rec, ap, by_id, superseded, today)
+        if blocking:
+            hold("; ".join(why for _, why in blocking), REAPPROVE, tuple(fid for fid, _ in blocking))
+            continue
+        sel.warnings.extend(warns)
+        spec = spec_of.get(rec.page_id)
+        if spec is None:
+            sel.warnings.append(f"{rec.page_id}: not in the catalogue (corpus/pages.yaml); published as a page")
+        sources = tuple(SourceRef(fid, by_id[fid].source.title, by_id[fid].source.url, by_id[fid].year)
+                        for fid in cited_ids(rec.text))
+        sel.pages.append(PublishedPage(rec.page_id, rec.lang, spec.kind if spec else "page",
+                                       rec.title or (spec.title(rec.lang) if spec else rec.page_id),
+                                       spec.filieres if spec else (), rec.version, rec.id, rec.text, ap, sources))
+    return sel
+
+
+# ------------------------------------------------------------------ writing the site
+def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld], generated_at: datetime
+               ) -> tuple[list[dict], list[dict]]:
+    """Write every file of the site into `folder`; returns (documents written, documents not made and why)."""
+    langs_of = {}
+    for p in pages:
+        langs_of.setdefault(p.page_id, set()).add(p.lang)
+    for p in pages:
+        other = next((lang for lang in LANGS if lang != p.lang and lang in langs_of[p.page_id]), None)
+        _write(folder / p.html_path, page_html(title=p.title, lang=p.lang, text=p.text, sources=list(p.sources),
+                                               version=p.version, approved_on=p.approval.at.date().isoformat(),
+                                               other_lang=other, page_file=f"{p.page_id}.html"))
+        _write(folder / p.md_path, page_markdown(p.text, list(p.sources), p.lang))
+    documents, no_documents = [], []
+    for kind, per_lang in DOCUMENTS.items():
+        for lang, (name, _) in per_lang.items():
+            mine = [p for p in pages if p.kind == kind and p.lang == lang]
+            if not mine:
+                no_documents.append({"kind": kind, "lang": lang, "reason": "nothing of this kind approved "
+                                     "and publishable in this language"})
+                continue
+            (folder / "docs").mkdir(parents=True, exist_ok=True)
+            write_docx(folder / "docs" / name, kind, lang, [DocSection(p.title, p.text, p.version) for p in mine],
+                       _merged_sources(mine))
+            documents.append({"kind": kind, "lang": lang, "path": f"docs/{name}", "pages": [p.page_id for p in mine]})
+    entries = [IndexEntry(p.lang, p.kind, p.title, p.html_path) for p in pages]
+    docs = [(d["lang"], DOCUMENTS[d["kind"]][d["lang"]][1], d["path"]) for d in documents]
+    _write(folder / "index.html", index_html(entries, docs))
+    feed = {"generated_at": generated_at.isoformat(), "items": [p.feed_item() for p in pages],
+            "documents": documents, "withheld": [w.to_json() for w in withheld]}
+    _write(folder / "feed.json", json.dumps(feed, ensure_ascii=False, indent=1) + "\n")
+    return documents, no_documents
+
+
+def _merged_sources(pages: list[PublishedPage]) -> list[SourceRef]:
+    seen: dict[str, SourceRef] = {}
+    for p in pages:
+        for s in p.sources:
+            seen.setdefault(s.id, s)
+    return list(seen.values())
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="")  # no newline translation: the text stays byte-exact
+
+
+def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date,
+            now: datetime | None = None) -> PublishReport:
+    """Select, check and write the site into `out` (replaced whole, or refused if it holds other files)."""
+    now = now or datetime.now(timezone.utc)
+    check_target(out)  # a folder we may not write into is said first, before any other work
+    sel = select_pages(store, facts, specs, today)
+    if not sel.pages:
+        if not sel.withheld:
+            raise PublishError("nothing has been approved yet: there is nothing to publish",
+                               fix="approve drafts in the review screen first (make run), then publish again")
+        raise PublishError(f"none of the {len(sel.withheld)} approved page(s) can be published; {out} was left as "
+                           "it was (it may still hold pages citing these facts): "
+                           + " | ".join(w.line() for w in sel.withheld), fix=REAPPROVE)
+    result: dict = {}
+
+    def build(folder: Path) -> None:
+        result["docs"] = build_site(folder, sel.pages, sel.withheld, now)
+
+    write_site(out, build, {"generated_at": now.isoformat(), "pages": len(sel.pages)})
+    documents, no_documents = result["docs"]
+    return PublishReport(out, now, sel.pages, documents, no_documents, sel.withheld, sel.warnings)

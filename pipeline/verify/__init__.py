@@ -1,0 +1,1 @@
+"""Figures, units, entities, the claim checker, the LLM judge and the claims evaluation."""

@@ -1,0 +1,337 @@
+"""The claim checker: every figure and named claim of a text checked against the facts it cites.
+
+Used by `check`, and by `ask`, drafting and the review screen. Deterministic: it never asks a model.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from pipeline.verify.entities import entity_lexicon, name_phrases, organisations, related, word_stems
+from pipeline.corpus.facts import superseded_map
+from pipeline.verify.figures import Figure, comparable, extract_figures, matches
+from pipeline.retrieve.lexical import detect_lang
+from pipeline.types import Fact
+
+STATUSES = ("supported", "contradicted", "unsupported", "dangling_citation", "uncited")
+_ID = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{1,6}"
+CITATION = re.compile(rf"\[\[?\s*({_ID}(?:\s*[,;]\s*{_ID})*)\s*\]\]?")
+_MALFORMED = re.compile(r"\[{1,2}\s*[A-Za-z][A-Za-z0-9]{0,9}-?\d*(?![\w\]-])")
+_SENT_END = re.compile(r"(?:(?<=[.!?…])[\"»”)]*\s+|(?<=[\u2600-\u27bf\U0001F300-\U0001FAFF])\ufe0f?\s+)"
+                       r"(?=[«\"“(*_]*[A-ZÀ-ÝÉ0-9])")
+_END_THEN_CITATION = re.compile(r"[.!?…][\"»”)]*\s*\[\[?[^\]\[]{1,80}\]\]?\s+(?=[«\"“(*_]*[A-ZÀ-ÝÉ0-9])")
+_MD_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)")
+_MD_MARKS = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
+_MD_LINK = re.compile(r"\[([^\]\[]*)\]\((?:[^)]*)\)")
+_URL = re.compile(r"https?://\S+")
+SEMANTIC_THRESHOLD = 0.80
+
+
+def cited_ids(text: str) -> list[str]:
+    """Every fact id cited in a text ([ID], [ID; ID], [[ID]]), upper-cased, in order of first citation."""
+    out: dict[str, None] = {}
+    for m in CITATION.finditer(text):
+        for i in re.split(r"[,;]", m.group(1)):
+            out[i.strip().upper()] = None
+    return list(out)
+
+
+class SentenceEmbedder(Protocol):
+    def embed_query(self, text: str) -> list[float]: ...
+    def embed_passages(self, texts: list[str]) -> list[list[float]]: ...
+
+
+@dataclass
+class FigureCheck:
+    figure: Figure
+    backed_by: list[str] = field(default_factory=list)
+    contradicted_by: list[tuple[str, str]] = field(default_factory=list)  # (fact id, what the fact says)
+
+    def to_json(self) -> dict:
+        d = self.figure.to_json()
+        d["backed_by"] = self.backed_by
+        d["contradicted_by"] = [{"id": i, "fact_says": s} for i, s in self.contradicted_by]
+        return d
+
+
+@dataclass
+class SentenceVerdict:
+    text: str
+    start: int
+    end: int
+    status: str
+    figure_status: str              # supported | contradicted | unsupported | none (no figure)
+    reason: str
+    cited: list[str]
+    fact_ids: list[str]             # the facts that back the sentence (cited or found)
+    figures: list[FigureCheck]
+    names: list[str]
+    entity_ok: bool | None          # do the backing facts mention the entities the sentence names?
+    similarity: float | None = None  # embedding similarity to the best backing fact, when computed
+    notes: list[str] = field(default_factory=list)
+    judge: bool | None = None       # a language model's opinion (check --judge), when asked
+
+    @property
+    def semantic_ok(self) -> bool:
+        if self.entity_ok is False or self.judge is False:
+            return False
+        return self.similarity is None or self.similarity >= SEMANTIC_THRESHOLD
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end, "status": self.status,
+                "figure_status": self.figure_status, "reason": self.reason, "cited": self.cited,
+                "fact_ids": self.fact_ids, "figures": [f.to_json() for f in self.figures],
+                "names": self.names, "semantic": {"entity_ok": self.entity_ok, "similarity": self.similarity,
+                                                  "judge": self.judge, "supported": self.semantic_ok},
+                "notes": self.notes}
+
+
+@dataclass
+class CheckReport:
+    sentences: list[SentenceVerdict]
+    lang: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status == "supported" for s in self.sentences)
+
+    def counts(self) -> dict[str, int]:
+        return {st: sum(s.status == st for s in self.sentences) for st in STATUSES}
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "lang": self.lang, "counts": self.counts(), "notes": self.notes,
+                "sentences": [s.to_json() for s in self.sentences]}
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a Markdown text: lines are blocks, then sentence ends; a lone citation joins the previous."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        start = 0
+        cuts = sorted({m.end() for m in _SENT_END.finditer(body)} | {m.end() for m in _END_THEN_CITATION.finditer(body)})
+        for cut in cuts + [len(body)]:
+            seg = body[start:cut]
+            if seg.strip():
+                a = pos + start + (len(seg) - len(seg.lstrip()))
+                b = pos + start + len(seg.rstrip())
+                if spans and not re.search(r"[^\W\d_]", CITATION.sub("", text[a:b])) and spans[-1][1] <= a:
+                    spans[-1] = (spans[-1][0], b)  # "... 2024. [MAR-001]" belongs to the sentence before
+                else:
+                    spans.append((a, b))
+            start = cut
+        pos += len(line)
+    return spans
+
+
+def _clean(sentence: str) -> str:
+    """Markdown and URLs blanked out (same length), so figures are read from the words only."""
+    s = _MD_LINK.sub(lambda m: " " + m.group(1) + " " * (len(m.group(0)) - len(m.group(1)) - 1), sentence)
+    s = _URL.sub(lambda m: " " * len(m.group(0)), s)
+    s = _MD_PREFIX.sub(lambda m: " " * len(m.group(0)), s)
+    return _MD_MARKS.sub(lambda m: " " * len(m.group(0)), s)
+
+
+class _FigureIndex:
+    """Fact figures sorted by value per kind, so a sentence figure finds its candidates by bisection."""
+
+    def __init__(self, figures: dict[str, list[Figure]]) -> None:
+        self.by_kind: dict[str, tuple[list[float], list[tuple[str, Figure]]]] = {}
+        rows: dict[str, list[tuple[float, str, Figure]]] = {}
+        for fid, figs in figures.items():
+            for g in figs:
+                kind = "number" if g.kind == "money" else g.kind
+                rows.setdefault(kind, []).append((abs(g.value), fid, g))
+        for kind, r in rows.items():
+            r.sort(key=lambda t: t[0])
+            self.by_kind[kind] = ([t[0] for t in r], [(t[1], t[2]) for t in r])
+
+    def near(self, s: Figure) -> list[tuple[str, Figure]]:
+        kinds = {"year": ("year", "date", "number"), "date": ("date",), "money": ("number",),
+                 "percent": ("percent",), "ordinal": ("ordinal",), "number": ("number",)}[s.kind]
+        out = []
+        v = abs(s.value)
+        lo, hi = (v, v) if s.kind in ("year", "date", "ordinal") else (v / 1.6, v * 1.6)
+        for k in kinds:
+            if s.kind == "date" and k == "date":
+                vals, items = self.by_kind.get(k, ([], []))
+                out.extend(items)  # dates compare by day and month; few of them
+                continue
+            vals, items = self.by_kind.get(k, ([], []))
+            out.extend(items[bisect.bisect_left(vals, lo - 1e-9):bisect.bisect_right(vals, hi + 1e-9)])
+        return out
+
+
+class ClaimChecker:
+    """Checks texts against a fixed set of facts."""
+
+    def __init__(self, facts: list[Fact], today: date, embedder: SentenceEmbedder | None = None) -> None:
+        self.facts = {f.id: f for f in facts}
+        self.today = today
+        self.embedder = embedder
+        self.superseded = superseded_map(facts)
+        self.figures = {f.id: self._fact_figures(f) for f in facts}
+        self.words = {f.id: word_stems(f.statement_fr + " " + f.statement_en) for f in facts}
+        self.lexicon = entity_lexicon([f.statement_fr for f in facts] + [f.statement_en for f in facts])
+        self.index = _FigureIndex(self.figures)
+        self._vectors: dict[str, list[float]] = {}
+
+    @staticmethod
+    def _fact_figures(f: Fact) -> list[Figure]:
+        figs = extract_figures(f.statement_fr, "fr")
+        if f.statement_en:
+            figs += extract_figures(f.statement_en, "en")
+        figs.append(Figure(str(f.year), float(f.year), "year", None, None, 1.0, -1, -1))
+        return figs
+
+    def problem(self, fid: str) -> str | None:
+        """Why citing `fid` is not enough to back a figure, or None."""
+        f = self.facts.get(fid)
+        if f is None:
+            return f"{fid} does not exist in the fact base"
+        if f.status == "retired":
+            return f"{fid} is retired"
+        if fid in self.superseded:
+            return f"{fid} is superseded by {', '.join(self.superseded[fid])}"
+        if f.status == "draft":
+            return f"{fid} is a draft, not yet verified"
+        if f.is_stale(self.today):
+            return f"{fid} is stale (review_by {f.review_by.isoformat()} has passed)"
+        return None
+
+    # ------------------------------------------------------------ one text
+    def check(self, text: str, lang: str | None = None) -> CheckReport:
+        """A verdict for every sentence of `text`."""
+        lang = lang or detect_lang(text[:5000])
+        report = CheckReport([], lang)
+        if not text.strip():
+            report.notes.append("empty text: nothing to check")
+            return report
+        for a, b in split_sentences(text):
+            report.sentences.append(self.check_sentence(text[a:b], lang, a))
+        if len(text) > 200 and not re.search(r"\b(le|la|les|des|est|the|and|of|is)\b", text[:5000], re.I):
+            report.notes.append("the text does not look French or English; figures were still checked")
+        return report
+
+    def check_sentence(self, sentence: str, lang: str, offset: int = 0) -> SentenceVerdict:
+        clean = _clean(sentence)
+        cited = cited_ids(clean)
+        notes = []
+        if "[[" in clean:
+            notes.append("double brackets around a citation: write [ID]")
+        bare = CITATION.sub(lambda m: " " * len(m.group(0)), clean)
+        for m in _MALFORMED.finditer(bare):
+            notes.append(f"malformed citation {m.group(0).strip()!r}: write [ID], e.g. [MAR-001]")
+        bare = _MALFORMED.sub(lambda m: " " * len(m.group(0)), bare).replace("[", " ").replace("]", " ")
+        heading = sentence.lstrip().startswith("#")
+        figs = [FigureCheck(f) for f in extract_figures(bare, lang)]
+        phrases = name_phrases(bare, self.lexicon)
+        v = SentenceVerdict(sentence, offset, offset + len(sentence), "supported", "none", "", cited, [], figs,
+                            organisations(phrases), None, notes=notes)
+        own = (phrases, word_stems(bare))  # this sentence's names and stems (no state kept on self: thread-safe)
+        problems = [p for p in (self.problem(i) for i in cited) if p]
+        if cited:
+            pool = [i for i in cited if i in self.facts]
+            self._back(v, pool, uncited=False)
+        elif figs:
+            self._back(v, self._candidates(v, own), uncited=True)
+        self._decide(v, problems, own, heading)
+        if self.embedder is not None and v.fact_ids:
+            v.similarity = self._similarity(bare, v.fact_ids)
+        return v
+
+    # ------------------------------------------------------------ backing
+    def _candidates(self, v: SentenceVerdict, own: tuple) -> list[str]:
+        seen: dict[str, bool] = {}
+        for fc in v.figures:
+            for fid, g in self.index.near(fc.figure):
+                if fid not in seen:
+                    seen[fid] = self.facts[fid].status != "retired" and related(*own, self.words[fid])
+        return [fid for fid, ok in seen.items() if ok]
+
+    def _back(self, v: SentenceVerdict, pool: list[str], uncited: bool) -> None:
+        """Fill backed_by / contradicted_by for every figure from the facts in `pool`."""
+        non_year = [fc for fc in v.figures if fc.figure.kind != "year"]
+        for fc in non_year:
+            fc.backed_by = [fid for fid in pool if any(matches(fc.figure, g) for g in self.figures[fid])]
+        anchor = {fid for fc in non_year for fid in fc.backed_by}
+        for fc in v.figures:
+            if fc.figure.kind != "year":
+                continue
+            where = sorted(anchor) if (uncited and anchor) else pool
+            fc.backed_by = [fid for fid in where if any(matches(fc.figure, g) for g in self.figures[fid])]
+        for fc in v.figures:
+            if fc.backed_by:
+                continue
+            for fid in (sorted(anchor) or pool) if uncited else pool:
+                fc.contradicted_by.extend(self._disagreement(fc.figure, fid))
+            if not uncited:
+                for fid in pool:  # the figure may come from a fact that conflicts with the cited one
+                    for other in self.facts[fid].conflict_with:
+                        if other in self.facts and any(matches(fc.figure, g) for g in self.figures[other]):
+                            fc.contradicted_by.append((other, f"{fc.figure.raw} is the figure of {other}, which "
+                                                       f"conflicts with the cited {fid}"))
+        v.fact_ids = sorted({fid for fc in v.figures for fid in fc.backed_by})
+
+    def _disagreement(self, s: Figure, fid: str) -> list[tuple[str, str]]:
+        out = []
+        for g in self.figures[fid]:
+            if s.kind == "year":
+                if g.kind == "year" and g.start < 0:
+                    out.append((fid, f"refers to {int(g.value)}"))
+            elif s.kind == "date" and g.kind == "date":
+                out.append((fid, g.raw))
+            elif comparable(s, g) and s.kind == g.kind and (s.unit is None) == (g.unit is None):
+                out.append((fid, g.raw))  # a figure with no unit contradicts only a figure with no unit
+            elif s.kind in ("number", "money") and g.kind == s.kind and s.unit and g.unit and s.unit != g.unit \
+                    and abs(s.value - g.value) <= 0.02 * max(abs(g.value), 1):
+                out.append((fid, f"{g.raw} ({g.unit}, not {s.unit})"))
+        return out[:3]
+
+    def _decide(self, v: SentenceVerdict, problems: list[str], own: tuple, heading: bool = False) -> None:
+        if v.figures:
+            if all(fc.backed_by for fc in v.figures):
+                v.figure_status = "supported"
+            elif any(fc.contradicted_by for fc in v.figures if not fc.backed_by):
+                v.figure_status = "contradicted"
+            else:
+                v.figure_status = "unsupported"
+        backing = v.fact_ids or [i for i in v.cited if i in self.facts]
+        if v.names and backing:
+            v.entity_ok = related(*own, set().union(*(self.words[i] for i in backing)))
+        unbacked = [fc for fc in v.figures if not fc.backed_by]
+        if problems:
+            v.status, v.reason = "dangling_citation", "; ".join(problems)
+        elif v.figure_status == "contradicted":
+            parts = [f"{fc.figure.raw}: " + "; ".join(f"[{i}] says {s}" for i, s in fc.contradicted_by)
+                     for fc in unbacked if fc.contradicted_by]
+            v.status, v.reason = "contradicted", " | ".join(parts)
+        elif v.figure_status == "unsupported":
+            where = "the cited facts" if v.cited else "any fact of the base"
+            v.status = "unsupported"
+            v.reason = ", ".join(fc.figure.raw for fc in unbacked) + f": not found in {where}"
+        elif not v.cited and v.figures:
+            stale = [p for p in (self.problem(i) for i in v.fact_ids) if p]
+            if stale and all(self.problem(i) for i in v.fact_ids):
+                v.status, v.reason = "unsupported", "only backed by facts that cannot be used: " + "; ".join(stale)
+            else:
+                v.reason = "no citation; backed by " + ", ".join(f"[{i}]" for i in v.fact_ids) + ": add the citation"
+        elif not v.cited and v.names and not heading:
+            v.status, v.reason = "uncited", f"names {', '.join(v.names)} without citing a fact"
+        elif not v.figures:
+            v.reason = "no figure to back" + ("" if not v.cited else f"; cites {', '.join(v.cited)}")
+        else:
+            v.reason = "every figure matches " + ", ".join(f"[{i}]" for i in v.fact_ids)
+
+    def _similarity(self, sentence: str, fact_ids: list[str]) -> float:
+        q = self.embedder.embed_query(sentence)
+        missing = [i for i in fact_ids if i not in self._vectors]
+        if missing:
+            vecs = self.embedder.embed_passages([self.facts[i].statement_fr for i in missing])
+            self._vectors.update(zip(missing, vecs))
+        return max(sum(a * b for a, b in zip(q, self._vectors[i])) for i in fact_ids)

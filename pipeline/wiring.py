@@ -1,0 +1,82 @@
+"""The composition root: builds the index, retriever, checker, model and store that `ask` and drafting run on."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from pipeline.config import Settings
+from pipeline.index.chroma import open_index
+from pipeline.index.embedding import Embedder, default_embedder
+from pipeline.retrieve.retriever import Retriever
+
+
+@contextmanager
+def _grounding(settings: Settings, emb: Embedder) -> Iterator:
+    """(retriever, checker) on the index, open for the `with` block (lock held when embedded)."""
+    from pipeline.verify.checker import ClaimChecker
+    with open_index(settings, emb) as idx:
+        retriever = Retriever.for_settings(idx, emb, settings)
+        yield retriever, ClaimChecker(list(retriever.snap.facts.values()), settings.today())
+
+
+@contextmanager
+def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder | None = None,
+                  model=None) -> Iterator:
+    """An `ask` Answerer on the open index (the index lock is held for the `with` block)."""
+    from pipeline.ask.answerer import Answerer, load_aliases, load_glossary
+    from pipeline.llm.base import llm_settings_from_env
+    from pipeline.llm.factory import make_chat_model
+    from pipeline.llm.prompts import load_prompt
+    from pipeline.store import DraftStore
+    emb = embedder or default_embedder()
+    if use_model and model is None:
+        model = make_chat_model(llm_settings_from_env())
+    log = DraftStore.for_data_dir(settings.data_dir)  # every model call is logged with the drafts
+    with _grounding(settings, emb) as (retriever, checker):
+        yield Answerer(retriever, checker, model if use_model else None, load_prompt("ask") if use_model else None,
+                       log, aliases=load_aliases(settings.corpus_dir), glossary=load_glossary(settings.corpus_dir))
+
+
+@contextmanager
+def open_drafter(settings: Settings, embedder: Embedder | None = None, model=None, store=None) -> Iterator:
+    """(Drafter, DraftStore) on the open index; the brand voice from corpus/brand.md goes into every prompt."""
+    from pipeline.corpus.catalogue import read_brand
+    from pipeline.draft.drafter import Drafter
+    from pipeline.llm.base import llm_settings_from_env
+    from pipeline.llm.factory import make_chat_model
+    from pipeline.store import DraftStore
+    emb = embedder or default_embedder()
+    model = model or make_chat_model(llm_settings_from_env())
+    store = store or DraftStore.for_data_dir(settings.data_dir)
+    brand = read_brand(settings.corpus_dir)
+    with _grounding(settings, emb) as (retriever, checker):
+        yield Drafter(retriever, checker, model, brand, log=store), store
+
+
+def catalogue_context(s: Settings):
+    """(catalogue, filières, brand text) as the drafter sees them."""
+    from pipeline.corpus.catalogue import load_pages, read_brand
+    from pipeline.corpus.facts import load_filieres
+    filieres = load_filieres(s.corpus_dir)
+    return load_pages(s.corpus_dir, filieres), filieres, read_brand(s.corpus_dir)
+
+
+def staleness_judge_factory(s: Settings, specs, brand: str, llm=None):
+    """A function of the current facts giving the StalenessJudge that status, the queue and regenerate share."""
+    from pipeline.llm.base import llm_settings_from_env
+    from pipeline.draft.staleness import StalenessJudge
+    llm = llm or llm_settings_from_env()
+    return lambda facts: StalenessJudge(facts, s.today(), llm=llm, brand=brand, specs={p.id: p for p in specs})
+
+
+def regenerator_for(s: Settings, store, model=None, embedder=None):
+    """(Regenerator, catalogue, filières) as `regenerate` uses them, for these settings and drafts database."""
+    from pipeline.draft.regenerate import Regenerator
+    specs, filieres, brand = catalogue_context(s)
+
+    @contextmanager
+    def drafter():
+        with open_drafter(s, embedder=embedder, model=model, store=store) as (d, _):
+            yield d
+    judge = staleness_judge_factory(s, specs, brand, model.settings if model is not None else None)
+    return Regenerator(s, store, drafter, judge), specs, filieres
