@@ -150,7 +150,7 @@ def main() -> int:
         ingest(s, emb)
         with open_index(s, emb) as idx:
             r = Retriever.for_settings(idx, emb, s)
-            for name, path in (("dev", REPO.parent / "shared/facts/questions_dev.csv"),
+            for name, path in (("dev", REPO / "bench/data/questions_dev.csv"),
                                ("extra", REPO / "bench/data/questions_extra.csv")):
                 if not path.exists():
                     continue

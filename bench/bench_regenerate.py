@@ -2,7 +2,7 @@
 embedded model); `--stale` after one fact changes; kill -9 at random moments and rerun; `--concurrency 8` vs 1.
 Run: .venv/bin/python bench/bench_regenerate.py [--quick] [--skip-embedded] [--seed N]
 
-The fake OpenAI-compatible server (bench/fake_llm_server.py) runs in this process; every `python -m pipeline …`
+The fake OpenAI-compatible server (tests/fakes/llm_server.py) runs in this process; every `python -m pipeline …`
 command runs as a subprocess on a temporary copy of corpus/ and its own data folder, like a user would run it."""
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from regen_kill import fig_kill
 from regen_workspace import REPO, Workspace, draftable_pages, load, newest_drafts
-from fake_llm_server import serve
+from tests.fakes.llm_server import serve
 
 # ---------------------------------------------------------------------------------------------------- 1. overhead
 def regenerate_in_process(ws: Workspace, pages: list[str] | None, embedded: bool = False) -> dict:

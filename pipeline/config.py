@@ -9,6 +9,8 @@ from pathlib import Path
 from pipeline.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+PROMPTS_DIR = REPO_ROOT / "prompts"
+DEV_QUESTIONS = REPO_ROOT / "bench" / "data" / "questions_dev.csv"  # the development question set
 
 
 @dataclass(frozen=True)

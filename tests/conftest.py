@@ -18,7 +18,7 @@ import pytest
 from pipeline.config import Settings
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared" / "facts"
+SEED = REPO / "bench" / "data"  # the seed facts and dev questions, copied into the repository
 TODAY = date(2026, 11, 29)
 
 

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.config import load_settings
+from pipeline.config import DEV_QUESTIONS, REPO_ROOT, load_settings
 from pipeline.cli.drafts import cmd_draft, cmd_drafts, cmd_pages, cmd_starter
 from pipeline.cli.facts import cmd_eval, cmd_import_csv, cmd_ingest, cmd_retrieve, cmd_validate
 from pipeline.cli.text import cmd_ask, cmd_check, cmd_doctor, cmd_eval_ask, cmd_eval_claims
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="measure a stage on a labelled set")
     esub = e.add_subparsers(dest="what", required=True)
     er = esub.add_parser("retrieval", help="recall@1, recall@5, MRR for dense, lexical and hybrid")
-    er.add_argument("--questions", default=str(Path(__file__).resolve().parent.parent.parent / "shared/facts/questions_dev.csv"))
+    er.add_argument("--questions", default=str(DEV_QUESTIONS))
     er.add_argument("--json", action="store_true")
     er.set_defaults(func=cmd_eval)
 
@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     ck.set_defaults(func=cmd_check)
 
     ec = esub.add_parser("claims", help="precision and recall of the claim checker on a labelled set")
-    ec.add_argument("--set", default=str(Path(__file__).resolve().parent.parent / "bench/data/claims_labelled.csv"))
+    ec.add_argument("--set", default=str(REPO_ROOT / "bench/data/claims_labelled.csv"))
     ec.add_argument("--json", action="store_true")
     ec.set_defaults(func=cmd_eval_claims)
 
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_ask)
 
     ea = esub.add_parser("ask", help="abstention, answer rate, grounding and latency on a question set")
-    ea.add_argument("--questions", default=str(Path(__file__).resolve().parent.parent.parent / "shared/facts/questions_dev.csv"))
+    ea.add_argument("--questions", default=str(DEV_QUESTIONS))
     ea.add_argument("--no-model", action="store_true")
     ea.add_argument("--json", action="store_true")
     ea.set_defaults(func=cmd_eval_ask)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline.errors import CorpusError, QueryError
 from pipeline.corpus.facts import Filieres, read_yaml_list
-from pipeline.llm.prompts import PROMPTS_DIR
+from pipeline.config import PROMPTS_DIR
 
 KINDS = ("page", "argumentaire", "employer_brand", "social")
 LANGS = ("fr", "en")

@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.corpus.facts import superseded_map
-from pipeline.llm.prompts import PROMPTS_DIR, load_prompt
+from pipeline.config import PROMPTS_DIR
+from pipeline.llm.prompts import load_prompt
 from pipeline.errors import PromptError
 from pipeline.identity import brand_hash, page_hash
 from pipeline.store import DraftRecord

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.config import REPO_ROOT
+from pipeline.config import PROMPTS_DIR
 from pipeline.errors import PromptError, StudioError
 
-PROMPTS_DIR = REPO_ROOT / "prompts"
 _VAR = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
 

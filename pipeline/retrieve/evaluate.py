@@ -34,7 +34,7 @@ class RetrievalScores:
 def read_questions(path: Path) -> list[Question]:
     """Questions from a CSV with columns qid, question, lang, type, fact_ids."""
     rows = read_csv_rows(path, {"qid", "question", "type", "fact_ids"}, "a questions CSV",
-                         "use the columns of shared/facts/questions_dev.csv")
+                         "use the columns of bench/data/questions_dev.csv")
     return [Question(r["qid"], r["question"], r.get("lang", ""), r["type"],
                      tuple(i for i in r["fact_ids"].split(";") if i)) for r in rows]
 

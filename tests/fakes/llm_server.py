@@ -3,7 +3,7 @@
 It answers /v1/chat/completions by restating, with their citations, the facts the prompt gives ("[ID] (year) …"
 lines), like a faithful writer; every answer takes DELAY seconds, and any number are served at once.
 
-    python bench/fake_llm_server.py --port 8099 --delay 0.5
+    python -m tests.fakes.llm_server --port 8099 --delay 0.5
 """
 from __future__ import annotations
 

@@ -330,8 +330,7 @@ def test_kill_9_mid_run_then_rerun_finishes_without_duplicates(site):
     import subprocess
     import sys
     from tests.conftest import REPO
-    sys.path.insert(0, str(REPO / "bench"))
-    from fake_llm_server import serve
+    from tests.fakes.llm_server import serve
     server, llm = serve(0, delay=0.3)
     env = {**os.environ, "STUDIO_CORPUS_DIR": str(site.corpus_dir), "STUDIO_DATA_DIR": str(site.data_dir),
            "STUDIO_TODAY": TODAY.isoformat(), "STUDIO_LLM_BACKEND": "openai-compatible", "STUDIO_LLM_MODEL": "fake",

@@ -17,7 +17,7 @@ from pipeline.errors import LLMError
 from pipeline.llm.prompts import load_prompt
 from pipeline.retrieve.retriever import Retriever
 from pipeline.verify.checker import ClaimChecker
-from tests.conftest import REPO, SHARED, TODAY, FakeChatModel
+from tests.conftest import REPO, SEED, TODAY, FakeChatModel
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +46,7 @@ def figures_backed(answerer, result) -> bool:
 
 
 def test_dev_questions_reach_the_issue_figures(make_answerer):
-    result = evaluate_ask(make_answerer(), read_questions(SHARED / "questions_dev.csv"))
+    result = evaluate_ask(make_answerer(), read_questions(SEED / "questions_dev.csv"))
     assert result["not_in_base_abstained"] >= 0.9
     assert result["answerable_answered"] >= 0.9
     assert result["figures_grounded_in_cited_fact"] == 1.0 and result["figures_in_answers"] > 50

@@ -16,7 +16,7 @@ from pipeline.index.ingest import ingest
 from pipeline.retrieve.lexical import BM25, analyze
 from pipeline.retrieve.retriever import Retriever
 from pipeline.types import FactFilter
-from tests.conftest import REPO, SHARED, TODAY, edit_fact
+from tests.conftest import REPO, SEED, TODAY, edit_fact
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_english_questions_find_french_facts(retriever, question, expected):
 
 @pytest.mark.integration
 def test_recall_at_5_on_the_development_questions(retriever):
-    scores = {s.mode: s for s in eval_retrieval(retriever, read_questions(SHARED / "questions_dev.csv"))}
+    scores = {s.mode: s for s in eval_retrieval(retriever, read_questions(SEED / "questions_dev.csv"))}
     assert scores["hybrid"].recall_at_5 >= 0.95
     assert scores["hybrid"].recall_at_5 >= scores["lexical"].recall_at_5
 
@@ -128,7 +128,7 @@ def test_cli_eval_prints_all_three_modes(real_index):
     env = {"STUDIO_CORPUS_DIR": str(real_index.corpus_dir), "STUDIO_DATA_DIR": str(real_index.data_dir),
            "PATH": "/usr/bin:/bin"}
     p = subprocess.run([sys.executable, "-m", "pipeline", "eval", "retrieval", "--questions",
-                        str(SHARED / "questions_dev.csv"), "--json"], cwd=REPO, env=env, capture_output=True,
+                        str(SEED / "questions_dev.csv"), "--json"], cwd=REPO, env=env, capture_output=True,
                        text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     modes = {m["mode"]: m for m in json.loads(p.stdout)["modes"]}

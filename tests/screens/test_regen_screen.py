@@ -17,8 +17,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def fake_server(monkeypatch):
-    sys.path.insert(0, str(REPO / "bench"))
-    from fake_llm_server import serve
+    from tests.fakes.llm_server import serve
     server, llm = serve(0, delay=0.05)
     monkeypatch.setenv("STUDIO_LLM_BACKEND", "openai-compatible")
     monkeypatch.setenv("STUDIO_LLM_MODEL", "fake")

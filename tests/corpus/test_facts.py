@@ -10,7 +10,7 @@ from pipeline.cli.main import main
 from pipeline.errors import CorpusError, QueryError
 from pipeline.corpus.facts import load_corpus, load_filieres, read_corpus
 from pipeline.corpus.seed_import import review_date
-from tests.conftest import SHARED, TODAY, edit_fact
+from tests.conftest import SEED, TODAY, edit_fact
 
 
 def errors_of(corpus_dir):
@@ -20,7 +20,7 @@ def errors_of(corpus_dir):
 
 def test_seed_corpus_holds_every_seed_fact_with_its_id_and_source(corpus_dir):
     facts, warnings = load_corpus(corpus_dir, TODAY)
-    with (SHARED / "facts.csv").open(encoding="utf-8") as fh:
+    with (SEED / "facts.csv").open(encoding="utf-8") as fh:
         seed = {r["id"]: r for r in csv.DictReader(fh)}
     by_id = {f.id: f for f in facts}
     assert set(by_id) == set(seed) and len(facts) == 159
@@ -136,7 +136,6 @@ def test_validate_command_exit_codes(corpus_dir, monkeypatch, capsys):
 
 
 def test_filiere_aliases_and_unknown_filter():
-    fil = load_filieres(SHARED.parent.parent / "main" / "corpus") if False else None  # noqa: F841
     from tests.conftest import REPO
     fil = load_filieres(REPO / "corpus")
     assert fil.resolve("Transport maritime") == "maritime"

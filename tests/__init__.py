@@ -1,0 +1,1 @@
+"""Tests, in folders that mirror pipeline/ (fakes in tests/fakes/, shared fixtures in conftest.py)."""

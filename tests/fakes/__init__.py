@@ -1,0 +1,1 @@
+"""Fakes the tests and benches share: an OpenAI-compatible server, a fact index."""

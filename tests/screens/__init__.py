@@ -1,0 +1,1 @@
+"""Tests of app.py and screens/: AppTest and a real browser."""
