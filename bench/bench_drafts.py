@@ -21,7 +21,7 @@ from pipeline.index.embedding import default_embedder  # noqa: E402
 from pipeline.wiring import open_drafter  # noqa: E402
 from pipeline.corpus.facts import load_filieres  # noqa: E402
 from pipeline.index.ingest import ingest  # noqa: E402
-from pipeline.store import DraftStore  # noqa: E402
+from pipeline.store.database import DraftStore  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 29)

@@ -29,7 +29,7 @@ def regenerate_in_process(ws: Workspace, pages: list[str] | None, embedded: bool
     from pipeline.config import load_settings
     from pipeline.draft.regenerate import Selection
     from pipeline.draft.runs import RunLock
-    from pipeline.store import DraftStore
+    from pipeline.store.database import DraftStore
     with ws.environ(embedded):
         s = load_settings()
         t0 = time.perf_counter()

@@ -26,7 +26,8 @@ from pipeline.index.embedding import default_embedder  # noqa: E402
 from pipeline.corpus.facts import load_corpus, load_filieres  # noqa: E402
 from pipeline.index.ingest import ingest  # noqa: E402
 from pipeline.review.desk import FactSnapshot, ReviewDesk, latest_drafts  # noqa: E402
-from pipeline.store import DraftRecord, DraftStore  # noqa: E402
+from pipeline.store.database import DraftStore  # noqa: E402
+from pipeline.store.record import DraftRecord  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 29)

@@ -27,7 +27,7 @@ def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder
     from pipeline.llm.base import llm_settings_from_env
     from pipeline.llm.factory import make_chat_model
     from pipeline.llm.prompts import load_prompt
-    from pipeline.store import DraftStore
+    from pipeline.store.database import DraftStore
     emb = embedder or default_embedder()
     if use_model and model is None:
         model = make_chat_model(llm_settings_from_env())
@@ -44,7 +44,7 @@ def open_drafter(settings: Settings, embedder: Embedder | None = None, model=Non
     from pipeline.draft.drafter import Drafter
     from pipeline.llm.base import llm_settings_from_env
     from pipeline.llm.factory import make_chat_model
-    from pipeline.store import DraftStore
+    from pipeline.store.database import DraftStore
     emb = embedder or default_embedder()
     model = model or make_chat_model(llm_settings_from_env())
     store = store or DraftStore.for_data_dir(settings.data_dir)

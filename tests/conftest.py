@@ -187,7 +187,7 @@ def indexed(real_index_session, tmp_path_factory) -> Settings:
 def people(indexed):
     """One signed-in user per role (password 'correct horse battery')."""
     from pipeline.review.desk import ReviewDesk
-    from pipeline.store import DraftStore
+    from pipeline.store.database import DraftStore
     desk = ReviewDesk(DraftStore.for_data_dir(indexed.data_dir))
     return {r: desk.add_user(f"{r}1", r, "correct horse battery")[0] for r in ("viewer", "editor", "approver", "admin")}
 

@@ -5,7 +5,9 @@ import sqlite3
 
 import pytest
 
-from pipeline.store import MIGRATIONS, DraftRecord, DraftStore
+from pipeline.store.database import DraftStore
+from pipeline.store.record import DraftRecord
+from pipeline.store.schema import MIGRATIONS
 
 from pipeline.errors import StoreError
 
@@ -26,16 +28,16 @@ def test_migrations_are_recorded_once(tmp_path):
 
 def test_an_old_database_is_upgraded(tmp_path):
     from sqlalchemy import create_engine
-    from pipeline import store
+    from pipeline.store import schema
     engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
-    saved = list(store.MIGRATIONS)
+    saved = list(schema.MIGRATIONS)
     try:
-        store.MIGRATIONS[:] = saved[:1]          # a database made by the first release
-        assert store.migrate(engine) == [1]
-        store.MIGRATIONS[:] = saved              # the code moves on
-        assert store.migrate(engine) == [v for v, _, _ in saved[1:]]
+        schema.MIGRATIONS[:] = saved[:1]          # a database made by the first release
+        assert schema.migrate(engine) == [1]
+        schema.MIGRATIONS[:] = saved              # the code moves on
+        assert schema.migrate(engine) == [v for v, _, _ in saved[1:]]
     finally:
-        store.MIGRATIONS[:] = saved
+        schema.MIGRATIONS[:] = saved
 
 
 def test_versions_increase_and_open_drafts_are_superseded(tmp_path):

@@ -9,7 +9,8 @@ import subprocess
 
 import pytest
 
-from pipeline.store import MIGRATIONS, DraftStore
+from pipeline.store.database import DraftStore
+from pipeline.store.schema import MIGRATIONS
 from tests.test_store import record
 
 pytestmark = pytest.mark.integration
@@ -67,5 +68,5 @@ def test_review_on_postgres_keeps_the_audit_log_append_only(postgres_url, monkey
     desk.add_user("pg-approver", "approver", "correct horse battery")
     assert desk.sign_in("pg-approver", "correct horse battery").role == "approver"
     with pytest.raises(Exception, match="append-only"):
-        with desk.engine.begin() as conn:
+        with desk.store.engine.begin() as conn:
             conn.execute(text("DELETE FROM audit"))

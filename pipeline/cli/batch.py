@@ -36,7 +36,7 @@ def cmd_status(args, s: Settings) -> int:
     from pipeline.retrieve.fact_base import current_facts
     from pipeline.draft.runs import latest_run
     from pipeline.review.desk import newest_versions
-    from pipeline.store import DraftStore
+    from pipeline.store.database import DraftStore
     store = DraftStore.for_data_dir(s.data_dir)
     specs, _, brand = catalogue_context(s)
     judge = staleness_judge_factory(s, specs, brand)({f.id: f for f in current_facts(s)})
@@ -88,7 +88,7 @@ def cmd_regenerate(args, s: Settings) -> int:
     from pipeline.draft.regenerate import Selection
     from pipeline.draft.runs import RunLock, check_budget
     from pipeline.errors import RegenerationError
-    from pipeline.store import DraftStore
+    from pipeline.store.database import DraftStore
     if args.concurrency < 1:
         raise RegenerationError(f"--concurrency {args.concurrency} is not a number of workers", fix="use 1 or more")
     check_budget(args.budget)  # before planning anything

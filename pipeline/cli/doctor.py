@@ -59,7 +59,7 @@ def run_doctor(settings: Settings, with_model: bool = True) -> list[Check]:
         return f"tiktoken {enc.name} offline ({count_tokens('Marseille-Fos', 'gpt-4o-mini')} tokens for a test)"
 
     def database():
-        from pipeline.store import DraftStore
+        from pipeline.store.database import DraftStore
         st = DraftStore.for_data_dir(settings.data_dir)
         return (f"{st.url.split('@')[-1]}: schema up to date, {len(st.list())} draft(s), "
                 f"{st.count_calls()} model call(s) logged")

@@ -47,7 +47,8 @@ def cmd_draft(args, s: Settings) -> int:
 
 
 def cmd_drafts(args, s: Settings) -> int:
-    from pipeline.store import DRAFT_STATUSES, DraftStore
+    from pipeline.store.database import DraftStore
+    from pipeline.store.schema import DRAFT_STATUSES
     from pipeline.errors import QueryError
     if args.status and args.status not in DRAFT_STATUSES:
         raise QueryError(f"unknown status {args.status!r}", fix="use one of: " + ", ".join(DRAFT_STATUSES))
@@ -72,7 +73,7 @@ def cmd_starter(args, s: Settings) -> int:
     from pipeline.corpus.catalogue import find_page
     from pipeline.wiring import open_drafter
     from pipeline.cli.progress import TerminalProgress
-    from pipeline.store import DraftStore
+    from pipeline.store.database import DraftStore
     store = DraftStore.for_data_dir(s.data_dir)
     if store.list():
         return 0

@@ -50,7 +50,7 @@ def cmd_check(args, s: Settings) -> int:
         from pipeline.verify.judge import LLMJudge
         from pipeline.llm.base import llm_settings_from_env
         from pipeline.llm.factory import make_chat_model
-        from pipeline.store import DraftStore
+        from pipeline.store.database import DraftStore
         LLMJudge(make_chat_model(llm_settings_from_env()), checker, DraftStore.for_data_dir(s.data_dir)).annotate(report)
     if args.json:
         print_json(report.to_json())

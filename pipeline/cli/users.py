@@ -9,7 +9,7 @@ from pipeline.config import Settings
 
 def _desk(s: Settings):
     from pipeline.review.desk import ReviewDesk
-    from pipeline.store import DraftStore
+    from pipeline.store.database import DraftStore
     return ReviewDesk(DraftStore.for_data_dir(s.data_dir))
 
 

@@ -14,7 +14,7 @@ from pipeline.llm.pricing import cost
 from pipeline.llm.prompts import Prompt, load_prompt
 from pipeline.retrieve.retriever import Retriever
 from pipeline.identity import draft_inputs, inputs_key
-from pipeline.store import DraftRecord
+from pipeline.store.record import DraftRecord
 from pipeline.llm.tokens import count_tokens
 from pipeline.types import FactFilter, RetrievedFact
 from pipeline.verify.checker import CITATION, ClaimChecker, cited_ids

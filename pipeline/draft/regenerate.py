@@ -1,5 +1,7 @@
-"""Batch regeneration: choose the items (all, or the stale ones), plan them all while the index is open, estimate
-tokens and cost, then draft them (several at once against a server that can take it) with the index closed.
+"""Batch regeneration: choose the items, plan them with the index open, estimate their cost, then draft them.
+
+Choose the items (all, or the stale ones), plan them all while the index is open, estimate tokens and cost, then
+draft them (several at once against a server that can take it) with the index closed.
 
 Guarantees: an item whose inputs (facts, prompt, brand voice, page definition, model) match an existing draft is
 skipped; a new draft never replaces approved text (it waits for review); each draft is stored in the same
@@ -14,10 +16,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Callable
-
-from sqlalchemy import insert, select, update
 
 from pipeline.corpus.catalogue import LANGS, PageSpec
 from pipeline.config import Settings
@@ -26,9 +25,10 @@ from pipeline.errors import DraftError
 from pipeline.errors import QueryError, StudioError
 from pipeline.corpus.facts import Filieres
 from pipeline.llm.pricing import cost
-from pipeline.draft.runs import check_budget, mark
+from pipeline.draft.runs import check_budget
 from pipeline.errors import RegenerationError
-from pipeline.store import DraftRecord, DraftStore, regen_items, regen_runs
+from pipeline.store.database import DraftStore
+from pipeline.store.record import DraftRecord
 from pipeline.types import Fact
 
 MODES = ("all", "stale")
@@ -240,14 +240,11 @@ class Regenerator:
     def _resumable(self, sel: Selection) -> tuple[int | None, dict[tuple[str, str], tuple[int, str]]]:
         """When the newest run was killed and had the same selection (forced), what it finished: those items are
         not drafted again ((page, lang) -> (draft id, inputs key)). A run is resumed once: the next records it."""
-        with self.store.engine.connect() as conn:
-            run = conn.execute(select(regen_runs).order_by(regen_runs.c.id.desc()).limit(1)).first()
-            if run is None or run.status != "interrupted" or run.signature != sel.signature():
-                return None, {}
-            rows = conn.execute(select(regen_items.c.page_id, regen_items.c.lang, regen_items.c.draft_id,
-                                       regen_items.c.inputs_key)
-                                .where(regen_items.c.run_id == run.id, regen_items.c.state.in_(("done", "carried"))))
-            return run.id, {(r.page_id, r.lang): (r.draft_id, r.inputs_key) for r in rows}
+        resumable = self.store.resumable_run(sel.signature())
+        if resumable is None:
+            return None, {}
+        run_id, rows = resumable
+        return run_id, {(r["page_id"], r["lang"]): (r["draft_id"], r["inputs_key"]) for r in rows}
 
     # ------------------------------------------------------------------ run
     def run(self, batch: Batch, concurrency: int = 1, budget: float | None = None,
@@ -275,9 +272,8 @@ class Regenerator:
                 if problem:
                     raise RegenerationError(problem, fix="run 'python -m pipeline regenerate --stale' again")
                 spent = cost(rec.backend, rec.model, rec.tokens_in, rec.tokens_out)
-                rec = self.store.add(rec, also=lambda conn, r: mark(
-                    conn, run_id, item.spec.id, item.lang, "done", draft_id=r.id, tokens=r.tokens_in + r.tokens_out,
-                    cost=spent, seconds=time.perf_counter() - t1))
+                rec = self.store.add_item_draft(rec, run_id, item.spec.id, item.lang,  # one transaction
+                                                tokens=rec.tokens_in + rec.tokens_out, cost=spent, started=t1)
                 with lock:
                     summary.done.append((item.name, rec.id))
                     summary.tokens += rec.tokens_in + rec.tokens_out
@@ -285,9 +281,7 @@ class Regenerator:
                     summary.model_seconds += rec.timings.get("generate_s", 0.0)
             except Exception as exc:  # one item's failure is recorded and the run goes on
                 reason = exc.message if isinstance(exc, StudioError) else f"{type(exc).__name__}: {exc}"
-                with self.store.engine.begin() as conn:
-                    mark(conn, run_id, item.spec.id, item.lang, "failed", reason=reason,
-                         seconds=time.perf_counter() - t1)
+                self.store.fail_item(run_id, item.spec.id, item.lang, reason, seconds=time.perf_counter() - t1)
                 with lock:
                     summary.failed.append((item.name, reason))
             with lock:
@@ -318,34 +312,24 @@ class Regenerator:
         return summary
 
     def _start(self, batch: Batch, todo: list[Item], left: list[Item], budget: float | None) -> int:
-        now = datetime.now(timezone.utc)
-        with self.store.engine.begin() as conn:
-            run_id = conn.execute(insert(regen_runs).values(
-                started_at=now, status="running", selection={**batch.selection.to_json(), "budget": budget},
-                signature=batch.selection.signature(), pid=os.getpid(), backend=batch.backend, model=batch.model,
-                total=len(todo), estimate_tokens=sum(i.est_tokens for i in todo),
-                estimate_cost=round(sum(i.est_cost for i in todo), 6),
-                message=f"resumes run #{batch.resumed_from}" if batch.resumed_from else None)).inserted_primary_key[0]
-            rows = [{"run_id": run_id, "page_id": i.spec.id, "lang": i.lang, "inputs_key": i.key, "updated_at": now,
-                     "state": state, "reason": i.why, "draft_id": i.draft_id}
-                    for state, group in (("pending", todo), ("not_started", left),
-                                         ("skipped", [i for i in batch.items if i.action == "skip"]),
-                                         ("carried", [i for i in batch.items if i.action == "carried"]),
-                                         ("failed", [i for i in batch.items if i.action == "fail"]))
-                    for i in group]
-            if rows:
-                conn.execute(insert(regen_items), rows)
-            if batch.resumed_from:  # its finished items now belong to this run: it is never resumed again
-                conn.execute(update(regen_runs).where(regen_runs.c.id == batch.resumed_from)
-                             .values(status="resumed", message=f"resumed by run #{run_id}"))
-        return run_id
+        items = [{"page_id": i.spec.id, "lang": i.lang, "inputs_key": i.key, "state": state, "reason": i.why,
+                  "draft_id": i.draft_id}
+                 for state, group in (("pending", todo), ("not_started", left),
+                                      ("skipped", [i for i in batch.items if i.action == "skip"]),
+                                      ("carried", [i for i in batch.items if i.action == "carried"]),
+                                      ("failed", [i for i in batch.items if i.action == "fail"]))
+                 for i in group]
+        # a resumed run's finished items now belong to this one: it is never resumed again
+        return self.store.start_run(
+            items, resumes=batch.resumed_from, selection={**batch.selection.to_json(), "budget": budget},
+            signature=batch.selection.signature(), pid=os.getpid(), backend=batch.backend, model=batch.model,
+            total=len(todo), estimate_tokens=sum(i.est_tokens for i in todo),
+            estimate_cost=round(sum(i.est_cost for i in todo), 6),
+            message=f"resumes run #{batch.resumed_from}" if batch.resumed_from else None)
 
     def _finish(self, run_id: int, status: str, s: RunSummary) -> None:
-        with self.store.engine.begin() as conn:
-            conn.execute(update(regen_runs).where(regen_runs.c.id == run_id).values(
-                status=status, finished_at=datetime.now(timezone.utc),
-                message=f"{len(s.done)} drafted, {s.skipped} skipped, {len(s.failed)} failed, "
-                        f"{len(s.not_started)} not started; {s.tokens} tokens, ${s.cost:.4f}"))
+        self.store.finish_run(run_id, status, f"{len(s.done)} drafted, {s.skipped} skipped, {len(s.failed)} failed, "
+                                              f"{len(s.not_started)} not started; {s.tokens} tokens, ${s.cost:.4f}")
 
     def _changed_under_us(self, item: Item) -> str | None:
         """If `ingest` ran since the plan, whether a fact this item was planned with changed or was retired."""

@@ -1,16 +1,14 @@
-"""The records of regeneration runs: one run at a time (a file lock), what a run is doing (its items' states in
-the database, read by `status` and the review screen), and whether its process is still alive."""
+"""Regeneration runs: one at a time, what the newest one is doing, and whether its process is still alive.
+
+One run at a time is a file lock; what a run is doing is its items' states in the database (store/runs.py), read by
+`status` and the review screen."""
 from __future__ import annotations
-
-from datetime import datetime, timezone
-
-from sqlalchemy import select, update
 
 from pipeline.config import Settings
 from pipeline.errors import RegenerationError, StudioError
 from pipeline.locks import FileLock, is_held
 from pipeline.errors import LockBusy
-from pipeline.store import DraftStore, regen_items, regen_runs
+from pipeline.store.database import DraftStore
 
 
 def check_budget(budget: float | None) -> None:
@@ -18,13 +16,6 @@ def check_budget(budget: float | None) -> None:
     if budget is not None and budget <= 0:
         raise RegenerationError(f"a budget of {budget:g} allows no model call",
                                 fix="give a positive amount in USD (e.g. --budget 2.50), or leave --budget out")
-
-
-def mark(conn, run_id: int, page_id: str, lang: str, state: str, **values) -> None:
-    """Set one item's state within the caller's transaction."""
-    conn.execute(update(regen_items).where(regen_items.c.run_id == run_id, regen_items.c.page_id == page_id,
-                                           regen_items.c.lang == lang)
-                 .values(state=state, updated_at=datetime.now(timezone.utc), **values))
 
 
 class RunLock:
@@ -41,8 +32,7 @@ class RunLock:
             raise RegenerationError(f"another regeneration is running ({busy.holder})",
                                     fix="wait for it to finish (its progress shows in the review screen and in "
                                         "'python -m pipeline status'), or stop it; a killed run is resumed by the next")
-        with self.store.engine.begin() as conn:  # we hold the lock: whatever says "running" was killed
-            conn.execute(update(regen_runs).where(regen_runs.c.status == "running").values(status="interrupted"))
+        self.store.interrupt_running_runs()  # we hold the lock: whatever says "running" was killed
         return self
 
     def __exit__(self, *exc) -> None:
@@ -56,16 +46,14 @@ def run_alive(settings: Settings) -> bool:
 
 def latest_run(store: DraftStore) -> dict | None:
     """The newest run with its item counts by state (for the status command and the review screen)."""
-    with store.engine.connect() as conn:
-        run = conn.execute(select(regen_runs).order_by(regen_runs.c.id.desc()).limit(1)).mappings().first()
-        if run is None:
-            return None
-        rows = conn.execute(select(regen_items.c.state, regen_items.c.tokens, regen_items.c.cost,
-                                   regen_items.c.inputs_key).where(regen_items.c.run_id == run["id"])).all()
+    newest = store.newest_run()
+    if newest is None:
+        return None
+    run, rows = newest
     counts: dict[str, int] = {}
     for r in rows:
-        counts[r.state] = counts.get(r.state, 0) + 1
+        counts[r["state"]] = counts.get(r["state"], 0) + 1
     # progress counts the items the run set out to draft (those that could not be planned have no inputs key)
-    finished = sum(1 for r in rows if r.state in ("done", "failed") and r.inputs_key)
-    return {**dict(run), "counts": counts, "finished": finished, "tokens": sum(r.tokens or 0 for r in rows),
-            "cost": round(sum(r.cost or 0 for r in rows), 6)}
+    finished = sum(1 for r in rows if r["state"] in ("done", "failed") and r["inputs_key"])
+    return {**run, "counts": counts, "finished": finished, "tokens": sum(r["tokens"] or 0 for r in rows),
+            "cost": round(sum(r["cost"] or 0 for r in rows), 6)}

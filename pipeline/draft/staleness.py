@@ -1,5 +1,7 @@
-"""Why a stored draft no longer matches what would produce it today: a cited fact changed, was retired or passed
-its review date; the prompt, the brand voice, the page's definition or the model settings changed.
+"""Why a stored draft no longer matches what would produce it today (the one staleness judge).
+
+A cited fact changed, was retired or passed its review date; the prompt, the brand voice, the page's definition or
+the model settings changed.
 Computed from the provenance every draft records (facts with content hashes, prompt hash, model, inputs)."""
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pipeline.config import PROMPTS_DIR
 from pipeline.llm.prompts import load_prompt
 from pipeline.errors import PromptError
 from pipeline.identity import brand_hash, page_hash
-from pipeline.store import DraftRecord
+from pipeline.store.record import DraftRecord
 from pipeline.types import Fact
 
 

@@ -8,17 +8,14 @@ Anything else is withheld and reported with the reason and the fix. A cited fact
 review date) since the draft does not stop the page: a person approved that text; it is reported as a warning.
 
 Output: fr/ and en/ HTML pages, index.html, md/<lang>/ Markdown, feed.json for a CMS, and docs/ with the
-argumentaire and the employer-brand kit as DOCX per language. See site_folder for how the folder is replaced."""
+argumentaire and the employer-brand kit as DOCX per language. See publish/folder.py for how the folder is replaced."""
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-
-from sqlalchemy import select
 
 from pipeline.corpus.catalogue import PageSpec
 from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
@@ -27,7 +24,8 @@ from pipeline.publish.render import IndexEntry, SourceRef, index_html, markdown_
 from pipeline.publish.folder import check_target, write_site
 from pipeline.errors import PublishError
 from pipeline.identity import text_hash
-from pipeline.store import DraftRecord, DraftStore, audit
+from pipeline.store.database import DraftStore
+from pipeline.store.record import DraftRecord
 from pipeline.types import Fact
 from pipeline.verify.checker import cited_ids
 
@@ -139,12 +137,9 @@ def approvals(store: DraftStore, draft_ids: list[int]) -> dict[int, Approval]:
     """The newest approval in the audit log of each draft (the log is append-only, enforced by the database)."""
     if not draft_ids:
         return {}
-    q = (select(audit).where(audit.c.draft_id.in_(draft_ids), audit.c.action.in_(APPROVE_ACTIONS))
-         .order_by(audit.c.id))
     out: dict[int, Approval] = {}
-    with store.engine.connect() as conn:
-        for r in conn.execute(q):
-            out[r.draft_id] = Approval(r.actor, r.ts, r.action, r.text_hash or "")
+    for r in store.approvals_for(draft_ids, APPROVE_ACTIONS):  # oldest first: the newest wins
+        out[r["draft_id"]] = Approval(r["actor"], r["ts"], r["action"], r["text_hash"] or "")
     return out
 
 

@@ -1,20 +1,23 @@
-"""Review at the storage layer: users and roles, sign-in, edits as new versions, comments, requests for changes,
-rejection, approval (approvers only, refused over unsupported figures unless overridden with a reason), an
-optimistic version check so nobody overwrites anybody, and an append-only audit log of every action."""
+"""Review's rules (ReviewDesk): who may do what to a draft, and what is refused; the review queue's items.
+
+Users and roles, sign-in, edits as new versions, comments, requests for changes, rejection, approval (approvers
+only, refused over unsupported figures unless overridden with a reason), an optimistic version check so nobody
+overwrites anybody, and an entry in the append-only audit log for every action. The queries are store/review.py's."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Callable, Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, insert, select, update
 
-from pipeline.errors import AuthError, ConflictError, ForbiddenError, ReviewError, StudioError
-from pipeline.store import DRAFT_STATUSES, DraftRecord, DraftStore, audit, comments, drafts, users
+from pipeline.errors import AuthError, ConflictError, ForbiddenError, ReviewError
+from pipeline.store.database import DraftStore
+from pipeline.store.record import DraftRecord
+from pipeline.store.review import AuditEntry
+from pipeline.store.schema import DRAFT_STATUSES
 
 ROLES = ("viewer", "editor", "approver", "admin")
 _RANK = {r: i for i, r in enumerate(ROLES)}
@@ -41,7 +44,6 @@ class ReviewDesk:
     def __init__(self, store: DraftStore, recheck: Callable[[str, str], dict] | None = None,
                  facts: dict | None = None) -> None:
         self.store = store
-        self.engine = store.engine
         self.recheck = recheck  # (text, lang) -> check report; the claim checker
         self.facts = facts      # id -> Fact now: an edit records the facts its text cites (for staleness)
 
@@ -55,12 +57,10 @@ class ReviewDesk:
         password = password or secrets.token_urlsafe(12)
         if len(password) < 8:
             raise ReviewError("password too short", fix="use at least 8 characters")
-        with self.engine.begin() as conn:
-            if conn.execute(select(users.c.id).where(users.c.username == username)).first():
-                raise ReviewError(f"user {username!r} already exists", fix="pick another name, or use set-role")
-            uid = conn.execute(insert(users).values(username=username, password_hash=_hasher.hash(password), role=role,
-                                                    active=1, created_at=_now())).inserted_primary_key[0]
-            self._audit(conn, "system", "user_add", detail={"username": username, "role": role})
+        uid = self.store.add_user(username, _hasher.hash(password), role,
+                                  AuditEntry("system", "user_add", {"username": username, "role": role}))
+        if uid is None:
+            raise ReviewError(f"user {username!r} already exists", fix="pick another name, or use set-role")
         return User(uid, username, role, True), password
 
     def set_role(self, username: str, role: str, actor: str = "system") -> None:
@@ -72,28 +72,26 @@ class ReviewDesk:
         self._update_user(username, {"active": 0}, actor, "user_disable")
 
     def list_users(self) -> list[User]:
-        with self.engine.connect() as conn:
-            return [User(r.id, r.username, r.role, bool(r.active)) for r in conn.execute(select(users).order_by(users.c.username))]
+        return [User(u["id"], u["username"], u["role"], bool(u["active"])) for u in self.store.list_users()]
 
     def count_users(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(users)).scalar()
+        return self.store.count_users()
 
     def sign_in(self, username: str, password: str) -> User:
         """The user, or AuthError (the failure is written to the audit log)."""
-        with self.engine.begin() as conn:
-            row = conn.execute(select(users).where(users.c.username == username)).first()
-            ok = False
-            if row is not None and row.active:
-                try:
-                    ok = _hasher.verify(row.password_hash, password)
-                except (VerifyMismatchError, VerificationError, InvalidHashError):
-                    ok = False
-            self._audit(conn, username or "?", "sign_in" if ok else "sign_in_failed")
-        if not ok:  # raised after the commit, so the failure stays in the audit log
+        def accept(u: dict) -> bool:
+            if not u["active"]:
+                return False
+            try:
+                return _hasher.verify(u["password_hash"], password)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                return False
+
+        u = self.store.sign_in_attempt(username, accept)
+        if u is None:  # raised after the commit, so the failure stays in the audit log
             raise AuthError("wrong user name or password (or the account is disabled)",
                             fix="check both, or ask an admin: python -m pipeline users list")
-        return User(row.id, row.username, row.role, bool(row.active))
+        return User(u["id"], u["username"], u["role"], bool(u["active"]))
 
     # ---------------------------------------------------------------- drafts
     def edit(self, user: User, draft_id: int, expected_version: int, new_text: str) -> DraftRecord:
@@ -113,8 +111,7 @@ class ReviewDesk:
                       status="in_review", parent_id=base.id, review_note=None, check_report=report,
                       facts=self._cited(new_text, base.facts))
         # the new version and its audit entry are one transaction: no edit without its trace
-        return self.store.add(rec, also=lambda conn, r: self._audit(conn, user.username, "edit", r,
-                                                                    {"from_version": base.version}))
+        return self.store.add_version(rec, AuditEntry(user.username, "edit", {"from_version": base.version}))
 
     def _cited(self, text: str, before: list[dict]) -> list[dict]:
         """The facts an edited text cites, as a draft records them: a fact the previous version cited keeps its
@@ -142,14 +139,10 @@ class ReviewDesk:
             raise ReviewError(f"the comment is {len(text):,} characters (at most {MAX_COMMENT:,})",
                               fix="shorten it, or put the long text in an edit of the draft")
         rec = self._get(draft_id)
-        with self.engine.begin() as conn:
-            conn.execute(insert(comments).values(draft_id=draft_id, author=user.username, text=text, ts=_now()))
-            self._audit(conn, user.username, "comment", rec, {"chars": len(text)})
+        self.store.add_comment(rec, user.username, text, AuditEntry(user.username, "comment", {"chars": len(text)}))
 
     def comments(self, draft_id: int) -> list[dict]:
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(select(comments).where(comments.c.draft_id == draft_id)
-                                                           .order_by(comments.c.id))]
+        return self.store.comments_on(draft_id)
 
     def request_changes(self, user: User, draft_id: int, expected_version: int, reason: str) -> None:
         self._decide(user, draft_id, expected_version, "changes_requested", reason, "editor", "request changes")
@@ -169,23 +162,17 @@ class ReviewDesk:
             raise ReviewError(f"{len(bad)} sentence(s) are not backed by a verified fact, e.g. "
                               f"{bad[0]['text'][:80]!r}{why}",
                               fix="edit them, or approve with an override and a written reason")
-        with self.engine.begin() as conn:
-            conn.execute(update(drafts).where(drafts.c.page_id == rec.page_id, drafts.c.lang == rec.lang,
-                                              drafts.c.status == "approved").values(status="superseded"))
-            conn.execute(update(drafts).where(drafts.c.id == rec.id).values(status="approved",
-                                                                              review_note=override_reason))
-            self._audit(conn, user.username, "approve_override" if bad else "approve", rec,
-                        {"override_reason": override_reason, "unbacked": len(bad), "rechecked": bool(self.recheck)}
-                        if bad else {"rechecked": bool(self.recheck)})
+        self.store.approve(rec, override_reason, AuditEntry(
+            user.username, "approve_override" if bad else "approve",
+            {"override_reason": override_reason, "unbacked": len(bad), "rechecked": bool(self.recheck)}
+            if bad else {"rechecked": bool(self.recheck)}))
 
     def record_action(self, actor: str, action: str, detail: dict | None = None) -> None:
         """An action outside a draft (starting a regeneration…) into the audit log."""
-        with self.engine.begin() as conn:
-            self._audit(conn, actor, action, detail=detail)
+        self.store.add_audit(AuditEntry(actor, action, detail))
 
     def audit_log(self, limit: int = 200) -> list[dict]:
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(select(audit).order_by(audit.c.id.desc()).limit(limit))]
+        return self.store.audit_log(limit)
 
     # ---------------------------------------------------------------- helpers
     def _decide(self, user: User, draft_id: int, expected_version: int, status: str, reason: str, role: str,
@@ -194,9 +181,7 @@ class ReviewDesk:
         if not reason.strip():
             raise ReviewError("a reason is required", fix="say what must change, for the writer")
         rec = self._current(draft_id, expected_version)
-        with self.engine.begin() as conn:
-            conn.execute(update(drafts).where(drafts.c.id == rec.id).values(status=status, review_note=reason))
-            self._audit(conn, user.username, status, rec, {"reason": reason})
+        self.store.set_review_status(rec, status, reason, AuditEntry(user.username, status, {"reason": reason}))
 
     def _need(self, user: User, role: str, what: str) -> None:
         if not user.can(role):
@@ -212,9 +197,7 @@ class ReviewDesk:
     def _current(self, draft_id: int, expected_version: int) -> DraftRecord:
         """The draft, if it is still the newest version of its page the user saw; ConflictError otherwise."""
         rec = self._get(draft_id)
-        with self.engine.connect() as conn:
-            newest = conn.execute(select(drafts).where(drafts.c.page_id == rec.page_id, drafts.c.lang == rec.lang)
-                                  .order_by(drafts.c.version.desc()).limit(1)).first()
+        newest = self.store.newest_version(rec.page_id, rec.lang)
         if rec.version != expected_version or newest.version != expected_version:
             raise ConflictError(f"{rec.page_id} [{rec.lang}] changed: you have version {expected_version}, the newest "
                                 f"is version {newest.version} by {newest.author}",
@@ -222,23 +205,8 @@ class ReviewDesk:
         return rec
 
     def _update_user(self, username: str, values: dict, actor: str, action: str) -> None:
-        with self.engine.begin() as conn:
-            n = conn.execute(update(users).where(users.c.username == username).values(**values)).rowcount
-            if not n:
-                raise ReviewError(f"no user {username!r}", fix="python -m pipeline users list")
-            self._audit(conn, actor, action, detail={"username": username, **values})
-
-    @staticmethod
-    def _audit(conn, actor: str, action: str, rec: DraftRecord | None = None, detail: dict | None = None) -> None:
-        conn.execute(insert(audit).values(
-            ts=_now(), actor=actor, action=action, draft_id=rec.id if rec else None,
-            page_id=rec.page_id if rec else None, lang=rec.lang if rec else None,
-            version=rec.version if rec else None,
-            text_hash=rec.text_hash if rec else None, detail=detail or {}))
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+        if not self.store.update_user(username, values, AuditEntry(actor, action, {"username": username, **values})):
+            raise ReviewError(f"no user {username!r}", fix="python -m pipeline users list")
 
 
 class FactSnapshot:

@@ -14,7 +14,7 @@ from pipeline.wiring import open_drafter
 from pipeline.corpus.facts import load_filieres
 from pipeline.errors import LLMError
 from pipeline.errors import PromptError
-from pipeline.store import DraftStore
+from pipeline.store.database import DraftStore
 from tests.conftest import REPO, TODAY, FakeChatModel
 
 pytestmark = pytest.mark.integration

@@ -21,7 +21,8 @@ from pipeline.draft.runs import RunLock, latest_run
 from pipeline.errors import RegenerationError
 from pipeline.review.desk import ReviewDesk
 from pipeline.draft.staleness import StalenessJudge
-from pipeline.store import DraftStore, regen_items
+from pipeline.store.database import DraftStore
+from pipeline.store.schema import regen_items
 from tests.conftest import TODAY, edit_fact
 
 pytestmark = pytest.mark.integration
@@ -356,6 +357,6 @@ def test_kill_9_mid_run_then_rerun_finishes_without_duplicates(site):
     assert len(drafts) == 7 and len({(d.page_id, d.lang) for d in drafts}) == 7
     assert all(d.version == 1 for d in drafts)
     with store.engine.connect() as conn:
-        from pipeline.store import regen_runs
+        from pipeline.store.schema import regen_runs
         statuses = [r.status for r in conn.execute(regen_runs.select().order_by(regen_runs.c.id))]
     assert statuses == ["interrupted", "done"]

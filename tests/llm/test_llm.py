@@ -152,7 +152,7 @@ def test_settings_from_env(monkeypatch):
 
 
 def test_call_log_records_prompt_response_and_tokens(tmp_path, server):
-    from pipeline.store import DraftStore
+    from pipeline.store.database import DraftStore
     log = DraftStore.for_data_dir(tmp_path)
     m = model(server)
     r = m.complete("sys", "question")

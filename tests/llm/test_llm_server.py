@@ -12,7 +12,7 @@ from pipeline.ask.answerer import Answerer, load_aliases, load_glossary
 from pipeline.index.embedding import default_embedder
 from pipeline.index.chroma import ChromaFactIndex
 from pipeline.llm.base import LLMSettings
-from pipeline.store import DraftStore
+from pipeline.store.database import DraftStore
 from pipeline.llm.embedded import EmbeddedChatModel, model_path
 from pipeline.llm.openai_compat import OpenAIChatModel
 from pipeline.llm.prompts import load_prompt

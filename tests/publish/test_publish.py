@@ -18,7 +18,8 @@ from pipeline.publish.render import markdown_to_html, safe_url, sources_html, So
 from pipeline.review.desk import ReviewDesk
 from pipeline.publish.folder import MARKER
 from pipeline.errors import PublishError
-from pipeline.store import DraftRecord, DraftStore
+from pipeline.store.database import DraftStore
+from pipeline.store.record import DraftRecord
 from tests.conftest import TODAY, edit_fact, remove_fact
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc)

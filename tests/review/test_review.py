@@ -10,7 +10,7 @@ from sqlalchemy import text
 from pipeline.review.desk import ReviewDesk
 
 from pipeline.errors import AuthError, ConflictError, ForbiddenError, ReviewError
-from pipeline.store import DraftStore
+from pipeline.store.database import DraftStore
 from tests.test_store import record
 
 BAD_REPORT = {"sentences": [{"text": "Le port a traité 95 Mt [MAR-001].", "status": "contradicted"}], "flagged": ["x"]}
@@ -26,7 +26,7 @@ def desk(tmp_path):
 
 
 def test_passwords_are_hashed_and_checked(desk):
-    row = desk.engine.connect().execute(text("SELECT password_hash FROM users WHERE username='editor1'")).first()
+    row = desk.store.engine.connect().execute(text("SELECT password_hash FROM users WHERE username='editor1'")).first()
     assert row[0].startswith("$argon2id$") and "correct horse" not in row[0]
     assert desk.sign_in("editor1", "correct horse battery").role == "editor"
     with pytest.raises(AuthError):
@@ -107,12 +107,12 @@ def test_bad_edits_lose_nothing(desk):
 
 def test_the_audit_log_is_append_only(desk):
     desk.store.add(record())
-    with desk.engine.begin() as conn:
+    with desk.store.engine.begin() as conn:
         n = conn.execute(text("SELECT COUNT(*) FROM audit")).scalar()
     assert n >= 4
     for stmt in ("UPDATE audit SET actor='x'", "DELETE FROM audit"):
         with pytest.raises(Exception, match="append-only"):
-            with desk.engine.begin() as conn:
+            with desk.store.engine.begin() as conn:
                 conn.execute(text(stmt))
 
 

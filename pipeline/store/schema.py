@@ -1,22 +1,16 @@
-"""Drafts in a real database: SQLite by default, PostgreSQL when DATABASE_URL says so (SQLAlchemy Core).
-Schema changes are numbered migrations applied in order and recorded, so a deployed database can be upgraded."""
+"""The drafts database's schema: its tables, and the numbered migrations that build them, applied in order.
+
+A deployed database is upgraded by the migrations it has not recorded yet; their content and numbers never change."""
 from __future__ import annotations
 
-import hashlib
-import os
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from sqlalchemy import (JSON, Column, DateTime, Float, Integer, MetaData, String, Table, Text, UniqueConstraint,
-                        create_engine, event, func, insert, select, text, update)
+                        insert, select, text)
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from pipeline.errors import StoreError, StudioError
-from pipeline.identity import text_hash
 
 class UTCDateTime(TypeDecorator):
     """A UTC timestamp that reads back aware on every database: PostgreSQL keeps the zone, SQLite drops it, so
@@ -177,15 +171,6 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_call
                                                (4, "regeneration: inputs key, runs and items", _m4_regeneration)]
 
 
-def database_url(data_dir: Path) -> str:
-    """DATABASE_URL, or a SQLite file in the data directory."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url.replace("postgres://", "postgresql+psycopg://", 1).replace("postgresql://", "postgresql+psycopg://", 1)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / 'studio.sqlite'}"
-
-
 def migrate(engine: Engine) -> list[int]:
     """Apply the migrations not yet recorded; returns the versions applied now."""
     applied_now = []
@@ -202,147 +187,3 @@ def migrate(engine: Engine) -> list[int]:
         applied_now.append(version)
     return applied_now
 
-
-@dataclass
-class DraftRecord:
-    page_id: str
-    lang: str
-    title: str
-    text: str
-    facts: list[dict]
-    prompt_name: str
-    prompt_hash: str
-    backend: str
-    model: str
-    params: dict
-    tokens_in: int
-    tokens_out: int
-    tokens_estimated: int
-    cost_estimate: float
-    timings: dict
-    check_report: dict
-    author: str = "studio"
-    status: str = "draft"
-    parent_id: int | None = None
-    review_note: str | None = None
-    inputs_key: str | None = None  # hash of everything that produced the draft (facts, prompt, model, page)
-    id: int | None = None
-    version: int | None = None
-    created_at: datetime | None = None
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def text_hash(self) -> str:
-        return text_hash(self.text)
-
-    def to_json(self, full: bool = True) -> dict:
-        d = {"id": self.id, "page_id": self.page_id, "lang": self.lang, "version": self.version,
-             "status": self.status, "title": self.title, "created_at": self.created_at.isoformat()
-             if self.created_at else None, "text_hash": self.text_hash, "backend": self.backend, "model": self.model}
-        if full:
-            d.update(text=self.text, facts=self.facts, prompt_name=self.prompt_name, prompt_hash=self.prompt_hash,
-                     params=self.params, tokens_in=self.tokens_in, tokens_out=self.tokens_out,
-                     tokens_estimated=self.tokens_estimated, cost_estimate=self.cost_estimate,
-                     timings=self.timings, check=self.check_report)
-        return d
-
-
-class DraftStore:
-    """Drafts and the LLM call log in one database."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        try:
-            # several writers (a regeneration's workers, the review screen) wait for SQLite's lock, not fail
-            args = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
-            self.engine = create_engine(url, future=True, pool_pre_ping=True, **args)
-            if url.startswith("sqlite"):
-                event.listen(self.engine, "connect", _sqlite_wal)
-            migrate(self.engine)
-        except (OperationalError, SQLAlchemyError) as exc:
-            safe = url.split("@")[-1]
-            raise StoreError(f"cannot open the drafts database at {safe}: {type(exc).__name__}: {str(exc)[:200]}",
-                             fix="check DATABASE_URL (and that PostgreSQL is running), or unset it to use SQLite")
-
-    @classmethod
-    def for_data_dir(cls, data_dir: Path) -> "DraftStore":
-        return cls(database_url(data_dir))
-
-    def add(self, rec: DraftRecord, also: Callable[[Any, DraftRecord], None] | None = None) -> DraftRecord:
-        """Insert as the next version of (page, language), in one transaction; older open drafts are superseded.
-        `also(conn, rec)` runs in the same transaction (a regeneration marks its item done with the draft)."""
-        with self.engine.begin() as conn:
-            last = conn.execute(select(func.max(drafts.c.version)).where(
-                drafts.c.page_id == rec.page_id, drafts.c.lang == rec.lang)).scalar() or 0
-            conn.execute(update(drafts).where(drafts.c.page_id == rec.page_id, drafts.c.lang == rec.lang,
-                                              drafts.c.status.in_(("draft", "in_review")))
-                         .values(status="superseded"))
-            rec.version = last + 1
-            rec.created_at = datetime.now(timezone.utc)
-            values = {k: getattr(rec, k) for k in ("page_id", "lang", "version", "status", "title", "text", "facts",
-                                                   "prompt_name", "prompt_hash", "backend", "model", "params",
-                                                   "tokens_in", "tokens_out", "tokens_estimated", "cost_estimate",
-                                                   "timings", "check_report", "author", "created_at",
-                                                   "parent_id", "review_note", "inputs_key")}
-            values["text_hash"] = rec.text_hash
-            rec.id = conn.execute(insert(drafts).values(**values)).inserted_primary_key[0]
-            if also is not None:
-                also(conn, rec)
-        return rec
-
-    def list(self, status: str | None = None, page_id: str | None = None) -> list[DraftRecord]:
-        q = select(drafts).order_by(drafts.c.page_id, drafts.c.lang, drafts.c.version)
-        if status:
-            q = q.where(drafts.c.status == status)
-        if page_id:
-            q = q.where(drafts.c.page_id == page_id)
-        with self.engine.connect() as conn:
-            return [_record(r) for r in conn.execute(q).mappings()]
-
-    def get(self, draft_id: int) -> DraftRecord | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(drafts).where(drafts.c.id == draft_id)).mappings().first()
-        return _record(row) if row else None
-
-    # the log of every model call (prompt, response, tokens): used by ask and draft
-    def record(self, purpose: str, settings, system: str, prompt: str, result, error: str = "",
-               meta: dict | None = None) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(insert(llm_calls).values(
-                ts=datetime.now(timezone.utc), purpose=purpose, backend=settings.backend, model=settings.model,
-                base_url=settings.where, system=system, prompt=prompt, response=result.text if result else None,
-                prompt_tokens=result.prompt_tokens if result else None,
-                completion_tokens=result.completion_tokens if result else None,
-                latency_s=result.latency_s if result else None, error=error, meta=meta or {}))
-
-    def count_calls(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(llm_calls)).scalar()
-
-    def latest(self) -> list[dict]:
-        """The newest version of every (page, language) in one query, without the text or the full check report:
-        what the review queue lists. `flagged` is the list of flagged sentences from the check report."""
-        newest = (select(drafts.c.page_id, drafts.c.lang, func.max(drafts.c.version).label("version"))
-                  .group_by(drafts.c.page_id, drafts.c.lang).subquery())
-        cols = [c for c in drafts.c if c.name not in ("text", "check_report", "timings")]  # the heavy ones
-        q = (select(*cols, drafts.c.check_report["flagged"].label("flagged"))
-             .join(newest, (drafts.c.page_id == newest.c.page_id) & (drafts.c.lang == newest.c.lang)
-                   & (drafts.c.version == newest.c.version))
-             .order_by(drafts.c.page_id, drafts.c.lang))
-        with self.engine.connect() as conn:
-            return [dict(r, flagged=r["flagged"] or []) for r in conn.execute(q).mappings()]
-
-
-def _sqlite_wal(dbapi_conn, _record) -> None:
-    """Write-ahead log: readers (the review screen) never wait for a writer (a regeneration) and a commit costs
-    one append, not a full sync; a killed process loses nothing committed."""
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
-
-
-def _record(row: Any) -> DraftRecord:
-    d = dict(row)
-    d.pop("text_hash", None)
-    return DraftRecord(**{k: v for k, v in d.items() if k in DraftRecord.__dataclass_fields__})

@@ -1,0 +1,129 @@
+"""The review queries (users, comments, review decisions, the audit log), mixed into DraftStore.
+
+Every change is written in one transaction with its audit entry: no action without its trace. Who may do what is
+decided by review/desk.py, not here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable, Iterable
+
+from sqlalchemy import func, insert, select, update
+
+from pipeline.store.record import DraftRecord
+from pipeline.store.schema import audit, comments, drafts, users
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the append-only audit log: who did what (about the draft the change concerns, if any)."""
+
+    actor: str
+    action: str
+    detail: dict | None = None
+
+
+class ReviewQueries:
+    """Mixed into DraftStore (database.py), which provides `engine` and `_insert_draft`."""
+
+    # ---------------------------------------------------------------- users
+    def add_user(self, username: str, password_hash: str, role: str, entry: AuditEntry) -> int | None:
+        """The new user's id, or None (and nothing written) when the name is taken."""
+        with self.engine.begin() as conn:
+            if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+                return None
+            uid = conn.execute(insert(users).values(username=username, password_hash=password_hash, role=role,
+                                                    active=1, created_at=_now())).inserted_primary_key[0]
+            _audit(conn, entry)
+        return uid
+
+    def update_user(self, username: str, values: dict, entry: AuditEntry) -> bool:
+        """Whether the user exists (and was updated); nothing is written when not."""
+        with self.engine.begin() as conn:
+            n = conn.execute(update(users).where(users.c.username == username).values(**values)).rowcount
+            if not n:
+                return False
+            _audit(conn, entry)
+        return True
+
+    def list_users(self) -> list[dict]:
+        """Every user (id, username, role, active, …) by name."""
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(select(users).order_by(users.c.username)).mappings()]
+
+    def count_users(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(users)).scalar()
+
+    def sign_in_attempt(self, username: str, accept: Callable[[dict], bool]) -> dict | None:
+        """The user named `username` if `accept(user)` (the password and account check) says so, else None; the
+        attempt is audited as sign_in or sign_in_failed in the same transaction, whatever its outcome."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
+            user = dict(row) if row is not None else None
+            ok = user is not None and accept(user)
+            _audit(conn, AuditEntry(username or "?", "sign_in" if ok else "sign_in_failed"))
+        return user if ok else None
+
+    # ---------------------------------------------------------------- drafts under review
+    def add_version(self, rec: DraftRecord, entry: AuditEntry) -> DraftRecord:
+        """`add(rec)` (a person's edit) with its audit entry about the new version, in one transaction."""
+        with self.engine.begin() as conn:
+            self._insert_draft(conn, rec)
+            _audit(conn, entry, rec)
+        return rec
+
+    def add_comment(self, rec: DraftRecord, author: str, text: str, entry: AuditEntry) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(comments).values(draft_id=rec.id, author=author, text=text, ts=_now()))
+            _audit(conn, entry, rec)
+
+    def comments_on(self, draft_id: int) -> list[dict]:
+        """The comments on a draft, oldest first."""
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(select(comments).where(comments.c.draft_id == draft_id)
+                                                  .order_by(comments.c.id)).mappings()]
+
+    def set_review_status(self, rec: DraftRecord, status: str, note: str | None, entry: AuditEntry) -> None:
+        """A reviewer's decision other than approval (changes requested, rejected) with its note."""
+        with self.engine.begin() as conn:
+            conn.execute(update(drafts).where(drafts.c.id == rec.id).values(status=status, review_note=note))
+            _audit(conn, entry, rec)
+
+    def approve(self, rec: DraftRecord, note: str | None, entry: AuditEntry) -> None:
+        """`rec` becomes the approved version of its (page, language); the one approved before is superseded."""
+        with self.engine.begin() as conn:
+            conn.execute(update(drafts).where(drafts.c.page_id == rec.page_id, drafts.c.lang == rec.lang,
+                                              drafts.c.status == "approved").values(status="superseded"))
+            conn.execute(update(drafts).where(drafts.c.id == rec.id).values(status="approved", review_note=note))
+            _audit(conn, entry, rec)
+
+    # ---------------------------------------------------------------- the audit log
+    def add_audit(self, entry: AuditEntry) -> None:
+        """An action outside a draft (starting a regeneration…)."""
+        with self.engine.begin() as conn:
+            _audit(conn, entry)
+
+    def audit_log(self, limit: int = 200) -> list[dict]:
+        """The newest `limit` entries, newest first."""
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(select(audit).order_by(audit.c.id.desc()).limit(limit)).mappings()]
+
+    def approvals_for(self, draft_ids: Iterable[int], actions: Iterable[str]) -> list[dict]:
+        """The audit entries of `actions` (the approval actions) about these drafts, oldest first."""
+        q = (select(audit).where(audit.c.draft_id.in_(list(draft_ids)), audit.c.action.in_(list(actions)))
+             .order_by(audit.c.id))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def _audit(conn, entry: AuditEntry, rec: DraftRecord | None = None) -> None:
+    conn.execute(insert(audit).values(
+        ts=_now(), actor=entry.actor, action=entry.action, draft_id=rec.id if rec else None,
+        page_id=rec.page_id if rec else None, lang=rec.lang if rec else None,
+        version=rec.version if rec else None,
+        text_hash=rec.text_hash if rec else None, detail=entry.detail or {}))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
