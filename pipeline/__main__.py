@@ -1,3 +1,4 @@
+"""python -m pipeline: the command line (pipeline/cli/main.py)."""
 import sys
 
 from pipeline.cli.main import main

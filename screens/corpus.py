@@ -1,12 +1,19 @@
-"""The corpus status page (Streamlit): facts per filière, facts to re-check, retired facts, conflicts to resolve
-(the facts side by side) and the corpus's errors. Renders only; the figures come from FactBase.status() and the
-facts read from corpus/. Corpus text is shown as text: tables, or Markdown with everything escaped."""
+"""The corpus status page ("État du corpus"): facts per filière, to re-check, retired, conflicts, errors."""
 from __future__ import annotations
 
 import streamlit as st
 
 from pipeline.corpus.facts import conflict_groups, superseded_map
-from review_screen import plain
+from screens.common import plain
+from screens.state import Studio, corpus_fingerprint, corpus_view
+
+# Renders only; the figures come from FactBase.status() and the facts read from corpus/. Corpus text is shown as
+# text: tables, or Markdown with everything escaped.
+
+
+def page(s: Studio) -> None:
+    status, facts = corpus_view(s.fact_base, corpus_fingerprint(s.settings))
+    corpus_status(status, facts, s.fact_base.filieres)
 
 
 def corpus_status(status, facts: list, filieres) -> None:

@@ -1,45 +1,19 @@
-"""The review screen (Streamlit): sign-in, a draft beside its facts, edit, diff, comment, decide, the audit log.
-Renders only; every action goes through pipeline.review.ReviewDesk, which enforces roles and versions.
-Everything a person or the corpus wrote is shown as text: escaped before any Markdown or HTML rendering."""
+"""The draft view ("Relecture", one draft): its flagged sentences marked beside the facts it cites, then the actions."""
 from __future__ import annotations
 
 import difflib
 import html
-import re
 
 import streamlit as st
 
 from pipeline.errors import StudioError
-from pipeline.review.desk import MAX_COMMENT, MAX_TEXT, ROLES, ReviewDesk
+from pipeline.review.desk import MAX_COMMENT, MAX_TEXT, ReviewDesk
 from pipeline.errors import ConflictError
 from pipeline.verify.checker import cited_ids
+from screens.common import STATUS_FR, plain, show_error
 
-STATUS_FR = {"draft": "à relire", "in_review": "en relecture", "changes_requested": "modifs demandées",
-             "approved": "approuvé", "rejected": "rejeté", "superseded": "remplacé", "stale": "périmé"}
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~$])")
-
-
-def plain(text: str) -> str:
-    """`text` for st.markdown, shown exactly as typed: HTML escaped, Markdown (and $…$ maths) neutralised."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", "  \n")
-
-
-def show_error(exc: StudioError, then: str = "") -> None:
-    """A refusal as the person sees it: what failed, the fix, and anything else to say."""
-    st.error(f"{exc.message}\n\nCorrection : {exc.fix}" + (f"\n\n{then}" if then else ""))
-
-
-def sign_in(desk: ReviewDesk) -> None:
-    st.title("Studio — connexion")
-    with st.form("signin"):
-        user = st.text_input("Utilisateur", key="signin_user")
-        password = st.text_input("Mot de passe", type="password", key="signin_password")
-        if st.form_submit_button("Se connecter"):
-            try:
-                st.session_state.user = desk.sign_in(user, password)
-                st.rerun()
-            except StudioError as exc:
-                st.error(exc.message)  # the fix would name the CLI: not for a stranger at the door
+# Renders only; every action (edit, diff, comment, decide) goes through pipeline.review.ReviewDesk, which enforces
+# roles and versions. Everything a person or the corpus wrote is shown as text: escaped before any rendering.
 
 
 def highlighted(rec) -> str:
@@ -178,14 +152,3 @@ def _do(action, success: str, follow: bool = False, kept: str = "", on: tuple | 
     if follow and result is not None:
         st.session_state.draft_id = result.id
     st.rerun()
-
-
-def audit_page(desk: ReviewDesk) -> None:
-    st.header("Journal d'audit")
-    st.dataframe([{k: (str(v) if k == "detail" else v) for k, v in row.items()} for row in desk.audit_log(500)],
-                 hide_index=True, width="stretch")
-
-
-def roles_help() -> str:
-    return " · ".join(ROLES)
-

@@ -1,6 +1,4 @@
-"""The drafting page (Streamlit): estimate, then start a regeneration in the background, and follow its progress.
-The run itself is `python -m pipeline regenerate` in its own process, so it survives a closed browser tab, holds
-the index only while planning, and is resumable like any other run; this page reads its progress from the database."""
+"""The drafting page ("Rédaction"): estimate, then start a regeneration in the background and follow its progress."""
 from __future__ import annotations
 
 import json
@@ -14,9 +12,17 @@ import streamlit as st
 from pipeline.config import REPO_ROOT
 from pipeline.draft.regenerate import Selection
 from pipeline.draft.runs import latest_run, run_alive
+from screens.state import Studio
+
+# The run itself is `python -m pipeline regenerate` in its own process, so it survives a closed browser tab, holds
+# the index only while planning, and is resumable like any other run; this page reads its progress from the database.
 
 STATE_FR = {"done": "rédigés", "failed": "en échec", "pending": "en cours / à faire", "skipped": "inchangés (sautés)",
             "not_started": "hors budget", "carried": "déjà faits par la régénération reprise"}
+
+
+def page(s: Studio) -> None:
+    drafting_page(s.settings, s.desk.store, s.pages, s.fact_base.filieres, s.user, s.desk.record_action)
 
 
 def drafting_page(settings, store, pages, filieres, user, audit) -> None:

@@ -1,18 +1,28 @@
-"""The review queue (Streamlit): the newest version of every page and language, with counts per status, filters
-(status or stale, kind, filière, language, creation date) and the reasons a draft is stale.
-Renders only; the rows come from pipeline.review.queue_items (one query, no draft text loaded)."""
+"""The review queue ("Relecture"): the newest version of every page and language, counts, filters, stale reasons."""
 from __future__ import annotations
 
 import streamlit as st
 
 from pipeline.review.desk import OFF_CATALOGUE, STALE, QueueFilter, ReviewDesk, queue_counts, queue_items
-from review_screen import STATUS_FR
+from screens.common import STATUS_FR
+from screens.draft_view import draft_view
+from screens.state import Studio
 
+# Renders only; the rows come from pipeline.review.queue_items (one query, no draft text loaded). Filters: status or
+# stale, kind, filière, language, creation date.
 OFF_CATALOGUE_FR = "(hors catalogue)"
 KIND_FR = {"page": "page web", "argumentaire": "argumentaire", "employer_brand": "marque employeur",
            "social": "réseaux sociaux", OFF_CATALOGUE: OFF_CATALOGUE_FR}
 COUNTED = ("draft", "in_review", "changes_requested", "approved", "rejected", STALE)
 ALL = "__all__"  # the "any" choice of a selectbox
+
+
+def page(s: Studio) -> None:
+    """The "Relecture" page: the draft a click opened, else the queue."""
+    if st.session_state.get("draft_id"):
+        draft_view(s.desk, s.user, s.snap)
+    else:
+        queue(s.desk, s.snap, s.pages, s.fact_base.filieres, s.pages_error)
 
 
 def queue(desk: ReviewDesk, snap, pages: list, filieres, pages_error: str | None = None) -> None:

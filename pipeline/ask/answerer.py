@@ -1,5 +1,7 @@
-"""Grounded answers to staff questions: retrieve, decide from evidence (never from the model) whether the base
-knows, answer from the facts (model text kept only where the checker backs it), show conflicts and sources."""
+"""Grounded answers to staff questions, with their sources and conflicts, or "not in the base".
+
+Retrieve, decide from evidence (never from the model) whether the base knows, answer from the facts (model text kept
+only where the checker backs it), show conflicts and sources."""
 from __future__ import annotations
 
 import re

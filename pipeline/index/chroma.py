@@ -144,6 +144,12 @@ class ChromaFactIndex:
 
     # -- reading
     @property
+    def location(self) -> str:
+        s = self.settings
+        where = f"http://{s.chroma_host}:{s.chroma_port}" if s.remote_index else str(s.chroma_dir)
+        return f"{where}#{s.collection}"
+
+    @property
     def embedder_name(self) -> str:
         return str((self._collection.metadata or {}).get("embedder", ""))
 

@@ -8,6 +8,7 @@ from pipeline.config import Settings
 from pipeline.index.embedding import Embedder
 from pipeline.corpus.facts import Filieres, load_corpus, load_filieres
 from pipeline.index.chroma import open_index, write_stamp
+from pipeline.index.protocol import FactIndex
 from pipeline.types import Fact, IngestReport
 
 Progress = Callable[[int, int, str], None]
@@ -39,49 +40,58 @@ def embed_hash(text: str, embedder_name: str) -> str:
 
 def ingest(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> IngestReport:
     """Validate, then sync the index with the corpus. An invalid corpus raises before anything is written."""
-    progress = progress or _Noop()
     facts, warnings = load_corpus(settings.corpus_dir, settings.today())
     filieres = load_filieres(settings.corpus_dir)
-    report = IngestReport(warnings=warnings)
+    with open_index(settings, embedder, create=True) as index:
+        report = sync(index, facts, filieres, embedder, progress)
+        report.warnings = warnings
+        if report.changed:
+            write_stamp(settings, index.version)
+    return report
+
+
+def sync(index: FactIndex, facts: list[Fact], filieres: Filieres, embedder: Embedder,
+         progress: Progress | None = None) -> IngestReport:
+    """Add, update and delete exactly what differs between `facts` and `index`; re-embed only changed texts."""
+    progress = progress or _Noop()
+    report = IngestReport()
     docs = {f.id: document_text(f, filieres) for f in facts}
     ehash = {f.id: embed_hash(docs[f.id], embedder.name) for f in facts}
-    with open_index(settings, embedder, create=True) as index:
-        existing = index.hashes()
-        if index.embedder_name and index.embedder_name != embedder.name:
-            existing = {k: (v[0], "") for k, v in existing.items()}  # another model made these vectors
-        to_embed, meta_only = [], []
-        for f in facts:
-            old = existing.get(f.id)
-            if old is None:
-                report.added.append(f.id)
-                to_embed.append(f)
-            elif old[1] != ehash[f.id]:
-                report.updated.append(f.id)
-                to_embed.append(f)
-            elif old[0] != f.content_hash:
-                report.updated.append(f.id)
-                meta_only.append(f)
-            else:
-                report.unchanged += 1
-        current = {f.id for f in facts}
-        report.deleted = sorted(i for i in existing if i not in current)
-        report.reembedded = len(to_embed)
-        total = len(to_embed) + len(meta_only) + len(report.deleted)
-        done = 0
-        for i in range(0, len(to_embed), BATCH):
-            batch = to_embed[i:i + BATCH]
-            vectors = embedder.embed_passages([docs[f.id] for f in batch])
-            index.upsert(batch, [docs[f.id] for f in batch], [ehash[f.id] for f in batch], vectors)
-            done += len(batch)
-            progress(done, total, "embedding")
-        for i in range(0, len(meta_only), 500):
-            batch = meta_only[i:i + 500]
-            index.upsert(batch, [docs[f.id] for f in batch], [ehash[f.id] for f in batch], None)
-            done += len(batch)
-            progress(done, total, "updating")
-        index.delete(report.deleted)
-        if report.changed:
-            index.bump_version()
-            write_stamp(settings, index.version)
-        progress(total, total, "done")
+    existing = index.hashes()
+    if index.embedder_name and index.embedder_name != embedder.name:
+        existing = {k: (v[0], "") for k, v in existing.items()}  # another model made these vectors
+    to_embed, meta_only = [], []
+    for f in facts:
+        old = existing.get(f.id)
+        if old is None:
+            report.added.append(f.id)
+            to_embed.append(f)
+        elif old[1] != ehash[f.id]:
+            report.updated.append(f.id)
+            to_embed.append(f)
+        elif old[0] != f.content_hash:
+            report.updated.append(f.id)
+            meta_only.append(f)
+        else:
+            report.unchanged += 1
+    current = {f.id for f in facts}
+    report.deleted = sorted(i for i in existing if i not in current)
+    report.reembedded = len(to_embed)
+    total = len(to_embed) + len(meta_only) + len(report.deleted)
+    done = 0
+    for i in range(0, len(to_embed), BATCH):
+        batch = to_embed[i:i + BATCH]
+        vectors = embedder.embed_passages([docs[f.id] for f in batch])
+        index.upsert(batch, [docs[f.id] for f in batch], [ehash[f.id] for f in batch], vectors)
+        done += len(batch)
+        progress(done, total, "embedding")
+    for i in range(0, len(meta_only), 500):
+        batch = meta_only[i:i + 500]
+        index.upsert(batch, [docs[f.id] for f in batch], [ehash[f.id] for f in batch], None)
+        done += len(batch)
+        progress(done, total, "updating")
+    index.delete(report.deleted)
+    if report.changed:
+        index.bump_version()
+    progress(total, total, "done")
     return report

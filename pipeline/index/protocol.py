@@ -22,6 +22,11 @@ class FactIndex(Protocol):
     """Facts with their vectors and content hashes; `version` changes whenever the content does."""
 
     @property
+    def location(self) -> str:
+        """Where the index lives (folder or server, and collection): with `version`, what readers cache by."""
+        ...
+
+    @property
     def embedder_name(self) -> str: ...
 
     @property

@@ -1,5 +1,7 @@
-"""The publish output folder: built aside, then swapped in whole; a folder holding anything we did not write is
-refused before anything is touched, so no one's files are ever lost to a publish."""
+"""The publish output folder: built aside, then swapped in whole.
+
+A folder holding anything we did not write is refused before anything is touched, so no one's files are ever lost
+to a publish."""
 from __future__ import annotations
 
 import hashlib

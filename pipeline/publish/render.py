@@ -1,5 +1,6 @@
-"""The public site's HTML and Markdown: a small Markdown subset rendered safely (everything escaped first),
-citations linked to the page's sources, one page per approved text and language, and an index.
+"""The public site's HTML and Markdown: a small Markdown subset rendered safely (everything escaped first).
+
+Citations are linked to the page's sources; one page per approved text and language, and an index.
 
 The subset is what drafts contain: headings (#, ##, ###), paragraphs, "- " lists, **bold**, *italic*, and [ID]
 citations. Anything else (raw HTML, links, images) is shown as the text it is: nothing in an approved text can

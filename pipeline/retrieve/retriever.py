@@ -1,4 +1,4 @@
-"""Retrieval: dense (Chroma), lexical (BM25) or hybrid (reciprocal-rank fusion), with one filter."""
+"""Retrieval: dense (the index), lexical (BM25) or hybrid (reciprocal-rank fusion), with one filter."""
 from __future__ import annotations
 
 import threading
@@ -37,8 +37,7 @@ _cache_lock = threading.Lock()
 
 
 def _snapshot(index: FactIndex) -> _Snapshot:
-    s = index.settings
-    key = (s.chroma_host, s.chroma_port, str(s.chroma_dir), s.collection, index.version, index.count())
+    key = (index.location, index.version, index.count())
     with _cache_lock:
         snap = _cache.get(key)
         if snap is None:

@@ -24,7 +24,8 @@ from selenium.webdriver.support.wait import WebDriverWait
 from pipeline.config import Settings
 from pipeline.retrieve.fact_base import current_facts
 from pipeline.review.desk import ReviewDesk
-from pipeline.store import DraftRecord, DraftStore
+from pipeline.store.database import DraftStore
+from pipeline.store.record import DraftRecord
 from pipeline.verify.checker import ClaimChecker
 from tests.conftest import REPO, TODAY, free_port, stop_server, wait_serving
 
@@ -58,7 +59,7 @@ class Studio:
 
 
 def _draft(store: DraftStore, checker: ClaimChecker, page_id: str, text: str) -> DraftRecord:
-    """A draft checked by the real claim checker, stored as the screen expects (see review_screen._report)."""
+    """A draft checked by the real claim checker, stored as the draft view expects (see screens/draft_view.py)."""
     rep = checker.check(text, "fr")
     report = rep.to_json()
     report["flagged"] = [s.text for s in rep.sentences if s.status != "supported"]

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.draft.runs import latest_run
 from pipeline.review.desk import ReviewDesk
-from pipeline.store import DraftStore
+from pipeline.store.database import DraftStore
 from tests.conftest import REPO, start
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from pipeline.review.desk import ReviewDesk
-from pipeline.store import DraftRecord, DraftStore
+from pipeline.store.database import DraftStore
+from pipeline.store.record import DraftRecord
 from pipeline.verify.checker import ClaimChecker
 from tests.conftest import TODAY, edit_fact, start
 

@@ -1,0 +1,1 @@
+"""The Streamlit pages of the studio (app.py runs them), their shared rendering helpers and caches."""
