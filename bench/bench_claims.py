@@ -11,9 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.verify.evaluate import evaluate_claims, read_claims  # noqa: E402
 from pipeline.corpus.facts import load_corpus  # noqa: E402
 from pipeline.verify.checker import ClaimChecker  # noqa: E402
+from pipeline.verify.evaluate import evaluate_claims, read_claims  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 29)
@@ -82,9 +82,9 @@ def main() -> int:
             best = best or {"threshold": thr, "precision": round(p, 3), "recall": round(r, 3)}
         out[f"{name} embedding"] = best
     if "--judge" in sys.argv:  # the configured model as semantic judge (STUDIO_LLM_BACKEND...; embedded by default)
-        from pipeline.verify.judge import LLMJudge
         from pipeline.llm.base import llm_settings_from_env
         from pipeline.llm.factory import make_chat_model
+        from pipeline.verify.judge import LLMJudge
         settings = llm_settings_from_env()
         judge = LLMJudge(make_chat_model(settings), checker)
         for name, path in SETS.items():

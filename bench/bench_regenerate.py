@@ -20,16 +20,18 @@ from pathlib import Path
 
 from regen_kill import fig_kill
 from regen_workspace import REPO, Workspace, draftable_pages, load, newest_drafts
+
 from tests.fakes.llm_server import serve
+
 
 # ---------------------------------------------------------------------------------------------------- 1. overhead
 def regenerate_in_process(ws: Workspace, pages: list[str] | None, embedded: bool = False) -> dict:
     """`regenerate --all` as the CLI does it (lock, prepare, run), timed from opening the store to the end."""
-    from pipeline.wiring import regenerator_for
     from pipeline.config import load_settings
     from pipeline.draft.regenerate import Selection
     from pipeline.draft.runs import RunLock
     from pipeline.store.database import DraftStore
+    from pipeline.wiring import regenerator_for
     with ws.environ(embedded):
         s = load_settings()
         t0 = time.perf_counter()

@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.corpus.catalogue import load_pages  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
-from pipeline.index.embedding import default_embedder  # noqa: E402
+from pipeline.corpus.catalogue import load_pages  # noqa: E402
 from pipeline.corpus.facts import load_corpus, load_filieres  # noqa: E402
+from pipeline.index.embedding import default_embedder  # noqa: E402
 from pipeline.index.ingest import ingest  # noqa: E402
 from pipeline.review.desk import FactSnapshot, ReviewDesk, latest_drafts  # noqa: E402
 from pipeline.store.database import DraftStore  # noqa: E402

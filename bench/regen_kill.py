@@ -10,10 +10,11 @@ import time
 
 from regen_workspace import Workspace, newest_drafts, sha
 
+
 def approve_some(ws: Workspace, every: int = 2) -> dict[int, str]:
     """Approve every other newest draft with ReviewDesk; returns {draft id: text hash}."""
-    from pipeline.review.desk import ReviewDesk
     from pipeline.errors import ReviewError
+    from pipeline.review.desk import ReviewDesk
     from pipeline.store.database import DraftStore
     desk = ReviewDesk(DraftStore.for_data_dir(ws.data))
     user, _ = desk.add_user("bench-approver", "approver")

@@ -4,8 +4,9 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from pipeline.errors import LockBusy
 from pathlib import Path
+
+from pipeline.errors import LockBusy
 
 
 class FileLock:

@@ -63,8 +63,8 @@ def catalogue_context(s: Settings):
 
 def staleness_judge_factory(s: Settings, specs, brand: str, llm=None):
     """A function of the current facts giving the StalenessJudge that status, the queue and regenerate share."""
-    from pipeline.llm.base import llm_settings_from_env
     from pipeline.draft.staleness import StalenessJudge
+    from pipeline.llm.base import llm_settings_from_env
     llm = llm or llm_settings_from_env()
     return lambda facts: StalenessJudge(facts, s.today(), llm=llm, brand=brand, specs={p.id: p for p in specs})
 

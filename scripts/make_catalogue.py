@@ -1,7 +1,6 @@
 """One-off generator of corpus/pages.yaml (kept for reference; staff edit pages.yaml directly afterwards)."""
-from pathlib import Path
-
 import sys
+from pathlib import Path
 
 import yaml
 

@@ -5,11 +5,10 @@ import sqlite3
 
 import pytest
 
+from pipeline.errors import StoreError
 from pipeline.store.database import DraftStore
 from pipeline.store.record import DraftRecord
 from pipeline.store.schema import MIGRATIONS
-
-from pipeline.errors import StoreError
 
 
 def record(page="site-x", lang="fr", text="Texte [MAR-001]."):
@@ -28,6 +27,7 @@ def test_migrations_are_recorded_once(tmp_path):
 
 def test_an_old_database_is_upgraded(tmp_path):
     from sqlalchemy import create_engine
+
     from pipeline.store import schema
     engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
     saved = list(schema.MIGRATIONS)

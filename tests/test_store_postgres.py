@@ -62,6 +62,7 @@ def test_drafts_on_postgres(postgres_url, monkeypatch, tmp_path):
 
 def test_review_on_postgres_keeps_the_audit_log_append_only(postgres_url, monkeypatch, tmp_path):
     from sqlalchemy import text
+
     from pipeline.review.desk import ReviewDesk
     monkeypatch.setenv("DATABASE_URL", postgres_url)
     desk = ReviewDesk(DraftStore.for_data_dir(tmp_path))

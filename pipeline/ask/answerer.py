@@ -8,13 +8,13 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from pipeline.verify.entities import GENERIC, PLACES, STOP, name_phrases, related, word_stems
-from pipeline.verify.figures import fold
 from pipeline.retrieve.lexical import detect_lang
 from pipeline.retrieve.retriever import Retriever, check_query
 from pipeline.types import FactFilter, RetrievedFact
-from pipeline.verify.units import unit_family, units_compatible
 from pipeline.verify.checker import ClaimChecker, cited_ids
+from pipeline.verify.entities import GENERIC, PLACES, STOP, name_phrases, related, word_stems
+from pipeline.verify.figures import fold
+from pipeline.verify.units import unit_family, units_compatible
 
 ABSTAIN = {"fr": "La base de faits ne contient pas de réponse vérifiée à cette question.",
            "en": "The fact base holds no verified answer to this question."}

@@ -33,8 +33,8 @@ def add_parsers(sub) -> None:
 
 
 def cmd_status(args, s: Settings) -> int:
-    from pipeline.retrieve.fact_base import current_facts
     from pipeline.draft.runs import latest_run
+    from pipeline.retrieve.fact_base import current_facts
     from pipeline.review.desk import newest_versions
     from pipeline.store.database import DraftStore
     store = DraftStore.for_data_dir(s.data_dir)

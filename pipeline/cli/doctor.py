@@ -46,8 +46,8 @@ def run_doctor(settings: Settings, with_model: bool = True) -> list[Check]:
         return f"{e.name}, {len(v)} dimensions"
 
     def index():
-        from pipeline.index.embedding import default_embedder
         from pipeline.index.chroma import open_index
+        from pipeline.index.embedding import default_embedder
         with open_index(settings, default_embedder()) as idx:
             where = (f"Chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.remote_index
                      else f"embedded Chroma at {settings.chroma_dir}")

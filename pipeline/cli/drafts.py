@@ -1,9 +1,8 @@
 """CLI commands of drafting: pages, draft, drafts."""
 from __future__ import annotations
 
-
-from pipeline.config import Settings
 from pipeline.cli.output import print_json
+from pipeline.config import Settings
 
 
 def _catalogue(s: Settings):
@@ -25,9 +24,9 @@ def cmd_pages(args, s: Settings) -> int:
 
 
 def cmd_draft(args, s: Settings) -> int:
+    from pipeline.cli.progress import TerminalProgress
     from pipeline.corpus.catalogue import find_page
     from pipeline.wiring import open_drafter
-    from pipeline.cli.progress import TerminalProgress
     spec = find_page(_catalogue(s), args.page_id, args.lang)
     with open_drafter(s) as (drafter, store):
         rec = drafter.draft(spec, args.lang, None if args.json else TerminalProgress(f"draft {spec.id} [{args.lang}]"))
@@ -47,9 +46,9 @@ def cmd_draft(args, s: Settings) -> int:
 
 
 def cmd_drafts(args, s: Settings) -> int:
+    from pipeline.errors import QueryError
     from pipeline.store.database import DraftStore
     from pipeline.store.schema import DRAFT_STATUSES
-    from pipeline.errors import QueryError
     if args.status and args.status not in DRAFT_STATUSES:
         raise QueryError(f"unknown status {args.status!r}", fix="use one of: " + ", ".join(DRAFT_STATUSES))
     recs = DraftStore.for_data_dir(s.data_dir).list(status=args.status, page_id=args.page)
@@ -70,10 +69,10 @@ STARTER = [("site-territoire", "fr"), ("site-maritime-investors", "fr"), ("socia
 
 def cmd_starter(args, s: Settings) -> int:
     """First run: draft a few items so the review screen has something to show (only when there is no draft)."""
-    from pipeline.corpus.catalogue import find_page
-    from pipeline.wiring import open_drafter
     from pipeline.cli.progress import TerminalProgress
+    from pipeline.corpus.catalogue import find_page
     from pipeline.store.database import DraftStore
+    from pipeline.wiring import open_drafter
     store = DraftStore.for_data_dir(s.data_dir)
     if store.list():
         return 0

@@ -1,7 +1,6 @@
 """CLI commands of the fact base: validate, ingest, retrieve, eval retrieval, import-csv."""
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -28,9 +27,9 @@ def cmd_validate(args, s: Settings) -> int:
 
 
 def cmd_ingest(args, s: Settings) -> int:
+    from pipeline.cli.progress import TerminalProgress
     from pipeline.index.embedding import default_embedder
     from pipeline.index.ingest import ingest
-    from pipeline.cli.progress import TerminalProgress
     try:
         report = ingest(s, default_embedder(), None if args.json else TerminalProgress("ingest"))
     except CorpusError as exc:
@@ -74,9 +73,9 @@ def cmd_retrieve(args, s: Settings) -> int:
 
 
 def cmd_eval(args, s: Settings) -> int:
+    from pipeline.index.chroma import open_index
     from pipeline.index.embedding import default_embedder
     from pipeline.retrieve.evaluate import eval_retrieval, read_questions
-    from pipeline.index.chroma import open_index
     from pipeline.retrieve.retriever import DEFAULT_MODE, Retriever
     questions = read_questions(Path(args.questions))
     emb = default_embedder()

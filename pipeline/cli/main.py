@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from pipeline.config import DEV_QUESTIONS, REPO_ROOT, load_settings
 from pipeline.cli.drafts import cmd_draft, cmd_drafts, cmd_pages, cmd_starter
 from pipeline.cli.facts import cmd_eval, cmd_import_csv, cmd_ingest, cmd_retrieve, cmd_validate
 from pipeline.cli.text import cmd_ask, cmd_check, cmd_doctor, cmd_eval_ask, cmd_eval_claims
+from pipeline.config import DEV_QUESTIONS, REPO_ROOT, load_settings
 from pipeline.errors import StudioError
 
 

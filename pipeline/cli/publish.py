@@ -17,9 +17,9 @@ EXIT_WITHHELD = 8
 
 def cmd_publish(args, s: Settings) -> int:
     from pipeline.corpus.catalogue import load_pages
-    from pipeline.retrieve.fact_base import current_facts
     from pipeline.corpus.facts import load_filieres
     from pipeline.publish.site import publish
+    from pipeline.retrieve.fact_base import current_facts
     from pipeline.store.database import DraftStore
     specs = load_pages(s.corpus_dir, load_filieres(s.corpus_dir))
     report = publish(Path(args.out), DraftStore.for_data_dir(s.data_dir), current_facts(s), specs, s.today())

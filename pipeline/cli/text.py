@@ -4,9 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.config import Settings
 from pipeline.cli.output import print_json
-
+from pipeline.config import Settings
 
 MAX_CHECK_BYTES = 10 * 2**20
 
@@ -47,10 +46,10 @@ def cmd_check(args, s: Settings) -> int:
     checker = ClaimChecker(current_facts(s), s.today(), embedder=embedder)
     report = checker.check(text, args.lang)
     if args.judge:
-        from pipeline.verify.judge import LLMJudge
         from pipeline.llm.base import llm_settings_from_env
         from pipeline.llm.factory import make_chat_model
         from pipeline.store.database import DraftStore
+        from pipeline.verify.judge import LLMJudge
         LLMJudge(make_chat_model(llm_settings_from_env()), checker, DraftStore.for_data_dir(s.data_dir)).annotate(report)
     if args.json:
         print_json(report.to_json())
@@ -75,9 +74,9 @@ def cmd_check(args, s: Settings) -> int:
 
 
 def cmd_eval_claims(args, s: Settings) -> int:
-    from pipeline.verify.evaluate import evaluate_claims, read_claims
     from pipeline.retrieve.fact_base import current_facts
     from pipeline.verify.checker import ClaimChecker
+    from pipeline.verify.evaluate import evaluate_claims, read_claims
     result = evaluate_claims(ClaimChecker(current_facts(s), s.today()), read_claims(Path(args.set)))
     if args.json:
         print_json(result)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import CorpusError, QueryError
-from pipeline.corpus.facts import Filieres, read_yaml_list
 from pipeline.config import PROMPTS_DIR
+from pipeline.corpus.facts import Filieres, read_yaml_list
+from pipeline.errors import CorpusError, QueryError
 
 KINDS = ("page", "argumentaire", "employer_brand", "social")
 LANGS = ("fr", "en")

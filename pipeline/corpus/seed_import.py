@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.errors import CorpusError
 from pipeline.corpus.facts import read_csv_rows
+from pipeline.errors import CorpusError
 
 # Units that date an event rather than measure something that changes: they do not age.
 TIMELESS_UNITS = {"date", "année de lancement", "année de fondation", "année de création", "année de démarrage"}

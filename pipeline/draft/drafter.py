@@ -1,21 +1,19 @@
 """Drafting, grounded by construction: plan (select facts), write (cite them), check, repair, flag what remains."""
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 from pipeline.corpus.catalogue import PageSpec, Section
-from pipeline.errors import DraftError, StudioError
+from pipeline.errors import DraftError
+from pipeline.identity import draft_inputs, inputs_key
 from pipeline.llm.pricing import cost
 from pipeline.llm.prompts import Prompt, load_prompt
-from pipeline.retrieve.retriever import Retriever
-from pipeline.identity import draft_inputs, inputs_key
-from pipeline.store.record import DraftRecord
 from pipeline.llm.tokens import count_tokens
+from pipeline.retrieve.retriever import Retriever
+from pipeline.store.record import DraftRecord
 from pipeline.types import FactFilter, RetrievedFact
 from pipeline.verify.checker import CITATION, ClaimChecker, cited_ids
 

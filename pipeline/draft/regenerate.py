@@ -18,15 +18,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Callable
 
-from pipeline.corpus.catalogue import LANGS, PageSpec
 from pipeline.config import Settings
-from pipeline.draft.drafter import Drafter, Plan
-from pipeline.errors import DraftError
-from pipeline.errors import QueryError, StudioError
+from pipeline.corpus.catalogue import LANGS, PageSpec
 from pipeline.corpus.facts import Filieres
-from pipeline.llm.pricing import cost
+from pipeline.draft.drafter import Drafter, Plan
 from pipeline.draft.runs import check_budget
-from pipeline.errors import RegenerationError
+from pipeline.errors import DraftError, QueryError, RegenerationError, StudioError
+from pipeline.llm.pricing import cost
 from pipeline.store.database import DraftStore
 from pipeline.store.record import DraftRecord
 from pipeline.types import Fact
@@ -333,8 +331,8 @@ class Regenerator:
 
     def _changed_under_us(self, item: Item) -> str | None:
         """If `ingest` ran since the plan, whether a fact this item was planned with changed or was retired."""
-        from pipeline.retrieve.fact_base import current_facts
         from pipeline.index.chroma import read_stamp
+        from pipeline.retrieve.fact_base import current_facts
         stamp = read_stamp(self.settings)
         if stamp == self._stamp:  # the index is the one the plan was made on
             return None

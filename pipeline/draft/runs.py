@@ -5,9 +5,8 @@ One run at a time is a file lock; what a run is doing is its items' states in th
 from __future__ import annotations
 
 from pipeline.config import Settings
-from pipeline.errors import RegenerationError, StudioError
+from pipeline.errors import LockBusy, RegenerationError
 from pipeline.locks import FileLock, is_held
-from pipeline.errors import LockBusy
 from pipeline.store.database import DraftStore
 
 

@@ -5,17 +5,15 @@ the model settings changed.
 Computed from the provenance every draft records (facts with content hashes, prompt hash, model, inputs)."""
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pipeline.corpus.facts import superseded_map
 from pipeline.config import PROMPTS_DIR
-from pipeline.llm.prompts import load_prompt
+from pipeline.corpus.facts import superseded_map
 from pipeline.errors import PromptError
 from pipeline.identity import brand_hash, page_hash
+from pipeline.llm.prompts import load_prompt
 from pipeline.store.record import DraftRecord
 from pipeline.types import Fact
 

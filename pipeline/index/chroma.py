@@ -8,18 +8,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from pipeline.config import Settings
-from pipeline.index.embedding import Embedder
-from pipeline.errors import IndexLockedError, IndexUnavailableError
-from pipeline.locks import FileLock
-from pipeline.errors import LockBusy
-from pipeline.index.protocol import IndexedFact
-from pipeline.types import Fact
-
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
+
+from pipeline.config import Settings
+from pipeline.errors import IndexLockedError, IndexUnavailableError, LockBusy
+from pipeline.index.embedding import Embedder
+from pipeline.index.protocol import IndexedFact
+from pipeline.locks import FileLock
+from pipeline.types import Fact
 
 
 @register_embedding_function

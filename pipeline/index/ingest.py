@@ -5,9 +5,9 @@ import hashlib
 from typing import Callable, Protocol
 
 from pipeline.config import Settings
-from pipeline.index.embedding import Embedder
 from pipeline.corpus.facts import Filieres, load_corpus, load_filieres
 from pipeline.index.chroma import open_index, write_stamp
+from pipeline.index.embedding import Embedder
 from pipeline.index.protocol import FactIndex
 from pipeline.types import Fact, IngestReport
 

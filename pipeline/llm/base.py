@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
-from pipeline.errors import ConfigError, LLMError, StudioError
+from pipeline.errors import ConfigError, LLMError
 
 BACKENDS = ("embedded", "openai", "openai-compatible")
 

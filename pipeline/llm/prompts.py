@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.config import PROMPTS_DIR
-from pipeline.errors import PromptError, StudioError
+from pipeline.errors import PromptError
 
 _VAR = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from pipeline.errors import PublishError, StudioError
+from pipeline.errors import PublishError
 
 MARKER = ".studio-site.json"
 GENERATOR = "content-studio publish"

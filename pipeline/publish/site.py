@@ -18,12 +18,12 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from pipeline.corpus.catalogue import PageSpec
-from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
 from pipeline.corpus.facts import superseded_map
-from pipeline.publish.render import IndexEntry, SourceRef, index_html, markdown_to_html, page_html, page_markdown
-from pipeline.publish.folder import check_target, write_site
 from pipeline.errors import PublishError
 from pipeline.identity import text_hash
+from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
+from pipeline.publish.folder import check_target, write_site
+from pipeline.publish.render import IndexEntry, SourceRef, index_html, markdown_to_html, page_html, page_markdown
 from pipeline.store.database import DraftStore
 from pipeline.store.record import DraftRecord
 from pipeline.types import Fact

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.config import Settings
-from pipeline.index.embedding import Embedder, default_embedder
 from pipeline.corpus.facts import conflict_groups, load_filieres, read_corpus
 from pipeline.index.chroma import open_index
+from pipeline.index.embedding import Embedder, default_embedder
 from pipeline.retrieve.retriever import DEFAULT_MODE, Retriever, check_query
 from pipeline.types import FactFilter, RetrievedFact
 
@@ -63,8 +63,8 @@ class FactBase:
 
 def current_facts(settings: Settings, embedder: Embedder | None = None) -> list:
     """The facts as last ingested (the index), or the corpus on disk when nothing is indexed yet."""
-    from pipeline.errors import IndexUnavailableError
     from pipeline.corpus.facts import load_corpus
+    from pipeline.errors import IndexUnavailableError
     if settings.remote_index or (settings.chroma_dir / "chroma.sqlite3").exists():
         try:
             with open_index(settings, embedder or default_embedder()) as idx:

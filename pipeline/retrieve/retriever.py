@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.config import Settings
-from pipeline.index.embedding import Embedder
-from pipeline.errors import QueryError
 from pipeline.corpus.facts import conflict_map, superseded_map
+from pipeline.errors import QueryError
+from pipeline.index.embedding import Embedder
 from pipeline.index.protocol import FactIndex, IndexedFact
 from pipeline.retrieve.lexical import BM25, detect_lang
 from pipeline.types import Fact, FactFilter, RetrievedFact

@@ -6,8 +6,21 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import (JSON, Column, DateTime, Float, Integer, MetaData, String, Table, Text, UniqueConstraint,
-                        insert, select, text)
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from pipeline.verify.entities import entity_lexicon, name_phrases, organisations, related, word_stems
 from pipeline.corpus.facts import superseded_map
-from pipeline.verify.figures import Figure, comparable, extract_figures, matches
 from pipeline.retrieve.lexical import detect_lang
 from pipeline.types import Fact
+from pipeline.verify.entities import entity_lexicon, name_phrases, organisations, related, word_stems
+from pipeline.verify.figures import Figure, comparable, extract_figures, matches
 
 STATUSES = ("supported", "contradicted", "unsupported", "dangling_citation", "uncited")
 _ID = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{1,6}"

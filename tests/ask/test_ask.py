@@ -9,12 +9,11 @@ import pytest
 
 from pipeline.ask.answerer import Answerer, load_aliases, load_glossary
 from pipeline.ask.evaluate import evaluate_ask
-from pipeline.index.embedding import default_embedder
-from pipeline.errors import QueryError
-from pipeline.retrieve.evaluate import read_questions
+from pipeline.errors import LLMError, QueryError
 from pipeline.index.chroma import ChromaFactIndex
-from pipeline.errors import LLMError
+from pipeline.index.embedding import default_embedder
 from pipeline.llm.prompts import load_prompt
+from pipeline.retrieve.evaluate import read_questions
 from pipeline.retrieve.retriever import Retriever
 from pipeline.verify.checker import ClaimChecker
 from tests.conftest import REPO, SEED, TODAY, FakeChatModel

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from pipeline.cli.main import main
-from pipeline.errors import CorpusError, QueryError
 from pipeline.corpus.facts import load_corpus, load_filieres, read_corpus
 from pipeline.corpus.seed_import import review_date
+from pipeline.errors import CorpusError, QueryError
 from tests.conftest import SEED, TODAY, edit_fact
 
 
@@ -147,8 +147,8 @@ def test_filiere_aliases_and_unknown_filter():
 
 
 def test_import_csv_refuses_a_missing_column_and_a_bad_year(tmp_path):
-    from pipeline.errors import CorpusError
     from pipeline.corpus.seed_import import import_csv
+    from pipeline.errors import CorpusError
     bad = tmp_path / "bad.csv"
     bad.write_text("id,filiere,statement_fr,value,unit,year,source_title\nX-1,sport,a,1,u,2024,t\n", encoding="utf-8")
     with pytest.raises(CorpusError) as exc:
@@ -164,8 +164,9 @@ def test_import_csv_refuses_a_missing_column_and_a_bad_year(tmp_path):
 
 def test_conflict_groups_join_chains_and_the_status_counts_them_the_same_way(settings):
     from dataclasses import replace
-    from pipeline.retrieve.fact_base import FactBase
+
     from pipeline.corpus.facts import conflict_groups, load_corpus
+    from pipeline.retrieve.fact_base import FactBase
     facts, _ = load_corpus(settings.corpus_dir, TODAY)
     a, b, c, d = facts[:4]
     chain = [replace(a, conflict_with=(b.id,)), replace(b, conflict_with=(c.id,)), c, replace(d, conflict_with=())]

@@ -8,13 +8,10 @@ import sys
 import pytest
 
 from pipeline.corpus.catalogue import find_page, load_pages
-from pipeline.errors import DraftError
-from pipeline.errors import CorpusError, QueryError
-from pipeline.wiring import open_drafter
 from pipeline.corpus.facts import load_filieres
-from pipeline.errors import LLMError
-from pipeline.errors import PromptError
+from pipeline.errors import CorpusError, DraftError, LLMError, PromptError, QueryError
 from pipeline.store.database import DraftStore
+from pipeline.wiring import open_drafter
 from tests.conftest import REPO, TODAY, FakeChatModel
 
 pytestmark = pytest.mark.integration

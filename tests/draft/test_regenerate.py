@@ -12,15 +12,14 @@ from contextlib import contextmanager
 import pytest
 
 from pipeline.config import Settings
+from pipeline.draft.regenerate import Regenerator, Selection
+from pipeline.draft.runs import RunLock, latest_run
+from pipeline.draft.staleness import StalenessJudge
+from pipeline.errors import LLMError, RegenerationError
 from pipeline.index.embedding import default_embedder
 from pipeline.index.ingest import ingest
 from pipeline.llm.base import LLMResult, LLMSettings
-from pipeline.errors import LLMError
-from pipeline.draft.regenerate import Regenerator, Selection
-from pipeline.draft.runs import RunLock, latest_run
-from pipeline.errors import RegenerationError
 from pipeline.review.desk import ReviewDesk
-from pipeline.draft.staleness import StalenessJudge
 from pipeline.store.database import DraftStore
 from pipeline.store.schema import regen_items
 from tests.conftest import TODAY, edit_fact
@@ -330,6 +329,7 @@ def test_kill_9_mid_run_then_rerun_finishes_without_duplicates(site):
     import signal
     import subprocess
     import sys
+
     from tests.conftest import REPO
     from tests.fakes.llm_server import serve
     server, llm = serve(0, delay=0.3)

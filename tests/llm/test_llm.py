@@ -9,12 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, LLMError, PromptError
 from pipeline.llm.base import LLMSettings, llm_settings_from_env, with_retries
-from pipeline.errors import LLMError
 from pipeline.llm.openai_compat import OpenAIChatModel
 from pipeline.llm.prompts import load_prompt
-from pipeline.errors import PromptError
 from tests.conftest import free_port
 
 OK_BODY = {"id": "x", "object": "chat.completion", "created": 0, "model": "m",

@@ -9,14 +9,14 @@ import urllib.request
 import pytest
 
 from pipeline.ask.answerer import Answerer, load_aliases, load_glossary
-from pipeline.index.embedding import default_embedder
 from pipeline.index.chroma import ChromaFactIndex
+from pipeline.index.embedding import default_embedder
 from pipeline.llm.base import LLMSettings
-from pipeline.store.database import DraftStore
 from pipeline.llm.embedded import EmbeddedChatModel, model_path
 from pipeline.llm.openai_compat import OpenAIChatModel
 from pipeline.llm.prompts import load_prompt
 from pipeline.retrieve.retriever import Retriever
+from pipeline.store.database import DraftStore
 from pipeline.verify.checker import ClaimChecker
 from tests.conftest import TODAY, free_port, stop_server, wait_serving
 

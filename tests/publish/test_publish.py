@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text as sql
 
-from pipeline.retrieve.fact_base import current_facts
 from pipeline.corpus.catalogue import load_pages
 from pipeline.corpus.facts import load_filieres
-from pipeline.publish.site import publish
-from pipeline.publish.render import markdown_to_html, safe_url, sources_html, SourceRef
-from pipeline.review.desk import ReviewDesk
-from pipeline.publish.folder import MARKER
 from pipeline.errors import PublishError
+from pipeline.publish.folder import MARKER
+from pipeline.publish.render import SourceRef, markdown_to_html, safe_url, sources_html
+from pipeline.publish.site import publish
+from pipeline.retrieve.fact_base import current_facts
+from pipeline.review.desk import ReviewDesk
 from pipeline.store.database import DraftStore
 from pipeline.store.record import DraftRecord
 from tests.conftest import TODAY, edit_fact, remove_fact

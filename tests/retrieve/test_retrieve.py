@@ -8,11 +8,11 @@ import sys
 import pytest
 
 from pipeline.cli.main import main
-from pipeline.index.embedding import default_embedder
 from pipeline.errors import QueryError
-from pipeline.retrieve.evaluate import eval_retrieval, read_questions
 from pipeline.index.chroma import open_index
+from pipeline.index.embedding import default_embedder
 from pipeline.index.ingest import ingest
+from pipeline.retrieve.evaluate import eval_retrieval, read_questions
 from pipeline.retrieve.lexical import BM25, analyze
 from pipeline.retrieve.retriever import Retriever
 from pipeline.types import FactFilter

@@ -7,9 +7,8 @@ import hashlib
 import pytest
 from sqlalchemy import text
 
-from pipeline.review.desk import ReviewDesk
-
 from pipeline.errors import AuthError, ConflictError, ForbiddenError, ReviewError
+from pipeline.review.desk import ReviewDesk
 from pipeline.store.database import DraftStore
 from tests.test_store import record
 
@@ -119,6 +118,7 @@ def test_the_audit_log_is_append_only(desk):
 def test_users_command(tmp_path):
     import subprocess
     import sys
+
     from tests.conftest import REPO
     env = {"STUDIO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "STUDIO_ADMIN_PASSWORD": "admin password 1"}
 
@@ -177,6 +177,7 @@ def test_unchanged_edits_and_overlong_comments_are_refused_not_cut(desk):
 
 def test_the_queue_in_one_query_with_catalogue_and_staleness(desk):
     from datetime import date
+
     from pipeline.corpus.catalogue import load_pages
     from pipeline.corpus.facts import load_filieres
     from pipeline.review.desk import OFF_CATALOGUE, STALE, FactSnapshot, QueueFilter, queue_counts, queue_items

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from pipeline.verify.evaluate import evaluate_claims, read_claims
 from pipeline.corpus.facts import load_corpus
 from pipeline.verify.checker import ClaimChecker, split_sentences
+from pipeline.verify.evaluate import evaluate_claims, read_claims
 from tests.conftest import REPO, TODAY, edit_fact
 
 
