@@ -17,16 +17,17 @@ st.set_page_config(page_title="Studio — base de faits", layout="wide")
 
 
 @dataclass(frozen=True)
-class Page:
-    label: str
+class Screen:
+    title: str
+    url_path: str  # the page's address, http://host/<url_path>; the first page, the default, is at http://host/
     render: Callable[[state.Studio], None]
-    role: str = "viewer"  # the least role that sees the page in the navigation
+    role: str = "viewer"  # the least role that gets the page: the navigation holds no other
 
 
-# the navigation, in order; a new page is one more line here
-PAGES = [Page("Relecture", queue.page), Page("Rédaction", drafting.page, "editor"),
-         Page("État du corpus", corpus.page), Page("Base de faits", fact_base.page),
-         Page("Journal d'audit", audit.page, "admin")]
+# the navigation, in order (the first is the default page); a new page is one more line here
+SCREENS = [Screen("Relecture", "relecture", queue.page), Screen("Rédaction", "redaction", drafting.page, "editor"),
+           Screen("État du corpus", "corpus", corpus.page), Screen("Base de faits", "faits", fact_base.page),
+           Screen("Journal d'audit", "audit", audit.page, "admin")]
 
 
 def sign_in(desk: ReviewDesk) -> None:
@@ -50,21 +51,25 @@ def main() -> None:
         show_error(exc)
         return
     user = st.session_state.get("user")
-    if user is None:  # nothing but the sign-in until someone signs in (and no index opened for a stranger)
-        sign_in(desk)
+    if user is None:  # nothing but the sign-in until someone signs in (and no index opened for a stranger):
+        # any address asked for (/audit…) runs the one page there is
+        st.navigation([st.Page(lambda: sign_in(desk), title="Connexion", url_path="connexion", default=True)],
+                      position="hidden").run()
         return
+    # only the pages the role gets are registered: the address of any other page runs the default page instead
+    visible = [s for s in SCREENS if user.can(s.role)]
+    page = st.navigation([st.Page(lambda render=s.render: render(studio), title=s.title, url_path=s.url_path,
+                                  default=i == 0) for i, s in enumerate(visible)])
     st.sidebar.write(f"Connecté : **{html.escape(user.username)}** ({user.role})")
     if st.sidebar.button("Se déconnecter", key="signout"):
         st.session_state.clear()
         st.rerun()
     try:
-        studio = state.studio(settings, user, desk)
+        studio = state.studio(settings, user, desk)  # what the page's function gets when it runs, just below
     except StudioError as exc:
         show_error(exc)
         return
-    visible = [p for p in PAGES if user.can(p.role)]
-    label = st.sidebar.radio("Aller à", [p.label for p in visible], key="nav")
-    next(p for p in visible if p.label == label).render(studio)
+    page.run()
 
 
 main()

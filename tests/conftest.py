@@ -192,9 +192,11 @@ def people(indexed):
     return {r: desk.add_user(f"{r}1", r, "correct horse battery")[0] for r in ("viewer", "editor", "approver", "admin")}
 
 
-def start(indexed, monkeypatch, user=None, **state):
-    """app.py run headless on `indexed`, signed in as `user` (None: nobody), with extra session state."""
+def start(indexed, monkeypatch, user=None, nav=None, **state):
+    """app.py run headless on `indexed`, signed in as `user` (None: nobody), with extra session state; `nav` is the
+    URL path asked for ("redaction" for http://host/redaction), listed in the navigation or not (a crafted request)."""
     from streamlit.testing.v1 import AppTest
+    from streamlit.util import calc_hash
     monkeypatch.setenv("STUDIO_CORPUS_DIR", str(indexed.corpus_dir))
     monkeypatch.setenv("STUDIO_DATA_DIR", str(indexed.data_dir))
     monkeypatch.setenv("STUDIO_TODAY", TODAY.isoformat())
@@ -203,4 +205,22 @@ def start(indexed, monkeypatch, user=None, **state):
         at.session_state["user"] = user
     for k, v in state.items():
         at.session_state[k] = v
+    if nav is not None:
+        # What a browser asks for: the page hash of a URL path (st.Page hashes its url_path). AppTest.switch_page
+        # takes only file pages (it checks the path is a file), so a callable page is asked for by its hash.
+        at._page_hash = calc_hash(nav)
     return at.run()
+
+
+def nav_pages(at) -> list[str]:
+    """The titles of the pages the app's st.navigation registered in its last run, in order ([]: no navigation).
+    AppTest keeps them to resolve switch_page() and shows no navigation element in its tree."""
+    return [p["page_name"] for p in at._registered_pages.values() if "url_pathname" in p]
+
+
+def open_page(at, title: str, timeout: float | None = None):
+    """Click `title` in the navigation (it must be listed there), then run: the page the app then shows."""
+    hashes = {p["page_name"]: h for h, p in at._registered_pages.items() if "url_pathname" in p}
+    assert title in hashes, f"{title!r} is not in the navigation {list(hashes)}"
+    at._page_hash = hashes[title]  # what a click on a navigation link sends
+    return at.run(timeout=timeout)

@@ -5,16 +5,14 @@ import re
 
 import pytest
 
-from tests.conftest import start
+from tests.conftest import open_page, start
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def app(indexed, monkeypatch, people):
-    at = start(indexed, monkeypatch, people["viewer"])
-    at.sidebar.radio(key="nav").set_value("Base de faits").run()
-    return at
+    return open_page(start(indexed, monkeypatch, people["viewer"]), "Base de faits")
 
 
 def test_search_shows_facts_with_sources_and_conflicts(app):

@@ -1,7 +1,7 @@
 """The review screen in a real browser: `streamlit run` on 127.0.0.1, driven through Selenium by Debian's headless
 Chromium. Signed out, only the sign-in shows; a wrong password is refused and logged; an approver opens a flagged
-draft, sees the flag and the draft's markup as text, edits it into a new version and approves it; an editor gets no
-approve button. Every action is checked in the database as well as on the page.
+draft, sees the flag and the draft's markup as text, edits it into a new version and approves it; an editor's navigation
+has no audit log and the editor gets no approve button. Every action is checked in the database as well as on the page.
 Needs `chromium` and `chromium-driver`: scripts/setup-test-system.sh installs them (`make test` runs it)."""
 from __future__ import annotations
 
@@ -301,6 +301,9 @@ def test_approver_sees_the_flag_edits_and_approves_with_a_reason(studio, page):
 def test_editor_sees_the_draft_but_no_approve_button(studio, page):
     draft = studio.drafts["editor"]
     page.sign_in("editor1", PASSWORD)
+    links = page.wait(lambda d: [a.text for a in page.visible('[data-testid="stSidebarNavLink"]')],
+                      "the navigation's links")
+    assert links == ["Relecture", "Rédaction", "État du corpus", "Base de faits"]  # no audit log for an editor
     page.open_draft(draft.id)
     page.wait(lambda d: page.visible("mark.flag"), "highlighted flagged sentences")
     page.wait(lambda d: page.buttons("Enregistrer une nouvelle version"), "the save button")  # editors may edit

@@ -10,7 +10,7 @@ import pytest
 from pipeline.draft.runs import latest_run
 from pipeline.review.desk import ReviewDesk
 from pipeline.store.database import DraftStore
-from tests.conftest import REPO, start
+from tests.conftest import REPO, nav_pages, open_page, start
 
 pytestmark = pytest.mark.integration
 
@@ -28,11 +28,11 @@ def fake_server(monkeypatch):
 
 def test_only_editors_and_admins_see_the_drafting_page(indexed, monkeypatch, people):
     viewer = start(indexed, monkeypatch, people["viewer"])
-    assert "Rédaction" not in viewer.sidebar.radio[0].options
-    editor = start(indexed, monkeypatch, people["editor"], nav="Rédaction")
-    assert "Rédaction" in editor.sidebar.radio[0].options
+    assert "Rédaction" not in nav_pages(viewer)
+    editor = start(indexed, monkeypatch, people["editor"], nav="redaction")
+    assert "Rédaction" in nav_pages(editor)
     assert editor.header[0].value == "Rédaction et régénération" and not editor.exception
-    crafted = start(indexed, monkeypatch, people["viewer"], nav="Rédaction")  # a viewer cannot reach it at all
+    crafted = start(indexed, monkeypatch, people["viewer"], nav="redaction")  # a viewer cannot reach it at all
     assert not [h for h in crafted.header if h.value == "Rédaction et régénération"]
 
 
@@ -40,7 +40,7 @@ def test_estimate_then_start_from_the_screen_with_progress(indexed, monkeypatch,
     fake_server.delay = 0.3  # long enough to look at the screen while the run is going
     store = DraftStore.for_data_dir(indexed.data_dir)
     before = {d.id for d in store.list()}
-    at = start(indexed, monkeypatch, people["editor"], nav="Rédaction")
+    at = start(indexed, monkeypatch, people["editor"], nav="redaction")
     at.radio(key="regen_mode").set_value("all")
     at.selectbox(key="regen_filiere").set_value("maritime")
     at.multiselect(key="regen_langs").set_value(["fr"])
@@ -57,7 +57,7 @@ def test_estimate_then_start_from_the_screen_with_progress(indexed, monkeypatch,
     at.run(timeout=30)
     assert any(h.value.endswith("en cours") for h in at.subheader), [h.value for h in at.subheader]
     assert any(i.value.startswith("Une régénération est en cours") for i in at.info)
-    at.sidebar.radio[0].set_value("Relecture").run(timeout=30)
+    open_page(at, "Relecture", timeout=30)
     assert at.header[0].value == "File de relecture" and not at.exception
 
     while time.monotonic() < deadline and latest_run(store)["status"] == "running":
@@ -67,7 +67,7 @@ def test_estimate_then_start_from_the_screen_with_progress(indexed, monkeypatch,
     assert run["counts"] == {"done": 7}
     new = [d for d in store.list() if d.id not in before]
     assert len(new) == 7 and all(d.status == "draft" and d.model == "fake" and d.lang == "fr" for d in new)
-    at.sidebar.radio[0].set_value("Rédaction").run()
+    open_page(at, "Rédaction")
     assert any(h.value.startswith(f"Régénération n° {run['id']} — terminée") for h in at.subheader)
     assert at.get("progress") and "7/7 textes" in at.get("progress")[0].proto.text
     entry = ReviewDesk(store).audit_log()[0]
@@ -76,7 +76,7 @@ def test_estimate_then_start_from_the_screen_with_progress(indexed, monkeypatch,
 
 
 def test_an_estimate_with_nothing_to_do_says_so(indexed, monkeypatch, people, fake_server):
-    at = start(indexed, monkeypatch, people["admin"], nav="Rédaction")
+    at = start(indexed, monkeypatch, people["admin"], nav="redaction")
     at.radio(key="regen_mode").set_value("stale")
     at.selectbox(key="regen_filiere").set_value("sante")
     at.multiselect(key="regen_langs").set_value(["fr"])

@@ -11,7 +11,7 @@ from pipeline.review.desk import ReviewDesk
 from pipeline.store.database import DraftStore
 from pipeline.store.record import DraftRecord
 from pipeline.verify.checker import ClaimChecker
-from tests.conftest import TODAY, edit_fact, start
+from tests.conftest import TODAY, edit_fact, nav_pages, open_page, start
 
 pytestmark = pytest.mark.integration
 SUPPORTED = "Le Grand Port Maritime de Marseille a traité 70,5 millions de tonnes en 2024"
@@ -69,7 +69,7 @@ def open_draft(at, draft_id):
 def test_nothing_but_sign_in_without_a_user(indexed, monkeypatch, drafts):
     at = start(indexed, monkeypatch)
     assert at.title[0].value == "Studio — connexion"
-    assert not at.dataframe and not at.sidebar.radio and len(at.text_input) == 2
+    assert not at.dataframe and nav_pages(at) == ["Connexion"] and len(at.text_input) == 2
 
 
 def test_wrong_password_is_refused_and_logged(indexed, monkeypatch, drafts):
@@ -86,9 +86,9 @@ def test_wrong_password_is_refused_and_logged(indexed, monkeypatch, drafts):
 
 
 def test_crafted_session_without_a_user_still_shows_only_the_sign_in(indexed, monkeypatch, drafts):
-    at = start(indexed, monkeypatch, nav="Journal d'audit", draft_id=drafts["bad"].id)
+    at = start(indexed, monkeypatch, nav="audit", draft_id=drafts["bad"].id)
     assert [t.value for t in at.title] == ["Studio — connexion"] and not at.header
-    assert not at.markdown and not at.dataframe and not at.text_area and not at.sidebar.radio
+    assert not at.markdown and not at.dataframe and not at.text_area and nav_pages(at) == ["Connexion"]
 
 
 def test_queue_counts_filters_and_stale_reasons(indexed, monkeypatch, people, drafts):
@@ -219,8 +219,7 @@ def test_a_comment_with_markup_is_stored_as_is_and_shown_as_text(indexed, monkey
 
 
 def test_corpus_status_page(indexed, monkeypatch, people, drafts):
-    at = start(indexed, monkeypatch, people["viewer"])
-    at.sidebar.radio(key="nav").set_value("État du corpus").run()
+    at = open_page(start(indexed, monkeypatch, people["viewer"]), "État du corpus")
     assert at.header[0].value == "État du corpus" and not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Faits"] == "159" and metrics["Erreurs"] == "0" and int(metrics["À revérifier"]) > 0
@@ -266,11 +265,10 @@ def test_a_rerun_does_not_reopen_the_index(indexed, monkeypatch, people, drafts)
 
 
 def test_pages_follow_the_role_even_from_a_crafted_session(indexed, monkeypatch, people, drafts):
-    at = start(indexed, monkeypatch, people["editor"], nav="Journal d'audit")
-    assert "Journal d'audit" not in at.sidebar.radio(key="nav").options
+    at = start(indexed, monkeypatch, people["editor"], nav="audit")
+    assert "Journal d'audit" not in nav_pages(at)
     assert not any(h.value == "Journal d'audit" for h in at.header) and not at.exception
-    at = start(indexed, monkeypatch, people["admin"])
-    at.sidebar.radio(key="nav").set_value("Journal d'audit").run()
+    at = open_page(start(indexed, monkeypatch, people["admin"]), "Journal d'audit")
     assert at.header[0].value == "Journal d'audit" and "sign_in_failed" in set(at.dataframe[0].value["action"])
 
 
