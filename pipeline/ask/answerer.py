@@ -65,26 +65,6 @@ class AskResult:
                 "tokens": {"in": self.tokens_in, "out": self.tokens_out}}
 
 
-def load_aliases(corpus_dir) -> dict[str, list[str]]:
-    """corpus/aliases.yaml: abbreviation -> the words the facts use."""
-    import yaml
-    path = corpus_dir / "aliases.yaml"
-    if not path.exists():
-        return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): [str(x) for x in v] for k, v in raw.items()}
-
-
-def load_glossary(corpus_dir) -> dict[str, set[str]]:
-    """corpus/glossary_en_fr.yaml: English word -> stems of the French words facts use."""
-    import yaml
-    path = corpus_dir / "glossary_en_fr.yaml"
-    if not path.exists():
-        return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {fold(str(k)): {fold(str(w))[:5] for w in v} for k, v in raw.items()}
-
-
 def strip_aliases(question: str, aliases: dict[str, list[str]]) -> str:
     """The question without its known abbreviations (they are matched through their expansions instead)."""
     for short in aliases:

@@ -43,7 +43,7 @@ def cmd_check(args, s: Settings) -> int:
     if args.semantic:
         from pipeline.index.embedding import default_embedder
         embedder = default_embedder()
-    checker = ClaimChecker(current_facts(s), s.today(), embedder=embedder)
+    checker = ClaimChecker.for_corpus(current_facts(s), s, embedder=embedder)
     report = checker.check(text, args.lang)
     if args.judge:
         from pipeline.llm.base import llm_settings_from_env
@@ -54,15 +54,17 @@ def cmd_check(args, s: Settings) -> int:
     if args.json:
         print_json(report.to_json())
     else:
-        marks = {"supported": "ok ", "contradicted": "XX ", "unsupported": "?? ", "dangling_citation": "[!]",
-                 "uncited": "[ ]"}
+        marks = {"supported": "ok ", "connective": "ok ", "contradicted": "XX ", "unsupported": "?? ",
+                 "dangling_citation": "[!]", "uncited": "[ ]"}
         for v in report.sentences:
-            print(f"{marks[v.status]} {v.status:<17} {v.text}")
-            if v.status != "supported" or v.reason.startswith("no citation"):
+            print(f"{marks.get(v.status, '!! ')} {v.status:<17} {v.text}")
+            if not v.ok or v.reason.startswith("no citation"):
                 print(f"      {v.reason}")
             for note in v.notes:
                 print(f"      note: {note}")
-            if v.entity_ok is False:
+            if v.entity_problem and v.status != "unknown_entity":
+                print(f"      also: {v.entity_problem}")
+            if v.entity_ok is False and not v.entity_problem:
                 print(f"      semantic: the backing facts do not mention {', '.join(v.names)}")
             if v.judge is False:
                 print("      semantic: the model judges that the facts do not say this")
@@ -77,12 +79,12 @@ def cmd_eval_claims(args, s: Settings) -> int:
     from pipeline.retrieve.fact_base import current_facts
     from pipeline.verify.checker import ClaimChecker
     from pipeline.verify.evaluate import evaluate_claims, read_claims
-    result = evaluate_claims(ClaimChecker(current_facts(s), s.today()), read_claims(Path(args.set)))
+    result = evaluate_claims(ClaimChecker.for_corpus(current_facts(s), s), read_claims(Path(args.set)))
     if args.json:
         print_json(result)
         return 0
     print(f"{result['n']} sentences ({result['true']} true, {result['false']} false) from {args.set}")
-    for name in ("figure_check", "semantic", "any_status"):
+    for name in ("figure_check", "claim_check", "semantic", "any_status"):
         b = result[name]
         print(f"{name}: caught {b['caught']:.3f} of false sentences, false flags on true {b['false_flags_on_true']:.3f}, "
               f"precision {b['overall']['precision']}")

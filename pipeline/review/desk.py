@@ -213,19 +213,22 @@ class FactSnapshot:
     """The facts as indexed and a claim checker on them, built once per index version and shared by every session
     of the screen; `stale` tells why a draft no longer matches them (or the prompt, brand voice, catalogue, model)."""
 
-    def __init__(self, facts: list, today: date, llm=None, brand: str | None = None, specs: dict | None = None) -> None:
+    def __init__(self, facts: list, today: date, llm=None, brand: str | None = None, specs: dict | None = None,
+                 corpus_dir=None) -> None:
+        from pipeline.corpus.names import load_aliases, load_glossary
         from pipeline.draft.staleness import StalenessJudge
         from pipeline.verify.checker import ClaimChecker
         self.facts = {f.id: f for f in facts}
         self.today = today
-        self.checker = ClaimChecker(facts, today)  # keeps no per-call state: shared by sessions safely
+        names = {"aliases": load_aliases(corpus_dir), "glossary": load_glossary(corpus_dir)} if corpus_dir else {}
+        self.checker = ClaimChecker(facts, today, **names)  # keeps no per-call state: shared by sessions safely
         self.judge = StalenessJudge(self.facts, today, llm=llm, brand=brand, specs=specs)
 
     def report(self, text: str, lang: str) -> dict:
         """The check report of `text` as stored with a draft, with the flagged sentences listed."""
         rep = self.checker.check(text, lang)
         d = rep.to_json()
-        d["flagged"] = [s.text for s in rep.sentences if s.status != "supported"]
+        d["flagged"] = [s.text for s in rep.sentences if not s.ok]
         return d
 
     def stale(self, rec) -> list[str]:

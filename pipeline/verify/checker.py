@@ -4,19 +4,35 @@ Used by `check`, and by `ask`, drafting and the review screen. Deterministic: it
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Protocol
 
+from pipeline.config import PROMPTS_DIR
 from pipeline.corpus.facts import superseded_map
+from pipeline.corpus.names import load_aliases, load_glossary
 from pipeline.retrieve.lexical import detect_lang
 from pipeline.types import Fact
-from pipeline.verify.entities import entity_lexicon, name_phrases, organisations, related, word_stems
+from pipeline.verify.entities import (
+    alias_stems,
+    entity_lexicon,
+    name_phrases,
+    organisations,
+    related,
+    stem,
+    unknown_names,
+    word_stems,
+)
+from pipeline.verify.figure_index import FigureIndex
 from pipeline.verify.figures import Figure, comparable, extract_figures, matches
+from pipeline.verify.sentences import echo, other_language, perimeter_mismatch, prompt_grams, stutter, unverified_links
 
-STATUSES = ("supported", "contradicted", "unsupported", "dangling_citation", "uncited")
+STATUSES = ("supported", "connective", "contradicted", "unsupported", "dangling_citation", "unknown_entity",
+            "uncited", "wrong_language", "prompt_echo", "unverified_link", "stutter")
+OK_STATUSES = ("supported", "connective")  # backed by the cited facts, or a short link between sentences
+MAX_CONNECTIVE_WORDS = 25
 _ID = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{1,6}"
 CITATION = re.compile(rf"\[\[?\s*({_ID}(?:\s*[,;]\s*{_ID})*)\s*\]\]?")
 _MALFORMED = re.compile(r"\[{1,2}\s*[A-Za-z][A-Za-z0-9]{0,9}-?\d*(?![\w\]-])")
@@ -28,6 +44,13 @@ _MD_MARKS = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _MD_LINK = re.compile(r"\[([^\]\[]*)\]\((?:[^)]*)\)")
 _URL = re.compile(r"https?://\S+")
 SEMANTIC_THRESHOLD = 0.80
+
+
+LANG_NAMES = {"fr": "French", "en": "English"}
+
+
+def _wordings(f: Fact) -> list[str]:
+    return [w for w in (getattr(f, "wording_fr", ""), getattr(f, "wording_en", "")) if w]
 
 
 def cited_ids(text: str) -> list[str]:
@@ -73,6 +96,12 @@ class SentenceVerdict:
     similarity: float | None = None  # embedding similarity to the best backing fact, when computed
     notes: list[str] = field(default_factory=list)
     judge: bool | None = None       # a language model's opinion (check --judge), when asked
+    entity_problem: str | None = None  # a name or perimeter the backing facts do not hold
+
+    @property
+    def ok(self) -> bool:
+        """Publishable as it is: backed by what it cites, or a short connective."""
+        return self.status in OK_STATUSES
 
     @property
     def semantic_ok(self) -> bool:
@@ -97,7 +126,7 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        return all(s.status == "supported" for s in self.sentences)
+        return all(s.ok for s in self.sentences)
 
     def counts(self) -> dict[str, int]:
         return {st: sum(s.status == st for s in self.sentences) for st in STATUSES}
@@ -137,55 +166,40 @@ def _clean(sentence: str) -> str:
     return _MD_MARKS.sub(lambda m: " " * len(m.group(0)), s)
 
 
-class _FigureIndex:
-    """Fact figures sorted by value per kind, so a sentence figure finds its candidates by bisection."""
-
-    def __init__(self, figures: dict[str, list[Figure]]) -> None:
-        self.by_kind: dict[str, tuple[list[float], list[tuple[str, Figure]]]] = {}
-        rows: dict[str, list[tuple[float, str, Figure]]] = {}
-        for fid, figs in figures.items():
-            for g in figs:
-                kind = "number" if g.kind == "money" else g.kind
-                rows.setdefault(kind, []).append((abs(g.value), fid, g))
-        for kind, r in rows.items():
-            r.sort(key=lambda t: t[0])
-            self.by_kind[kind] = ([t[0] for t in r], [(t[1], t[2]) for t in r])
-
-    def near(self, s: Figure) -> list[tuple[str, Figure]]:
-        kinds = {"year": ("year", "date", "number"), "date": ("date",), "money": ("number",),
-                 "percent": ("percent",), "ordinal": ("ordinal",), "number": ("number",)}[s.kind]
-        out = []
-        v = abs(s.value)
-        lo, hi = (v, v) if s.kind in ("year", "date", "ordinal") else (v / 1.6, v * 1.6)
-        for k in kinds:
-            if s.kind == "date" and k == "date":
-                vals, items = self.by_kind.get(k, ([], []))
-                out.extend(items)  # dates compare by day and month; few of them
-                continue
-            vals, items = self.by_kind.get(k, ([], []))
-            out.extend(items[bisect.bisect_left(vals, lo - 1e-9):bisect.bisect_right(vals, hi + 1e-9)])
-        return out
-
-
 class ClaimChecker:
     """Checks texts against a fixed set of facts."""
 
-    def __init__(self, facts: list[Fact], today: date, embedder: SentenceEmbedder | None = None) -> None:
+    def __init__(self, facts: list[Fact], today: date, embedder: SentenceEmbedder | None = None,
+                 prompts_dir: Path | None = PROMPTS_DIR, aliases: dict[str, list[str]] | None = None,
+                 glossary: dict[str, set[str]] | None = None) -> None:
         self.facts = {f.id: f for f in facts}
+        self.texts = {f.id: [f.statement_fr, f.statement_en, *_wordings(f)] for f in facts}
+        self.echo_grams = prompt_grams(prompts_dir) if prompts_dir else set()
         self.today = today
         self.embedder = embedder
         self.superseded = superseded_map(facts)
         self.figures = {f.id: self._fact_figures(f) for f in facts}
-        self.words = {f.id: word_stems(f.statement_fr + " " + f.statement_en) for f in facts}
-        self.lexicon = entity_lexicon([f.statement_fr for f in facts] + [f.statement_en for f in facts])
-        self.index = _FigureIndex(self.figures)
+        self.words = {f.id: word_stems(" ".join(self.texts[f.id])) | alias_stems(self.texts[f.id], aliases or {})
+                      for f in facts}
+        self.source_words = {f.id: word_stems(f.source.title) for f in facts}  # "selon l'Insee": the source's name
+        self.glossary = {stem(k): v for k, v in (glossary or {}).items()}  # English name word -> French stems
+        self.lexicon = entity_lexicon([t for ts in self.texts.values() for t in ts])
+        self.index = FigureIndex(self.figures)
         self._vectors: dict[str, list[float]] = {}
+
+    @classmethod
+    def for_corpus(cls, facts: list[Fact], settings, embedder: SentenceEmbedder | None = None) -> "ClaimChecker":
+        """The checker as every entry point builds it: the corpus's aliases and glossary, the shipped prompts."""
+        return cls(facts, settings.today(), embedder, aliases=load_aliases(settings.corpus_dir),
+                   glossary=load_glossary(settings.corpus_dir))
 
     @staticmethod
     def _fact_figures(f: Fact) -> list[Figure]:
         figs = extract_figures(f.statement_fr, "fr")
         if f.statement_en:
             figs += extract_figures(f.statement_en, "en")
+        wfr, wen = (getattr(f, "wording_fr", "") or ""), (getattr(f, "wording_en", "") or "")
+        figs += (extract_figures(wfr, "fr") if wfr else []) + (extract_figures(wen, "en") if wen else [])
         figs.append(Figure(str(f.year), float(f.year), "year", None, None, 1.0, -1, -1))
         return figs
 
@@ -241,6 +255,9 @@ class ClaimChecker:
         elif figs:
             self._back(v, self._candidates(v, own), uncited=True)
         self._decide(v, problems, own, heading)
+        v.entity_problem = self._entity(v, bare)
+        if v.status in OK_STATUSES:
+            self._read(v, sentence, bare, lang, heading)
         if self.embedder is not None and v.fact_ids:
             v.similarity = self._similarity(bare, v.fact_ids)
         return v
@@ -327,6 +344,51 @@ class ClaimChecker:
             v.reason = "no figure to back" + ("" if not v.cited else f"; cites {', '.join(v.cited)}")
         else:
             v.reason = "every figure matches " + ", ".join(f"[{i}]" for i in v.fact_ids)
+
+    def _entity(self, v: SentenceVerdict, bare: str) -> str | None:
+        """A name or a perimeter the sentence gives that the facts backing it do not hold (whatever their dates)."""
+        backing = [i for i in (v.fact_ids or v.cited) if i in self.facts]
+        if not backing or not (v.figures or v.cited):
+            return None
+        known = set().union(*(self.words[i] | self.source_words[i] for i in backing))
+        missing = unknown_names(name_phrases(bare, self.lexicon), known, self.glossary)
+        cites = ", ".join(f"[{i}]" for i in backing)
+        if missing:
+            return f"names {', '.join(missing)}, which {cites} does not mention"
+        if v.figures:
+            return perimeter_mismatch(bare, [t for i in backing for t in self.texts[i]])
+        return None
+
+    def _read(self, v: SentenceVerdict, sentence: str, bare: str, lang: str, heading: bool) -> None:
+        """The checks beyond figures, on a sentence whose figures passed: language, echo, links, stutter,
+        named things and perimeter; a short sentence with none of these is a connective."""
+        backing = [i for i in (v.fact_ids or v.cited) if i in self.facts]
+        texts = [t for i in backing for t in self.texts[i]]
+        sources = [self.facts[i].source.url for i in backing] + [self.facts[i].source.title for i in backing]
+        other = other_language(bare, lang)
+        if other:
+            v.status, v.reason = "wrong_language", f"written in {LANG_NAMES[other]}, not {LANG_NAMES[lang]}"
+            return
+        why = echo(bare, self.echo_grams)
+        if why:
+            v.status, v.reason = "prompt_echo", why
+            return
+        links = unverified_links(sentence, texts + sources)
+        if links:
+            v.status, v.reason = "unverified_link", f"{', '.join(links)}: in no cited fact or its source"
+            return
+        rep = stutter(bare)
+        if rep:
+            v.status, v.reason = "stutter", f"repeats {rep!r}"
+            return
+        if v.entity_problem:
+            v.status, v.reason = "unknown_entity", v.entity_problem
+            return
+        if not v.cited and not v.figures and not heading:
+            if len(re.findall(r"\w+", bare)) > MAX_CONNECTIVE_WORDS:
+                v.status, v.reason = "uncited", "a long sentence that cites no fact: cite the facts it states"
+            else:
+                v.status, v.reason = "connective", "a short sentence with no figure and no name to back"
 
     def _similarity(self, sentence: str, fact_ids: list[str]) -> float:
         q = self.embedder.embed_query(sentence)

@@ -35,6 +35,7 @@ PLACES = set("""
 marseille provence aix en-provence france paris lyon europe européenne europeenne european méditerranée
 mediterranee mediterranean bouches rhône rhone paca sud alpes côte cote azur fos mer marignane vitrolles martigues
 """.split())
+TERRITORY = {"aix", "marse", "prove", "en-pr", "sud"}  # stems of the territory's own names
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’]*")
 _LINK = {"de", "la", "du", "des", "d", "of", "the", "et", "and", "&", "le", "les"}
 _UNIT_ACRONYMS = {"EVP", "TEU", "MW", "GW", "MT", "EUR", "USD", "KM", "M", "MD", "MDS", "PIB", "GDP", "CA", "ETP",
@@ -123,3 +124,32 @@ def related(phrases, sentence_stems: set[str], fact_stems: set[str]) -> bool:
     if places:
         return any(ok(p, o) for p, o in places)
     return len(sentence_stems & fact_stems) >= 2
+
+
+def unknown_names(phrases, fact_stems: set[str], glossary: dict[str, set[str]] | None = None) -> list[str]:
+    """The names of a sentence its facts do not hold: a place word missing, or most of a name's other words (an
+    English word counts as held when the glossary maps it to a French word the facts use)."""
+    glossary = glossary or {}
+
+    def held(s: str) -> bool:
+        return s in fact_stems or bool(glossary.get(s, set()) & fact_stems)
+    out = []
+    for places, other, text in phrases:
+        if not other and places <= TERRITORY:
+            continue  # the territory's own names (Provence, Aix-Marseille-Provence) are context, not a claim
+        if not all(held(s) for s in places):
+            out.append(text)
+        elif other and sum(not held(s) for s in other) > (0 if len(other) <= 2 else len(other) // 2):
+            out.append(text)
+    return out
+
+
+def alias_stems(texts: list[str], aliases: dict[str, list[str]]) -> set[str]:
+    """Stems of every name of an alias group (corpus/aliases.yaml) one of whose names the texts use."""
+    folded = fold(" ".join(texts))
+    out: set[str] = set()
+    for short, names in aliases.items():
+        group = [short, *names]
+        if any(re.search(rf"(?<![\w-]){re.escape(fold(n))}(?![\w-])", folded) for n in group if len(n) > 2):
+            out |= word_stems(" ".join(group))
+    return out

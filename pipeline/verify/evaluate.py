@@ -34,15 +34,20 @@ def _pr(tp: int, fp: int, fn: int) -> dict:
 
 
 def evaluate_claims(checker: ClaimChecker, claims: list[LabelledClaim]) -> dict:
-    """Flag = a sentence whose figure check is not 'supported'. Also the semantic signal, and the full status."""
-    fig_flag, sem_flag, any_flag = {}, {}, {}
+    """Flags per signal: the figure check alone; the claim check (a figure contradicted or unsupported, or a name or
+    perimeter its facts do not hold: what makes the claim false, whatever the facts' review dates); the semantic
+    signal; any status that is not ok (which also counts stale citations and wording findings)."""
+    fig_flag, claim_flag, sem_flag, any_flag = {}, {}, {}, {}
     for c in claims:
         report = checker.check(c.text, c.lang)
         fig_flag[c.id] = any(s.figure_status in ("contradicted", "unsupported") for s in report.sentences)
+        claim_flag[c.id] = any(s.entity_problem or s.figure_status in ("contradicted", "unsupported")
+                               for s in report.sentences)
         sem_flag[c.id] = any(not s.semantic_ok for s in report.sentences)
         any_flag[c.id] = not report.ok
     out: dict = {"n": len(claims), "true": sum(c.label for c in claims), "false": sum(not c.label for c in claims)}
-    for name, flags in (("figure_check", fig_flag), ("semantic", sem_flag), ("any_status", any_flag)):
+    for name, flags in (("figure_check", fig_flag), ("claim_check", claim_flag), ("semantic", sem_flag),
+                        ("any_status", any_flag)):
         false = [c for c in claims if not c.label]
         true = [c for c in claims if c.label]
         tp = sum(flags[c.id] for c in false)
@@ -66,6 +71,6 @@ def evaluate_claims(checker: ClaimChecker, claims: list[LabelledClaim]) -> dict:
             block["by_lang"][lang] = {**_pr(ltp, lfp, len(lf) - ltp),
                                       "false_flags_on_true": round(lfp / len(lt), 4) if lt else None}
         out[name] = block
-    out["missed"] = [c.id for c in claims if not c.label and not fig_flag[c.id]]
-    out["false_flags"] = [c.id for c in claims if c.label and fig_flag[c.id]]
+    out["missed"] = [c.id for c in claims if not c.label and not claim_flag[c.id]]
+    out["false_flags"] = [c.id for c in claims if c.label and claim_flag[c.id]]
     return out

@@ -11,9 +11,9 @@ A hedge never rescues a figure off by more than that: "près de 900" is not 9 00
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from pipeline.textnorm import fold
 from pipeline.verify.units import UNIT_PATTERN, rate_after, unit_family, units_compatible
 
 SPACE = "[ \u00a0\u202f]"
@@ -82,16 +82,6 @@ class Figure:
         if self.kind == "date":
             d.update(day=self.day, month=self.month)
         return d
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, same length as the input (so spans stay valid)."""
-    out = []
-    for ch in text.lower():
-        base = unicodedata.normalize("NFKD", ch)
-        base = "".join(c for c in base if not unicodedata.combining(c))
-        out.append(base if len(base) == 1 else ch)
-    return "".join(out).replace("’", "'")
 
 
 # ------------------------------------------------------------------ patterns

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from pipeline.ask.answerer import Answerer, load_aliases, load_glossary
+from pipeline.ask.answerer import Answerer
+from pipeline.corpus.names import load_aliases, load_glossary
 from pipeline.ask.evaluate import evaluate_ask
 from pipeline.errors import LLMError, QueryError
 from pipeline.index.chroma import ChromaFactIndex

@@ -8,7 +8,8 @@ import urllib.request
 
 import pytest
 
-from pipeline.ask.answerer import Answerer, load_aliases, load_glossary
+from pipeline.ask.answerer import Answerer
+from pipeline.corpus.names import load_aliases, load_glossary
 from pipeline.index.chroma import ChromaFactIndex
 from pipeline.index.embedding import default_embedder
 from pipeline.llm.base import LLMSettings

@@ -62,7 +62,7 @@ def _draft(store: DraftStore, checker: ClaimChecker, page_id: str, text: str) ->
     """A draft checked by the real claim checker, stored as the draft view expects (see screens/draft_view.py)."""
     rep = checker.check(text, "fr")
     report = rep.to_json()
-    report["flagged"] = [s.text for s in rep.sentences if s.status != "supported"]
+    report["flagged"] = [s.text for s in rep.sentences if not s.ok]
     return store.add(DraftRecord(page_id=page_id, lang="fr", title="Le port de Marseille", text=text,
                                  facts=[{"id": "MAR-001", "content_hash": checker.facts["MAR-001"].content_hash}],
                                  prompt_name="page", prompt_hash="h", backend="fake", model="fake-model", params={},

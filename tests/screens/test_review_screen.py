@@ -20,9 +20,9 @@ SUPPORTED = "Le Grand Port Maritime de Marseille a traité 70,5 millions de tonn
 @pytest.fixture(scope="module")
 def drafts(indexed, people):
     from pipeline.index.embedding import default_embedder
-    from pipeline.retrieve.fact_base import current_facts
     from pipeline.llm.base import llm_settings_from_env
     from pipeline.llm.prompts import load_prompt
+    from pipeline.retrieve.fact_base import current_facts
     checker = ClaimChecker(current_facts(indexed, default_embedder()), TODAY)
     store = DraftStore.for_data_dir(indexed.data_dir)
     llm = llm_settings_from_env()  # drafted with today's prompt and model: only the facts can make them stale
@@ -31,7 +31,7 @@ def drafts(indexed, people):
         rep = checker.check(text, lang)
         if report is None:
             report = rep.to_json()
-            report["flagged"] = [s.text for s in rep.sentences if s.status != "supported"]
+            report["flagged"] = [s.text for s in rep.sentences if not s.ok]
         fact = checker.facts.get(cites)
         return store.add(DraftRecord(page_id=page, lang=lang, title=page, text=text,
                                      facts=[{"id": cites, "content_hash": content_hash or fact.content_hash}],
