@@ -63,9 +63,9 @@ def _read_signatures() -> dict:
 
 @st.cache_resource(show_spinner="Lecture de la base de faits…", max_entries=4)
 def _snapshot(_settings: Settings, key: tuple):
+    from pipeline.llm.base import llm_settings_from_env
     from pipeline.retrieve.fact_base import current_facts
     from pipeline.review.desk import FactSnapshot
-    from pipeline.llm.base import llm_settings_from_env
     try:
         llm = llm_settings_from_env()
     except StudioError:  # a misconfigured model is reported where it is used; staleness leaves the model out
@@ -74,7 +74,7 @@ def _snapshot(_settings: Settings, key: tuple):
     pages, _ = catalogue(_settings, corpus_fingerprint(_settings))
     return FactSnapshot(current_facts(_settings, embedder()), _settings.today(), llm=llm,  # index open only here
                         brand=read_brand(_settings.corpus_dir),
-                        specs={p.id: p for p in pages} if pages else None)
+                        specs={p.id: p for p in pages} if pages else None, corpus_dir=_settings.corpus_dir)
 
 
 def snapshot(settings: Settings):

@@ -2,7 +2,6 @@
 screen runs in its own process against the configured server and its progress shows in the page."""
 from __future__ import annotations
 
-import sys
 import time
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from pipeline.draft.runs import latest_run
 from pipeline.review.desk import ReviewDesk
 from pipeline.store.database import DraftStore
-from tests.conftest import REPO, nav_pages, open_page, start
+from tests.conftest import nav_pages, open_page, start
 
 pytestmark = pytest.mark.integration
 
