@@ -8,12 +8,16 @@ from datetime import date
 from typing import Any
 
 STATUSES = ("verified", "draft", "retired")
+WORDING_STATUSES = ("seed", "draft", "confirmed")
 
 
 @dataclass(frozen=True)
 class Source:
     title: str
     url: str
+    # the entity itself or the official statistics body (True), press, encyclopedias, aggregators (False);
+    # None: not said
+    primary: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,11 @@ class Fact:
     conflict_with: tuple[str, ...] = ()
     supersedes: tuple[str, ...] = ()
     notes: str = ""
+    # publication wording: a plain sentence for the public, per language ("" when not written yet)
+    wording_fr: str = ""
+    wording_en: str = ""
+    wording_status: str = ""   # seed | draft | confirmed ("" when there is no wording)
+    preferred: bool = False    # staff chose this fact to lead its conflict group
     # where the fact lives, for messages; not part of its content
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
@@ -45,19 +54,30 @@ class Fact:
         return self.review_by < today
 
     def statement(self, lang: str = "fr") -> str:
-        """The statement in `lang`, falling back to French."""
+        """The verified statement in `lang`, falling back to French (what the fact says, for staff and checks)."""
         if lang == "en" and self.statement_en:
             return self.statement_en
         return self.statement_fr
 
+    def wording(self, lang: str) -> str:
+        """The publication wording in `lang`, or "" when there is none (never the other language's)."""
+        return {"fr": self.wording_fr, "en": self.wording_en}.get(lang, "")
+
     def to_dict(self) -> dict[str, Any]:
-        """Serialisable content of the fact (without its file location)."""
+        """Serialisable content of the fact (without its file location). The optional fields added later (wordings,
+        preferred, source.primary) are left out while unset, so a fact that does not use them keeps its content
+        hash (and the drafts citing it do not turn stale for nothing)."""
         d = asdict(self)
         d.pop("file"), d.pop("line")
         d["verified_on"] = self.verified_on.isoformat()
         d["review_by"] = self.review_by.isoformat()
         d["conflict_with"] = list(self.conflict_with)
         d["supersedes"] = list(self.supersedes)
+        for key, unset in _LATER_FIELDS.items():
+            if d[key] == unset:
+                d.pop(key)
+        if d["source"]["primary"] is None:
+            d["source"].pop("primary")
         return d
 
     @classmethod
@@ -76,6 +96,9 @@ class Fact:
         """Hash of everything a reader of the fact could see; drafts record it."""
         blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+_LATER_FIELDS = {"wording_fr": "", "wording_en": "", "wording_status": "", "preferred": False}
 
 
 @dataclass(frozen=True)

@@ -54,12 +54,12 @@ def open_drafter(settings: Settings, embedder: Embedder | None = None, model=Non
         yield Drafter(retriever, checker, model, brand, log=store), store
 
 
-def catalogue_context(s: Settings):
+def catalogue_context(s: Settings, check_titles: bool = True):
     """(catalogue, filières, brand text) as the drafter sees them."""
     from pipeline.corpus.catalogue import load_pages, read_brand
     from pipeline.corpus.facts import load_filieres
     filieres = load_filieres(s.corpus_dir)
-    return load_pages(s.corpus_dir, filieres), filieres, read_brand(s.corpus_dir)
+    return load_pages(s.corpus_dir, filieres, check_titles=check_titles), filieres, read_brand(s.corpus_dir)
 
 
 def staleness_judge_factory(s: Settings, specs, brand: str, llm=None):

@@ -110,7 +110,7 @@ def catalogue(_settings: Settings, key: tuple) -> tuple[list, str | None]:
     from pipeline.corpus.catalogue import load_pages
     from pipeline.corpus.facts import load_filieres
     try:
-        return load_pages(_settings.corpus_dir, load_filieres(_settings.corpus_dir)), None
+        return load_pages(_settings.corpus_dir, load_filieres(_settings.corpus_dir), check_titles=False), None
     except StudioError as exc:  # the queue still shows every draft, as "hors catalogue"
         return [], f"{exc.message}\n\nCorrection : {exc.fix}"
 

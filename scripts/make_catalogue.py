@@ -1,4 +1,8 @@
-"""One-off generator of corpus/pages.yaml (kept for reference; staff edit pages.yaml directly afterwards)."""
+"""One-off generator of corpus/pages.yaml (kept for reference; staff edit pages.yaml directly afterwards).
+
+It reproduces the catalogue as generated, with the written section headings of issue 12 (TITLES_FR, TOPICS_EN);
+TOPICS are the retrieval queries. It overwrites nothing unless given --force (pages.yaml may have been edited since).
+"""
 import sys
 from pathlib import Path
 
@@ -8,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline.corpus.seed_import import _Dumper  # noqa: E402  (id lists on one line, the rest in blocks)
 
 TOPICS = {
-    "territoire": ["population et communes de la Métropole Aix-Marseille-Provence",
+    "territoire": ["habitants et communes de la Métropole",
                    "accessibilité : TGV, aéroport, câbles sous-marins", "universités et étudiants",
                    "emplois et entreprises de la Métropole"],
     "aeronautique": ["Airbus Helicopters emplois Marignane", "NextGen Factory investissement Marignane",
@@ -32,32 +36,59 @@ LABEL = {"territoire": ("Le territoire", "The territory"), "aeronautique": ("Aé
          "sante": ("Santé", "Health"), "cinema": ("Cinéma", "Film"), "energie": ("Énergie", "Energy"),
          "maritime": ("Transport maritime", "Shipping"), "logistique": ("Logistique", "Logistics"),
          "culture": ("Culture", "Culture"), "sport": ("Sport", "Sport")}
+# Section headings for readers, in the order of TOPICS (the queries are for retrieval, never shown).
+TITLES_FR = {
+    "territoire": ["Une métropole qui rassemble Aix, Marseille et leurs communes",
+                   "Un territoire relié au monde : TGV, aéroport et câbles sous-marins",
+                   "Aix-Marseille Université, un grand pôle d'enseignement",
+                   "Un tissu économique dense d'entreprises et d'emplois"],
+    "aeronautique": ["Airbus Helicopters, premier employeur de Marignane",
+                     "La NextGen Factory, nouvelle usine d'Airbus Helicopters à Marignane",
+                     "SAFE, le pôle de compétitivité aéronautique et sécurité",
+                     "L'aéronautique, filière industrielle majeure de la région"],
+    "sante": ["L'AP-HM, un CHU de premier plan", "Marseille Immunopôle, un pôle de recherche en immunologie",
+              "Luminy, un technopôle des sciences du vivant", "Eurobiomed, le pôle de compétitivité santé"],
+    "cinema": ["Marseille, ville de tournages", "Provence Studios, des plateaux de tournage à Martigues",
+               "La Belle de Mai, des studios au cœur de Marseille", "Plus belle la vie, une série tournée à Marseille"],
+    "energie": ["ITER, un programme international en Provence", "Le CEA Cadarache, un grand centre de recherche",
+                "L'hydrogène bas carbone à Fos-sur-Mer", "Fos-sur-Mer, terrain des investissements de décarbonation"],
+    "maritime": ["Le trafic du port de Marseille-Fos", "Les conteneurs au port de Marseille-Fos",
+                 "CMA CGM, un leader mondial basé à Marseille", "Marseille, grand port de croisière"],
+    "logistique": ["Fos Distriport, une zone logistique portuaire", "Clésud, la plateforme logistique de Grans-Miramas",
+                   "Le rail au service du port", "Le fret aérien à l'aéroport Marseille Provence"],
+    "culture": ["Le MuCEM, musée phare de Marseille", "Marseille-Provence, capitale européenne de la culture",
+                "Le Festival d'Aix-en-Provence, rendez-vous lyrique", "Une offre culturelle riche en musées et festivals"],
+    "sport": ["Marseille, site olympique de la voile", "Le Stade Vélodrome, antre de l'Olympique de Marseille",
+              "Le football olympique à Marseille", "Le Roucas-Blanc, une marina olympique pour Marseille"],
+}
 TOPICS_EN = {
-    "territoire": ["Population and municipalities", "Connections: high-speed rail, airport, submarine cables",
-                   "Universities and students", "Jobs and companies"],
-    "aeronautique": ["Airbus Helicopters in Marignane", "The NextGen Factory", "The SAFE cluster",
-                     "The regional aerospace industry"],
-    "sante": ["AP-HM, a leading university hospital", "Marseille Immunopôle", "The Luminy science park",
-              "The Eurobiomed cluster"],
-    "cinema": ["Filming days in Marseille", "Provence Studios in Martigues", "Pôle Média de la Belle de Mai",
-               "Plus belle la vie"],
-    "energie": ["ITER: partner countries and contracts", "CEA Cadarache", "Green hydrogen in Fos",
-                "Decarbonisation investments in Fos"],
-    "maritime": ["Port of Marseille-Fos traffic", "Containers at Marseille-Fos", "CMA CGM headquarters",
-                 "Cruise passengers"],
-    "logistique": ["Fos Distriport warehouses", "The Clésud logistics hub", "Rail freight share",
-                   "Air freight at Marseille Provence airport"],
-    "culture": ["The MuCEM", "Marseille-Provence 2013, European Capital of Culture", "The Aix Festival",
-                "Museums and festivals"],
-    "sport": ["Olympic sailing 2024 in Marseille", "The Stade Vélodrome", "Olympic football in Marseille",
-              "The Roucas-Blanc Olympic marina"],
+    "territoire": ["A metropolis uniting Aix, Marseille and their municipalities",
+                   "Connected to the world by high-speed rail, air and submarine cables",
+                   "Aix-Marseille University, a major centre of learning", "A dense fabric of businesses and jobs"],
+    "aeronautique": ["Airbus Helicopters, Marignane's largest employer",
+                     "The NextGen Factory, Airbus Helicopters' new plant in Marignane",
+                     "SAFE, the aerospace and security cluster", "Aerospace, a leading industry in the region"],
+    "sante": ["AP-HM, a leading university hospital", "Marseille Immunopôle, an immunology research cluster",
+              "Luminy, a life-sciences park", "Eurobiomed, the health competitiveness cluster"],
+    "cinema": ["Marseille, a city for filming", "Provence Studios, sound stages in Martigues",
+               "Belle de Mai, studios in the heart of Marseille", "Plus belle la vie, a series filmed in Marseille"],
+    "energie": ["ITER, an international programme in Provence", "CEA Cadarache, a major research centre",
+                "Low-carbon hydrogen in Fos-sur-Mer", "Fos-sur-Mer, a hub for decarbonisation investment"],
+    "maritime": ["Traffic at the port of Marseille-Fos", "Container traffic at Marseille-Fos",
+                 "CMA CGM, a global leader based in Marseille", "Marseille, a major cruise port"],
+    "logistique": ["Fos Distriport, a port logistics zone", "Clésud, the Grans-Miramas logistics platform",
+                   "Rail links for the port", "Air freight at Marseille Provence Airport"],
+    "culture": ["The MuCEM, Marseille's landmark museum", "Marseille-Provence, European Capital of Culture",
+                "The Aix-en-Provence Festival, a fixture of opera", "A wealth of museums and festivals"],
+    "sport": ["Marseille, the Olympic sailing venue", "The Stade Vélodrome, home of Olympique de Marseille",
+              "Olympic football in Marseille", "Roucas-Blanc, Marseille's Olympic marina"],
 }
 EXCELLENCE = ["aeronautique", "sante", "cinema", "energie", "maritime", "logistique"]
 AUDIENCE = {"investors": ("investisseurs", "investors"), "talents": ("talents", "talents")}
 
 
 def sections(filiere, picks, n_facts=3):
-    return [{"title_fr": TOPICS[filiere][i][0].upper() + TOPICS[filiere][i][1:], "title_en": TOPICS_EN[filiere][i],
+    return [{"title_fr": TITLES_FR[filiere][i], "title_en": TOPICS_EN[filiere][i],
              "query": TOPICS[filiere][i], "facts": n_facts} for i in picks]
 
 
@@ -97,7 +128,10 @@ header = """# The page catalogue: every text the studio drafts. Format and field
 # Edit freely; `python -m pipeline pages` validates and lists it.
 
 """
-Path(__file__).resolve().parent.parent.joinpath("corpus/pages.yaml").write_text(
+out = Path(__file__).resolve().parent.parent.joinpath("corpus/pages.yaml")
+if out.exists() and "--force" not in sys.argv:
+    sys.exit(f"{out} exists (staff may have edited it): run with --force to overwrite it")
+out.write_text(
     header + yaml.dump(items, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000,
                        default_flow_style=False), encoding="utf-8")
 print(len(items), "items")

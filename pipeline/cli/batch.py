@@ -38,7 +38,7 @@ def cmd_status(args, s: Settings) -> int:
     from pipeline.review.desk import newest_versions
     from pipeline.store.database import DraftStore
     store = DraftStore.for_data_dir(s.data_dir)
-    specs, _, brand = catalogue_context(s)
+    specs, _, brand = catalogue_context(s, check_titles=False)  # reads stored drafts: drafts nothing
     judge = staleness_judge_factory(s, specs, brand)({f.id: f for f in current_facts(s)})
     drafts = store.list()  # every version, read once
     newest = newest_versions(drafts)

@@ -1,4 +1,4 @@
-"""CLI commands of drafting: pages, draft, drafts."""
+"""CLI commands of drafting: pages, draft, drafts, drafts show."""
 from __future__ import annotations
 
 from pipeline.cli.output import print_json
@@ -42,6 +42,9 @@ def cmd_draft(args, s: Settings) -> int:
           f"{rec.timings['total_s']:.1f} s")
     for f in c["flagged"]:
         print(f"  FLAG: {f}")
+    for o in c.get("omitted_sections", []):
+        print(f"  LEFT OUT: {o['title']} — {o['reason']}")
+    print(f"  (python -m pipeline drafts show {rec.id} prints it again with its findings)")
     return 0
 
 
@@ -49,8 +52,13 @@ def cmd_drafts(args, s: Settings) -> int:
     from pipeline.errors import QueryError
     from pipeline.store.database import DraftStore
     from pipeline.store.schema import DRAFT_STATUSES
+    if getattr(args, "draft_id", None) is not None:
+        return cmd_drafts_show(args, s)
     if args.status and args.status not in DRAFT_STATUSES:
         raise QueryError(f"unknown status {args.status!r}", fix="use one of: " + ", ".join(DRAFT_STATUSES))
+    if args.page:
+        from pipeline.corpus.catalogue import find_page
+        find_page(_catalogue(s), args.page)  # QueryError naming the known ids when it is not in the catalogue
     recs = DraftStore.for_data_dir(s.data_dir).list(status=args.status, page_id=args.page)
     if args.json:
         print_json([r.to_json(full=False) for r in recs])
@@ -62,6 +70,45 @@ def cmd_drafts(args, s: Settings) -> int:
     print(f"{len(recs)} draft(s)")
     return 0
 
+def findings(rec) -> dict:
+    """What a reader of a stored draft must look at: every sentence the checker does not class ok (with its status
+    and reason), the catalogue sections left out, and the repairs made while drafting."""
+    from pipeline.verify.checker import OK_STATUSES
+    c = rec.check_report or {}
+    return {"not_ok": [{"text": v["text"], "status": v["status"], "reason": v.get("reason", "")}
+                       for v in c.get("sentences", []) if v.get("status") not in OK_STATUSES],
+            "omitted_sections": c.get("omitted_sections", []), "repairs": c.get("repairs", []),
+            "notes": c.get("notes", [])}
+
+
+def cmd_drafts_show(args, s: Settings) -> int:
+    """One stored draft: header, text, findings."""
+    from pipeline.errors import QueryError
+    from pipeline.store.database import DraftStore
+    rec = DraftStore.for_data_dir(s.data_dir).get(args.draft_id)
+    if rec is None:
+        raise QueryError(f"no draft #{args.draft_id}", fix="run 'python -m pipeline drafts' to list the stored drafts")
+    found = findings(rec)
+    if args.json:
+        print_json({**rec.to_json(), "findings": found})
+        return 0
+    print(f"draft #{rec.id} · page {rec.page_id} · {rec.lang} · version {rec.version} · {rec.status} · "
+          f"{rec.backend} {rec.model}")
+    print(f"created {rec.created_at:%Y-%m-%d %H:%M} · {rec.title}" if rec.created_at else rec.title)
+    print()
+    print(rec.text.rstrip())
+    print()
+    print(f"findings: {len(found['not_ok'])} sentence(s) not ok, {len(found['omitted_sections'])} section(s) "
+          f"left out, {len(found['repairs'])} repair(s)")
+    for v in found["not_ok"]:
+        print(f"  {v['status'].upper()}: {v['text']}" + (f" — {v['reason']}" if v["reason"] else ""))
+    for o in found["omitted_sections"]:
+        print(f"  LEFT OUT: {o['title']} — {o['reason']}")
+    for r in found["repairs"]:
+        print(f"  REPAIR: {r}")
+    for n in found["notes"]:
+        print(f"  NOTE: {n}")
+    return 0
 
 
 STARTER = [("site-territoire", "fr"), ("site-maritime-investors", "fr"), ("social-energie-1", "en")]

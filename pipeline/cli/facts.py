@@ -11,8 +11,9 @@ from pipeline.errors import CorpusError
 
 
 def cmd_validate(args, s: Settings) -> int:
-    from pipeline.corpus.facts import read_corpus
+    from pipeline.corpus.facts import read_corpus, wording_warnings
     facts, issues = read_corpus(s.corpus_dir, s.today())
+    issues += wording_warnings(facts)
     errors = [i for i in issues if i.level == "error"]
     warnings = [i for i in issues if i.level == "warning"]
     if args.json:
@@ -21,8 +22,10 @@ def cmd_validate(args, s: Settings) -> int:
     else:
         for i in errors + warnings:
             print(i.render())
+        gaps = sum("translation gap" in i.message for i in warnings)
         print(f"{len(facts)} valid facts; {len(errors)} error(s), {len(warnings)} warning(s)"
-              + (" (stale facts are warnings)" if warnings else ""))
+              + (" (stale facts are warnings)" if warnings else "")
+              + (f"; {gaps} translation gap(s): English drafts leave those facts out" if gaps else ""))
     return 1 if errors else 0
 
 

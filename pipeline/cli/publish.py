@@ -21,7 +21,7 @@ def cmd_publish(args, s: Settings) -> int:
     from pipeline.publish.site import publish
     from pipeline.retrieve.fact_base import current_facts
     from pipeline.store.database import DraftStore
-    specs = load_pages(s.corpus_dir, load_filieres(s.corpus_dir))
+    specs = load_pages(s.corpus_dir, load_filieres(s.corpus_dir), check_titles=False)  # publishes what was approved
     report = publish(Path(args.out), DraftStore.for_data_dir(s.data_dir), current_facts(s), specs, s.today())
     code = EXIT_WITHHELD if report.refused or (args.strict and report.withheld) else 0
     if args.json:

@@ -1,11 +1,12 @@
 """The page catalogue (corpus/pages.yaml): what the studio drafts, for whom, from which facts, with which prompt."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import PROMPTS_DIR
-from pipeline.corpus.facts import Filieres, read_yaml_list
+from pipeline.corpus.facts import Filieres, fold, read_yaml_list
 from pipeline.errors import CorpusError, QueryError
 
 KINDS = ("page", "argumentaire", "employer_brand", "social")
@@ -20,7 +21,8 @@ class Section:
     facts: int
 
     def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" and self.title_en else self.title_fr
+        """The heading readers see in `lang` (load_pages makes sure it is written for every language of the page)."""
+        return self.title_en if lang == "en" else self.title_fr
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class PageSpec:
     prompt: str
 
     def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" and self.title_en else self.title_fr
+        return self.title_en if lang == "en" else self.title_fr
 
     def to_json(self) -> dict:
         return {"id": self.id, "kind": self.kind, "audience": self.audience, "title_fr": self.title_fr,
@@ -51,8 +53,11 @@ def read_brand(corpus_dir: Path) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
-def load_pages(corpus_dir: Path, filieres: Filieres, prompts_dir: Path = PROMPTS_DIR) -> list[PageSpec]:
-    """Read and validate corpus/pages.yaml; every problem is listed with the item id and the fix."""
+def load_pages(corpus_dir: Path, filieres: Filieres, prompts_dir: Path = PROMPTS_DIR,
+               check_titles: bool = True) -> list[PageSpec]:
+    """Read and validate corpus/pages.yaml; every problem is listed with the item id and the fix. `check_titles=False`
+    lets a command that only reads stored drafts (status, publish) open a catalogue whose headings are not written
+    yet; drafting refuses such an item anyway (title_problems)."""
     path = corpus_dir / "pages.yaml"
     raw = read_yaml_list(path, "items", "see corpus/README.md, 'Pages'")
     problems, specs, seen = [], [], set()
@@ -81,16 +86,44 @@ def load_pages(corpus_dir: Path, filieres: Filieres, prompts_dir: Path = PROMPTS
             problems.append(f"{spec.id}: prompt {spec.prompt!r} does not exist in {prompts_dir}")
         if not spec.sections:
             problems.append(f"{spec.id}: no sections")
+        if check_titles:
+            problems += title_problems(spec)
     if problems:
         raise CorpusError(f"{path}: {len(problems)} problem(s): " + "; ".join(problems),
                           fix="correct those items in corpus/pages.yaml (format: corpus/README.md, 'Pages')")
     return specs if specs else []
 
 
+def _words(text: str) -> list[str]:
+    """The words of a title or query, lower-case and without accents."""
+    return re.findall(r"\w+", fold(text))
+
+
+def title_problems(spec: PageSpec) -> list[str]:
+    """Titles readers will see: written in every language the page lists, and never the retrieval query itself."""
+    out = []
+    for lang in spec.languages:
+        if lang in LANGS and not spec.title(lang).strip():
+            out.append(f"{spec.id}: no title_{lang} (the page is made in {lang}) — fix: write the page's title in "
+                       f"title_{lang}")
+    for n, sec in enumerate(spec.sections, 1):
+        name = f"{spec.id}, section {n} ({(sec.title_fr or sec.title_en or sec.query)!r})"
+        for lang in spec.languages:
+            title = sec.title(lang) if lang in LANGS else "x"
+            if not title.strip():
+                out.append(f"{name}: no title_{lang} although the page is made in {lang} — fix: write its heading "
+                           f"for readers in title_{lang}")
+            elif set(_words(title)) == set(_words(sec.query)):  # the query's words, in any order or case
+                out.append(f"{name}: title_{lang} {title!r} is the retrieval query — fix: write a heading for "
+                           f"readers in title_{lang} (e.g. 'Airbus Helicopters, premier employeur de Marignane' "
+                           f"rather than 'Airbus Helicopters emplois Marignane'); the query stays in 'query'")
+    return out
+
+
 def _spec(r: dict) -> PageSpec:
-    sections = tuple(Section(str(s["title_fr"]), str(s.get("title_en") or ""), str(s["query"]), int(s.get("facts", 3)))
-                     for s in r["sections"])
-    return PageSpec(str(r["id"]), str(r["kind"]), str(r.get("audience", "general")), str(r["title_fr"]),
+    sections = tuple(Section(str(s.get("title_fr") or "").strip(), str(s.get("title_en") or "").strip(), str(s["query"]),
+                             int(s.get("facts", 3))) for s in r["sections"])
+    return PageSpec(str(r["id"]), str(r["kind"]), str(r.get("audience", "general")), str(r.get("title_fr") or ""),
                     str(r.get("title_en") or ""), tuple(r.get("languages") or LANGS), tuple(r["filieres"]), sections,
                     int(r.get("length", 150)), str(r["prompt"]))
 

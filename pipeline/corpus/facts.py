@@ -12,12 +12,14 @@ from typing import Any
 import yaml
 
 from pipeline.errors import CorpusError, QueryError
-from pipeline.types import STATUSES, Fact, Source, ValidationIssue
+from pipeline.types import STATUSES, WORDING_STATUSES, Fact, Source, ValidationIssue
 
 ID_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}-\d{1,6}$")
 REQUIRED = ("id", "filiere", "statement_fr", "source", "year", "verified_on", "verified_by", "review_by", "status")
-OPTIONAL = ("statement_en", "value", "unit", "year_note", "conflict_with", "supersedes", "notes")
+OPTIONAL = ("statement_en", "wording_fr", "wording_en", "wording_status", "value", "unit", "year_note", "conflict_with",
+            "supersedes", "preferred", "notes")
 KNOWN = set(REQUIRED) | set(OPTIONAL)
+SOURCE_KEYS = ("title", "url", "primary")
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,12 @@ def _build_fact(path: str, line: int, v: dict[str, Any], lines: dict[str, int], 
             err("source", "source must be a mapping with title and url", "write 'source: {title: ..., url: ...}'")
         else:
             title, url = str(src.get("title") or "").strip(), str(src.get("url") or "").strip()
+            for key in src:
+                if key not in SOURCE_KEYS:
+                    err("source", f"unknown field {key!r} under source", "known: " + ", ".join(SOURCE_KEYS))
+            if src.get("primary") is not None and not isinstance(src["primary"], bool):
+                err("source", f"source primary {src['primary']!r} is not true or false",
+                    "write 'primary: true' (the entity itself or the official statistics body) or 'primary: false'")
             if not title:
                 err("source", "source has no title", "add 'title:' under source")
             if not url:
@@ -221,9 +229,17 @@ def _build_fact(path: str, line: int, v: dict[str, Any], lines: dict[str, int], 
     status = v.get("status")
     if status not in (None, "") and status not in STATUSES:
         err("status", f"status {status!r} is not one of {', '.join(STATUSES)}", "use verified, draft or retired")
-    for key in ("statement_fr", "statement_en", "value", "unit", "year_note", "verified_by", "notes"):
+    for key in ("statement_fr", "statement_en", "wording_fr", "wording_en", "value", "unit", "year_note",
+                "verified_by", "notes"):
         if v.get(key) is not None and not isinstance(v[key], (str, int, float)):
             err(key, f"{key} must be text", f"write {key} as plain text (quote it if needed)")
+    wstatus = v.get("wording_status")
+    if wstatus not in (None, "") and wstatus not in WORDING_STATUSES:
+        err("wording_status", f"wording_status {wstatus!r} is not one of {', '.join(WORDING_STATUSES)}",
+            "use seed (written for the seed set), draft (machine-drafted, needs a person) or confirmed")
+    if v.get("preferred") is not None and not isinstance(v["preferred"], bool):
+        err("preferred", f"preferred {v['preferred']!r} is not true or false",
+            "write 'preferred: true' on the fact that leads its conflict group, or remove the line")
     links = {}
     for key in ("conflict_with", "supersedes"):
         links[key] = _as_ids(v.get(key))
@@ -237,10 +253,17 @@ def _build_fact(path: str, line: int, v: dict[str, Any], lines: dict[str, int], 
         id=fid, filiere=str(v["filiere"]), statement_fr=str(v["statement_fr"]).strip(),
         statement_en=str(v.get("statement_en") or "").strip(), value=str(v.get("value") or ""),
         unit=str(v.get("unit") or ""), year=int(year), year_note=str(v.get("year_note") or ""),
-        source=Source(title, url), verified_on=dates["verified_on"], verified_by=str(v["verified_by"]),
-        review_by=dates["review_by"], status=str(status), conflict_with=links["conflict_with"],
-        supersedes=links["supersedes"], notes=str(v.get("notes") or ""), file=path, line=line,
+        source=Source(title, url, src.get("primary")), verified_on=dates["verified_on"],
+        verified_by=str(v["verified_by"]), review_by=dates["review_by"], status=str(status),
+        conflict_with=links["conflict_with"], supersedes=links["supersedes"], notes=str(v.get("notes") or ""),
+        wording_fr=_text(v.get("wording_fr")), wording_en=_text(v.get("wording_en")),
+        wording_status=str(wstatus or ""), preferred=bool(v.get("preferred") or False), file=path, line=line,
     )
+
+
+def _text(value: Any) -> str:
+    """A free-text field as one clean line ("" when absent)."""
+    return " ".join(str(value or "").split())
 
 
 def fact_files(corpus_dir: Path) -> list[Path]:
@@ -305,6 +328,29 @@ def _cross_checks(facts: list[Fact], all_ids: set[str], today: date) -> list[Val
                                        f"stale: review_by {f.review_by.isoformat()} has passed",
                                        "re-check the source, then update verified_on/verified_by/review_by "
                                        "(or retire the fact)"))
+    return out
+
+
+def wording_warnings(facts: list[Fact]) -> list[ValidationIssue]:
+    """Editorial warnings `validate` adds: a fact drafts cannot use in a language (a translation gap), two facts
+    preferred in one conflict group. Not part of load_corpus's warnings: ingest does not depend on them."""
+    out: list[ValidationIssue] = []
+    gap = {"en": "translation gap: no wording_en, so English drafts leave this fact out",
+           "fr": "no wording_fr, so French drafts leave this fact out"}
+    for f in (f for f in facts if f.status != "retired"):
+        for lang in (lang for lang in ("en", "fr") if not f.wording(lang)):
+            out.append(ValidationIssue("warning", f.file, f.line, f.id, gap[lang],
+                                       f"add 'wording_{lang}: ...' after statement_fr (a plain sentence for the "
+                                       "public, with the fact's figure and year)"))
+    by_id = {f.id: f for f in facts}
+    for group in conflict_groups(facts):
+        preferred = [i for i in group if i in by_id and by_id[i].preferred]
+        if len(preferred) > 1:
+            f = by_id[preferred[0]]
+            out.append(ValidationIssue("warning", f.file, f.line, f.id,
+                                       f"{', '.join(preferred)} are all marked preferred in one conflict group; "
+                                       "drafts settle between them by supersedes, source, then year",
+                                       "keep 'preferred: true' on one"))
     return out
 
 

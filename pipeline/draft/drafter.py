@@ -1,12 +1,18 @@
-"""Drafting, grounded by construction: plan (select facts), write (cite them), check, repair, flag what remains."""
+"""Drafting, grounded by construction: plan (select facts), write (cite them), check, repair, flag what remains.
+
+Composed to be published: every heading is the catalogue's written title; the model is given, and the fallback uses,
+each fact's publication wording in the target language (a fact without one is left out, noted as a translation gap);
+a section with no usable fact is left out and recorded; a page with fewer than half its sections is refused.
+How conflicts are settled and sentences kept: pipeline/draft/compose.py."""
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from pipeline.corpus.catalogue import PageSpec, Section
+from pipeline.corpus.catalogue import PageSpec, Section, title_problems
+from pipeline.corpus.facts import conflict_groups
+from pipeline.draft.compose import clean_output, complete, recheck, settle, sort_sentences
 from pipeline.errors import DraftError
 from pipeline.identity import draft_inputs, inputs_key
 from pipeline.llm.pricing import cost
@@ -15,7 +21,7 @@ from pipeline.llm.tokens import count_tokens
 from pipeline.retrieve.retriever import Retriever
 from pipeline.store.record import DraftRecord
 from pipeline.types import FactFilter, RetrievedFact
-from pipeline.verify.checker import CITATION, ClaimChecker, cited_ids
+from pipeline.verify.checker import ClaimChecker
 
 LANG_NAME = {"fr": "French", "en": "English"}
 AUDIENCE = {"fr": {"investors": "des investisseurs", "talents": "des talents (candidats)", "general": "le grand public"},
@@ -38,6 +44,7 @@ class Plan:
     prompt: Prompt
     sections: list[PlannedSection]
     notes: list[str] = field(default_factory=list)
+    omitted: list[dict] = field(default_factory=list)  # [{"title", "reason"}]: catalogue sections left out
 
     @property
     def fact_ids(self) -> set[str]:
@@ -73,44 +80,101 @@ class Drafter:
             0 if model.settings.backend == "embedded" else 1)
         self._hits: dict[str, list[RetrievedFact]] = {}  # the index does not change while a drafter is open
         self._prompts: dict[str, Prompt] = {}
+        self._groups: dict[str, set[str]] | None = None
 
     # ------------------------------------------------------------------ plan
     def plan(self, spec: PageSpec, lang: str) -> Plan:
-        """Select the facts of every section: verified, current, in the spec's filières, one per conflict group."""
+        """Select the facts of every section: verified, current, in the spec's filières, with a wording in `lang`,
+        one per conflict group (compose.settle decides which); DraftError when fewer than half the sections can be
+        drafted."""
+        bad_titles = title_problems(spec)
+        if bad_titles:  # a heading readers would see is missing or is the retrieval query
+            raise DraftError(f"page {spec.id!r}: " + "; ".join(bad_titles),
+                             fix="write the headings in corpus/pages.yaml (format: corpus/README.md, 'Pages')")
         if spec.prompt not in self._prompts:  # read once per drafter, not once per item
             self._prompts[spec.prompt] = load_prompt(spec.prompt)
         prompt = self._prompts[spec.prompt]
         flt = FactFilter(include_retired=False, include_stale=False, include_draft=False)
-        used: set[str] = set()
-        planned = []
-        notes = []
-        for sec in spec.sections:
-            hits = [h for h in self._search(sec.query, flt) if h.fact.filiere in spec.filieres]
-            chosen: list[RetrievedFact] = []
-            for h in hits:
-                if len(chosen) >= sec.facts:
-                    break
-                group = {h.fact.id, *h.conflicts}
-                if group & (used | {c.fact.id for c in chosen}):
-                    continue
-                candidates = [x for x in hits if x.fact.id in group]
-                chosen.append(max(candidates, key=lambda x: (x.fact.year, x.score)))  # most recent figure leads
-            if not chosen:
-                notes.append(f"section {sec.title(lang)!r}: no verified, current fact found for {sec.query!r}")
+        chosen, gaps = self._select(spec, lang, flt)
+        planned, notes, omitted = [], [], []
+        for n, sec in enumerate(spec.sections):
+            notes += [g for g in gaps[n] if g not in notes]
+            if not chosen[n]:
+                reason = ("; ".join(gaps[n]) if gaps[n] else
+                          f"no verified, current fact of {', '.join(spec.filieres)} found for {sec.query!r}")
+                omitted.append({"title": sec.title(lang), "reason": reason})
+                notes.append(f"section {sec.title(lang)!r} left out: {reason}")
                 continue
-            used |= {c.fact.id for c in chosen}
-            facts_text = "\n".join(f"[{c.fact.id}] ({c.fact.year}) {c.fact.statement(lang)}" for c in chosen)
+            facts_text = "\n".join(f"[{c.fact.id}] ({c.fact.year}) {c.fact.wording(lang)}" for c in chosen[n])
             system, user = prompt.render(brand=self.brand, language=LANG_NAME[lang],
                                          audience=AUDIENCE[lang].get(spec.audience, spec.audience),
                                          title=spec.title(lang), section=sec.title(lang), facts=facts_text,
                                          length=str(sec_length(spec)))
-            planned.append(PlannedSection(sec, chosen, system, user, min(prompt.max_tokens, sec_length(spec) * 3)))
+            planned.append(PlannedSection(sec, chosen[n], system, user, min(prompt.max_tokens, sec_length(spec) * 3)))
+        left_out = "; ".join(f"{o['title']!r} ({o['reason']})" for o in omitted)
         if not planned:
-            raise DraftError(f"page {spec.id!r}: no verified, current fact in filière(s) {', '.join(spec.filieres)} "
-                             "for any of its sections",
+            raise DraftError(f"page {spec.id!r} [{lang}]: no verified, current fact in filière(s) "
+                             f"{', '.join(spec.filieres)} for any of its sections: {left_out}",
                              fix="add or re-verify facts of that filière (python -m pipeline validate lists stale "
-                                 "ones), or change the sections' queries in corpus/pages.yaml")
-        return Plan(spec, lang, prompt, planned, notes)
+                                 "ones and translation gaps), or change the sections' queries in corpus/pages.yaml")
+        if 2 * len(planned) < len(spec.sections):
+            raise DraftError(f"page {spec.id!r} [{lang}]: only {len(planned)} of its {len(spec.sections)} sections "
+                             f"can be drafted; left out: {left_out}",
+                             fix=f"add or re-verify facts for those sections, write their wording_{lang} (python -m "
+                                 "pipeline validate lists stale facts and translation gaps), or change or remove the "
+                                 "sections in corpus/pages.yaml")
+        return Plan(spec, lang, prompt, planned, notes, omitted)
+
+    def _select(self, spec: PageSpec, lang: str, flt: FactFilter) -> tuple[dict, dict]:
+        """The facts of each section (by index) and the translation gaps met. A fact goes to the section where it
+        ranks best; a section left empty then takes what no other section used."""
+        hits = [[h for h in self._search(sec.query, flt) if h.fact.filiere in spec.filieres] for sec in spec.sections]
+        home: dict[str, tuple[int, int]] = {}  # fact id -> (its best rank, the section where it ranks best)
+        for n, section_hits in enumerate(hits):
+            for rank, h in enumerate(section_hits):
+                home[h.fact.id] = min(home.get(h.fact.id, (rank, n)), (rank, n))
+        used: set[str] = set()
+        chosen: dict[int, list[RetrievedFact]] = {}
+        gaps: dict[int, list[str]] = {}
+        for n, sec in enumerate(spec.sections):
+            chosen[n], gaps[n] = self._choose(sec, hits[n], lang, used, {i for i, (_, w) in home.items() if w == n})
+            used |= {i for c in chosen[n] for i in self._group(c.fact.id)}
+        for n, sec in enumerate(spec.sections):
+            if not chosen[n]:
+                chosen[n], more = self._choose(sec, hits[n], lang, used, None)
+                gaps[n] += [g for g in more if g not in gaps[n]]
+                used |= {i for c in chosen[n] for i in self._group(c.fact.id)}
+        return chosen, gaps
+
+    def _group(self, fid: str) -> set[str]:
+        """The conflict group of a fact: every fact linked to it by conflict_with, directly or through others."""
+        if self._groups is None:
+            self._groups = {i: set(g) for g in conflict_groups(list(self.retriever.snap.facts.values())) for i in g}
+        return self._groups.get(fid, {fid})
+
+    def _choose(self, sec: Section, hits: list[RetrievedFact], lang: str, used: set[str],
+                mine: set[str] | None) -> tuple[list[RetrievedFact], list[str]]:
+        """Up to `sec.facts` facts for one section from its `hits` (those in `mine` only, unless None): the leader of
+        each conflict group among the hits, and the translation gaps met (a leading fact without a wording in `lang`
+        is left out: another figure of its group would contradict the page in the other language)."""
+        chosen: list[RetrievedFact] = []
+        gaps: list[str] = []
+        settled: set[str] = set()
+        for h in hits:
+            if len(chosen) >= sec.facts:
+                break
+            if mine is not None and h.fact.id not in mine:
+                continue
+            group = self._group(h.fact.id) | {h.fact.id, *h.conflicts}
+            if group & (used | settled):
+                continue
+            settled |= group
+            lead = settle([x for x in hits if x.fact.id in group], group)
+            if not lead.fact.wording(lang):
+                gaps.append(f"translation gap: [{lead.fact.id}] has no wording_{lang}")
+                continue
+            chosen.append(lead)
+        return chosen, gaps
 
     def _search(self, query: str, flt: FactFilter) -> list[RetrievedFact]:
         """Retrieval for a section query, once per drafter: the French and English texts of an item (and items
@@ -160,7 +224,8 @@ class Drafter:
         check = report.to_json()
         check["repairs"] = repairs
         check["notes"] = plan.notes + check.get("notes", [])
-        check["flagged"] = [v.text for v in report.sentences if v.status != "supported"]
+        check["omitted_sections"] = list(plan.omitted)
+        check["flagged"] = [v.text for v in report.sentences if not v.ok]
         return DraftRecord(
             page_id=spec.id, lang=lang, title=spec.title(lang), text=text, facts=facts, prompt_name=spec.prompt,
             prompt_hash=plan.prompt.content_hash, backend=s.backend, model=s.model,
@@ -197,15 +262,16 @@ class Drafter:
         return r.text, r
 
     def _repair(self, raw: str, ps: PlannedSection, lang: str, spec: PageSpec) -> tuple[str, list[str]]:
-        """Keep the sentences the checker backs with planned facts; cite what is backed but uncited; replace the
-        rest by the facts' own statements. Returns the section text and what was repaired."""
+        """Keep the sentences the checker classes ok that cite only planned facts (a backed but uncited figure gets
+        its citation); complete the section with the planned facts' wordings. Returns the text and the repairs."""
         allowed = {h.fact.id for h in ps.facts}
-        text = _clean_output(raw)
+        text = clean_output(raw)
         attempts = 0
         repairs: list[str] = []
         kept: list[str] = []
         while True:
-            good, failed = self._sort(text, lang, allowed)
+            good, failed = sort_sentences(self.checker, text, lang, allowed,
+                                          (ps.section.title(lang), spec.title(lang)))
             kept += [g for g in good if g not in kept]  # what passed in an earlier attempt stays
             repairs += [f"dropped: {t} ({why})" for t, why in failed]
             if not failed or attempts >= self.repair_retries:
@@ -213,41 +279,13 @@ class Drafter:
             attempts += 1  # ask again, naming what failed
             note = "\n".join(f"- {t} ({why})" for t, why in failed)
             retry_user = ps.user + f"\nThese sentences were wrong; rewrite without them:\n{note}\nText:"
-            text = _clean_output(self._call(ps.system, retry_user, ps.max_tokens, spec, lang)[0])
+            text = clean_output(self._call(ps.system, retry_user, ps.max_tokens, spec, lang)[0])
             if attempts:
                 repairs.append("asked the model again")
-        covered = {i for s in kept for i in cited_ids(s)}
-        missing = [h for h in ps.facts if h.fact.id not in covered]
-        if not kept or len(covered) < min(2, len(ps.facts)):
-            for h in missing[: max(1, len(ps.facts) - len(covered))]:
-                kept.append(_statement(h, lang))
-                repairs.append(f"used the verified statement of [{h.fact.id}]")
-        return " ".join(kept), repairs
-
-    def _sort(self, text: str, lang: str, allowed: set[str]) -> tuple[list[str], list[tuple[str, str]]]:
-        kept, failed = [], []
-        seen: list[set[str]] = []
-        for v in self.checker.check(text, lang).sentences:
-            s = text[v.start:v.end].strip().strip('"“”«» ')
-            words = set(re.findall(r"\w+", CITATION.sub("", s).lower()))
-            if words and any(len(words & w) >= 0.8 * min(len(words), len(w)) for w in seen):
-                continue  # the small model repeats itself: keep a sentence once
-            seen.append(words)
-            if v.cited and not set(v.cited) <= allowed:
-                failed.append((s, "cites a fact that was not given"))
-            elif v.figure_status in ("contradicted", "unsupported"):
-                failed.append((s, v.reason))
-            elif not v.cited and v.figures:
-                backing = [i for i in v.fact_ids if i in allowed]
-                if backing and v.figure_status == "supported":
-                    kept.append(_add_citation(s, backing))
-                else:
-                    failed.append((s, "figure without a citation"))
-            elif v.status == "uncited" or (v.cited and v.entity_ok is False):
-                failed.append((s, v.reason or "names something its facts do not"))
-            elif len(s) > 3 and not _looks_like_echo(s):
-                kept.append(s)
-        return kept, failed
+        kept, failed = recheck(self.checker, kept, lang)
+        repairs += [f"dropped: {t} ({why})" for t, why in failed]
+        kept, completed = complete(kept, ps.facts, lang)
+        return " ".join(kept), repairs + completed
 
 
 def fact_snapshot(fact) -> dict:
@@ -258,31 +296,3 @@ def fact_snapshot(fact) -> dict:
 
 def sec_length(spec: PageSpec) -> int:
     return max(20, spec.length // max(1, len(spec.sections)))
-
-
-def _statement(h: RetrievedFact, lang: str) -> str:
-    st = h.fact.statement(lang).rstrip(".")
-    if lang == "en" and not h.fact.statement_en:
-        return f"Key fact (in French): « {st} » [{h.fact.id}]."
-    return f"{st} [{h.fact.id}]."
-
-
-def _add_citation(sentence: str, ids: list[str]) -> str:
-    cite = " ".join(f"[{i}]" for i in ids[:2])
-    m = re.search(r"([.!?…])\s*$", sentence)
-    return (sentence[:m.start()] + f" {cite}" + m.group(1)) if m else f"{sentence} {cite}"
-
-
-def _looks_like_echo(s: str) -> bool:
-    return bool(re.match(r"^(Facts|Text|Write|Brand voice|Use ONLY|Faits|Texte)\b", s.strip()))
-
-
-def _clean_output(raw: str) -> str:
-    """The model's text without prompt echoes, headings it invented, or a trailing half sentence."""
-    lines = [ln for ln in raw.strip().splitlines() if ln.strip() and not _looks_like_echo(ln)
-             and not re.match(r"^\s*#", ln)]
-    text = " ".join(ln.strip() for ln in lines)
-    text = re.sub(r"\s+", " ", text)
-    text = re.sub(r"(\[[A-Z][A-Z0-9]{1,9}-\d{1,6}\])\s*\((?:19|20)\d\d\)", r"\1", text)  # "[ID] (2024)" echoes
-    cut = max(text.rfind("."), text.rfind("!"), text.rfind("?"), text.rfind("]"))
-    return text[:cut + 1] if cut > 0 else text
