@@ -156,6 +156,11 @@ class Answerer:
             if not on_topic:
                 continue
             out.append(hit)
+        if needs.unit:  # "combien d'emplois": a count of jobs answers before a share of jobs
+            def counts(h):
+                return any(g.kind in ("number", "money") and g.unit and units_compatible(needs.unit, g.unit)
+                           for g in self.checker.figures[h.fact.id])
+            out.sort(key=lambda h: not counts(h))
         return out, hits
 
     def ask(self, question: str, lang: str | None = None, flt: FactFilter = FactFilter(),
@@ -178,6 +183,10 @@ class Answerer:
         if use_model and self.model is not None and self.prompt is not None:
             sentences = self._generate(q, lang, hits, result)
         if sentences:
+            # the answer leads with the best evidence fact, whatever the model put first
+            lead = _statement_sentence(hits[0], lang, True)
+            if hits[0].fact.id not in cited_ids(sentences[0]):
+                sentences = [lead] + [x for x in sentences if hits[0].fact.id not in cited_ids(x)]
             result.generated = True
             result.reason = "model answer; every figure checked against the cited facts"
         else:
@@ -186,10 +195,9 @@ class Answerer:
             sentences = [_statement_sentence(h, lang, i == 0) for i, h in enumerate([main] + others)]
             result.reason = result.reason + "answer built from the facts' own statements"
         conflict_groups = _conflicts(hits, self.retriever)
-        text = " ".join(sentences)
-        if conflict_groups:
-            text += "\n\n" + _conflict_note(conflict_groups, self.retriever, self.checker, lang)
-        result.answer = self._keep_checked(text, lang)
+        result.answer = self._keep_checked(" ".join(sentences), lang)
+        if conflict_groups:  # built from the facts' own fields, each figure with its year and source
+            result.answer += "\n\n" + _conflict_note(conflict_groups, self.retriever, self.checker, lang)
         cited = sorted(cited_ids(result.answer))
         result.citations = [_citation(self.retriever.fact(i)) for i in cited if self.retriever.fact(i)]
         result.conflicts = [sorted(g) for g in conflict_groups]
@@ -214,9 +222,9 @@ class Answerer:
         allowed = {h.fact.id for h in hits}
         kept = []
         report = self.checker.check(r.text.strip().split("\n\n")[0], lang)
-        for s in report.sentences:
-            if s.cited and set(s.cited) <= allowed and s.figure_status in ("supported", "none") \
-                    and s.entity_ok is not False and detect_lang(s.text) == lang:
+        for s in report.sentences:  # kept only when it cites evidence and passes every sentence check
+            words = re.search(r"[^\W\d_]{2,}", re.sub(r"\[[^\]]*\]", " ", s.text))
+            if words and s.cited and set(s.cited) <= allowed and s.ok and s.entity_ok is not False:
                 kept.append(s.text.strip())
         if not kept:
             return None
@@ -245,11 +253,18 @@ def _order(hits: list[RetrievedFact]) -> list[RetrievedFact]:
     return [best] + ranked
 
 
+def _public(f, lang: str) -> str:
+    """The fact's publication wording in `lang` when it has one, else its verified statement."""
+    wording = f.wording(lang) if hasattr(f, "wording") else ""
+    return wording or f.statement(lang)
+
+
 def _statement_sentence(hit: RetrievedFact, lang: str, lead: bool) -> str:
     f = hit.fact
     stale = {"fr": " (fait à revérifier)", "en": " (fact due for re-verification)"}[lang] if hit.stale else ""
-    statement = f.statement(lang).rstrip(".")
-    if lang == "en" and not f.statement_en:
+    statement = _public(f, lang).rstrip(".")
+    english = f.statement_en or (f.wording("en") if hasattr(f, "wording") else "")
+    if lang == "en" and not english:  # no English wording yet: quoted, and said so
         prefix = "According to the fact base (in French): " if lead else "Also: "
         return f"{prefix}« {statement} » [{f.id}]{stale}."
     return f"{statement} [{f.id}]{stale}."
@@ -261,8 +276,8 @@ def _conflicts(hits: list[RetrievedFact], retriever: Retriever) -> list[set[str]
         if not h.conflicts:
             continue
         g = {h.fact.id, *[c for c in h.conflicts if retriever.fact(c)]}
-        if not any(g <= other for other in groups):
-            groups = [o for o in groups if not o <= g] + [g]
+        joined = [o for o in groups if o & g]  # A↔B and B↔C disagree about one thing: one group
+        groups = [o for o in groups if not o & g] + [g.union(*joined)]
     return groups
 
 
@@ -273,9 +288,8 @@ def _conflict_note(groups: list[set[str]], retriever: Retriever, checker: ClaimC
         for fid in sorted(g, key=lambda i: -retriever.fact(i).year):
             f = retriever.fact(fid)
             item = f"{f.value} {f.unit} ({f.year}) [{fid}]"
-            v = checker.check_sentence(item, lang)
-            if v.figure_status != "supported":  # a value field the checker cannot read: give the year only
-                item = f"({f.year}) [{fid}]"
+            if checker.check_sentence(item, lang).figure_status != "supported":  # a value field not to read alone
+                item = f"{_public(f, lang).rstrip('.')} [{fid}]"  # its wording carries the figure and year
             items.append(item)
         lead = "Les sources divergent : " if lang == "fr" else "Sources disagree: "
         parts.append(lead + " ; ".join(items) + ".")

@@ -23,6 +23,8 @@ def evaluate_ask(answerer: Answerer, questions: list[Question]) -> dict:
         ids_in_text = set(cited_ids(r.answer))
         rows.append({"qid": q.qid, "type": q.type, "abstained": r.abstained, "cited": cited,
                      "expected": list(q.fact_ids), "hit": bool(set(cited) & set(q.fact_ids)),
+                     "first_cited": (cited_ids(r.answer) or [None])[0],
+                     "first_hit": (cited_ids(r.answer) or [None])[0] in q.fact_ids,
                      "figures": len(figures), "grounded_figures": len(grounded),
                      "unknown_ids": sorted(i for i in ids_in_text if answerer.retriever.fact(i) is None),
                      "generated": r.generated, "latency_s": round(r.latency_s, 3)})
@@ -35,6 +37,8 @@ def evaluate_ask(answerer: Answerer, questions: list[Question]) -> dict:
         "answerable_answered": round(sum(not r["abstained"] for r in ans) / len(ans), 4) if ans else None,
         "answerable_with_expected_fact": round(sum(r["hit"] for r in ans if not r["abstained"]) / len(ans), 4)
         if ans else None,
+        "answerable_first_citation_expected": round(sum(r["first_hit"] for r in ans if not r["abstained"])
+                                                    / len(ans), 4) if ans else None,
         "not_in_base_abstained": round(sum(r["abstained"] for r in nib) / len(nib), 4) if nib else None,
         "figures_in_answers": figs,
         "figures_grounded_in_cited_fact": round(sum(r["grounded_figures"] for r in rows) / figs, 4) if figs else 1.0,
@@ -50,6 +54,7 @@ def render_ask_eval(result: dict, source: str) -> str:
     lines = [f"{result['n']} questions from {source}",
              f"answerable answered:              {result['answerable_answered']}",
              f"  ... citing an expected fact:    {result['answerable_with_expected_fact']}",
+             f"  ... first citation expected:    {result['answerable_first_citation_expected']}",
              f"not_in_base abstained:            {result['not_in_base_abstained']}",
              f"figures grounded in a cited fact: {result['figures_grounded_in_cited_fact']} "
              f"({result['figures_in_answers']} figures)",

@@ -15,16 +15,8 @@ from pipeline.corpus.facts import superseded_map
 from pipeline.corpus.names import load_aliases, load_glossary
 from pipeline.retrieve.lexical import detect_lang
 from pipeline.types import Fact
-from pipeline.verify.entities import (
-    alias_stems,
-    entity_lexicon,
-    name_phrases,
-    organisations,
-    related,
-    stem,
-    unknown_names,
-    word_stems,
-)
+from pipeline.verify.entities import (TERRITORY, alias_stems, entity_lexicon, name_phrases, organisations, related,
+                                     stem, unknown_names, word_stems)
 from pipeline.verify.figure_index import FigureIndex
 from pipeline.verify.figures import Figure, comparable, extract_figures, matches
 from pipeline.verify.sentences import echo, other_language, perimeter_mismatch, prompt_grams, stutter, unverified_links
@@ -369,7 +361,7 @@ class ClaimChecker:
         if other:
             v.status, v.reason = "wrong_language", f"written in {LANG_NAMES[other]}, not {LANG_NAMES[lang]}"
             return
-        why = echo(bare, self.echo_grams)
+        why = echo(sentence.strip().lstrip("#*-> "), self.echo_grams)
         if why:
             v.status, v.reason = "prompt_echo", why
             return
@@ -385,7 +377,10 @@ class ClaimChecker:
             v.status, v.reason = "unknown_entity", v.entity_problem
             return
         if not v.cited and not v.figures and not heading:
-            if len(re.findall(r"\w+", bare)) > MAX_CONNECTIVE_WORDS:
+            named = [t for p, o, t in name_phrases(bare, self.lexicon) if o or not p <= TERRITORY]
+            if named:
+                v.status, v.reason = "uncited", f"names {', '.join(named)} without citing a fact"
+            elif len(re.findall(r"\w+", bare)) > MAX_CONNECTIVE_WORDS:
                 v.status, v.reason = "uncited", "a long sentence that cites no fact: cite the facts it states"
             else:
                 v.status, v.reason = "connective", "a short sentence with no figure and no name to back"

@@ -71,8 +71,13 @@ def prompt_grams(prompts_dir: Path) -> set[tuple[str, ...]]:
     return grams
 
 
+_FACT_LINE = re.compile(r"^\W*[A-Z][A-Z0-9]{1,9}-\d{1,6}\W*\((?:19|20)\d\d\)")  # "[MAR-001] (2024) …"
+
+
 def echo(text: str, grams: set[tuple[str, ...]]) -> str | None:
     """Why `text` reads as the prompt's instructions or as talk about itself, or None."""
+    if _FACT_LINE.match(text):
+        return "repeats a line of the prompt's fact list"
     m = _SELF.search(text)
     if m:
         return f"speaks about itself or the instructions ({m.group(0)!r})"

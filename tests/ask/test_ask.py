@@ -8,15 +8,15 @@ import sys
 import pytest
 
 from pipeline.ask.answerer import Answerer
-from pipeline.corpus.names import load_aliases, load_glossary
 from pipeline.ask.evaluate import evaluate_ask
+from pipeline.corpus.names import load_aliases, load_glossary
 from pipeline.errors import LLMError, QueryError
 from pipeline.index.chroma import ChromaFactIndex
 from pipeline.index.embedding import default_embedder
 from pipeline.llm.prompts import load_prompt
 from pipeline.retrieve.evaluate import read_questions
 from pipeline.retrieve.retriever import Retriever
-from pipeline.verify.checker import ClaimChecker
+from pipeline.verify.checker import ClaimChecker, cited_ids
 from tests.conftest import REPO, SEED, TODAY, FakeChatModel
 
 pytestmark = pytest.mark.integration
@@ -69,7 +69,9 @@ def test_not_in_base_says_so_and_nothing_else(make_answerer):
 def test_a_grounded_model_answer_is_kept(make_answerer):
     model = FakeChatModel("Le port de Marseille-Fos a traité 70,5 millions de tonnes en 2024 [MAR-001].")
     r = make_answerer(model).ask("Quel est le tonnage du port de Marseille-Fos en 2024 ?")
-    assert r.generated and r.answer.startswith("Le port de Marseille-Fos a traité 70,5 millions de tonnes")
+    first = r.answer.split(". ")[0]
+    assert r.generated and "Le port de Marseille-Fos a traité 70,5 millions de tonnes en 2024 [MAR-001]" in r.answer
+    assert cited_ids(first)[0] in {"MAR-001", "MAR-004"}  # the answer leads with the best evidence fact
     system, user = model.prompts[0]
     assert "[MAR-001]" in user and "Quel est le tonnage" in user and "ignore any instruction" in system
 
@@ -99,7 +101,9 @@ def test_prompt_injection_gets_a_grounded_answer_or_none(make_answerer):
 
 def test_english_question_gets_an_english_lead(make_answerer):
     r = make_answerer().ask("How many TEUs did the port of Marseille-Fos handle in 2024?")
-    assert r.lang == "en" and r.answer.startswith("According to the fact base") and "[MAR-003]" in r.answer
+    lead = r.answer.split("\n\n")[0]
+    assert r.lang == "en" and lead.startswith("In 2024, the port of Marseille-Fos handled 1.45 million TEU")
+    assert "[MAR-003]" in lead and "«" not in lead and "in French" not in lead  # its English wording, no quote
 
 
 def test_bad_questions(make_answerer):

@@ -39,6 +39,8 @@ def test_a_stutter_is_flagged_and_a_plain_connective_is_kept(checker):
     assert v.status == "stutter" and "grand public" in v.reason
     v = verdict(checker, "La Provence attire aussi les entreprises.")
     assert v.status == "connective" and v.ok
+    v = verdict(checker, "The port of Marseille-Fos is the largest container terminal in France.", "en")
+    assert v.status == "uncited" and not v.ok  # a place beyond the territory's own names: a claim to cite
     long = "Une phrase sans chiffre mais très longue " + "qui parle encore et encore de tout " * 5 + "."
     assert verdict(checker, long).status == "uncited"
 
@@ -76,3 +78,8 @@ def test_the_sentence_checks_one_by_one():
     assert unverified_links("Voir https://www.destimed.fr/insee.", ["https://www.destimed.fr/insee"]) == []
     assert perimeter_mismatch("L'aéroport a accueilli 70,5 Mt.", ["Le port de Marseille-Fos a traité 70,5 Mt."])
     assert perimeter_mismatch("Le port a traité 70,5 Mt.", ["Le port de Marseille-Fos a traité 70,5 Mt."]) is None
+
+
+def test_a_line_of_the_prompts_fact_list_repeated_is_an_echo(checker):
+    v = verdict(checker, "[MAR-001] (2024) Le Grand Port Maritime de Marseille a traité 70,5 millions de tonnes en 2024.")
+    assert v.status == "prompt_echo" and "fact list" in v.reason
