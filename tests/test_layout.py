@@ -28,6 +28,8 @@ ADAPTERS = {  # framework -> the only places that may import it
     "streamlit": ("app.py", "screens/"),
 }
 MAX_LINES = 400
+# ways a file would reach the folder beside the checkout (built from parts, so this file holds none of them)
+OUTSIDE = ("../" + "shared", chr(34) + "shar" + "ed/", chr(39) + "shar" + "ed/", "REPO" + ".parent")
 
 
 def _sources() -> list[Path]:
@@ -93,9 +95,9 @@ def test_module_is_small_and_opens_with_what_it_holds(path):
 def test_the_tests_and_benches_read_nothing_outside_the_repository():
     wrong = []
     for path in [*(REPO / "tests").rglob("*.py"), *(REPO / "bench").rglob("*.py"), *(REPO / "scripts").rglob("*")]:
-        if path.is_file() and path.suffix in (".py", ".sh") and path.name != "test_layout.py":
+        if path.is_file() and path.suffix in (".py", ".sh"):
             text = path.read_text(encoding="utf-8")
-            for bad in ("../shared", "REPO.parent", "\"shared/", "'shared/"):
+            for bad in OUTSIDE:
                 if bad in text:
                     wrong.append(f"{_rel(path)} mentions {bad}")
     assert not wrong, "\n".join(wrong)

@@ -255,15 +255,14 @@ def _order(hits: list[RetrievedFact]) -> list[RetrievedFact]:
 
 def _public(f, lang: str) -> str:
     """The fact's publication wording in `lang` when it has one, else its verified statement."""
-    wording = f.wording(lang) if hasattr(f, "wording") else ""
-    return wording or f.statement(lang)
+    return f.wording(lang) or f.statement(lang)
 
 
 def _statement_sentence(hit: RetrievedFact, lang: str, lead: bool) -> str:
     f = hit.fact
     stale = {"fr": " (fait à revérifier)", "en": " (fact due for re-verification)"}[lang] if hit.stale else ""
     statement = _public(f, lang).rstrip(".")
-    english = f.statement_en or (f.wording("en") if hasattr(f, "wording") else "")
+    english = f.statement_en or f.wording("en")
     if lang == "en" and not english:  # no English wording yet: quoted, and said so
         prefix = "According to the fact base (in French): " if lead else "Also: "
         return f"{prefix}« {statement} » [{f.id}]{stale}."

@@ -42,7 +42,7 @@ LANG_NAMES = {"fr": "French", "en": "English"}
 
 
 def _wordings(f: Fact) -> list[str]:
-    return [w for w in (getattr(f, "wording_fr", ""), getattr(f, "wording_en", "")) if w]
+    return [w for w in (f.wording_fr, f.wording_en) if w]
 
 
 def cited_ids(text: str) -> list[str]:
@@ -190,8 +190,8 @@ class ClaimChecker:
         figs = extract_figures(f.statement_fr, "fr")
         if f.statement_en:
             figs += extract_figures(f.statement_en, "en")
-        wfr, wen = (getattr(f, "wording_fr", "") or ""), (getattr(f, "wording_en", "") or "")
-        figs += (extract_figures(wfr, "fr") if wfr else []) + (extract_figures(wen, "en") if wen else [])
+        figs += (extract_figures(f.wording_fr, "fr") if f.wording_fr else []) + \
+            (extract_figures(f.wording_en, "en") if f.wording_en else [])
         figs.append(Figure(str(f.year), float(f.year), "year", None, None, 1.0, -1, -1))
         return figs
 
