@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from pipeline.config import Settings
-from pipeline.index.chroma import open_index
-from pipeline.index.embedding import Embedder, default_embedder
-from pipeline.retrieve.retriever import Retriever
+
+if TYPE_CHECKING:  # the index and the embedder are imported when first used: a CLI command without them starts fast
+    from pipeline.index.embedding import Embedder
 
 
 @contextmanager
 def _grounding(settings: Settings, emb: Embedder) -> Iterator:
     """(retriever, checker) on the index, open for the `with` block (lock held when embedded)."""
+    from pipeline.index.chroma import open_index
+    from pipeline.retrieve.retriever import Retriever
     from pipeline.verify.checker import ClaimChecker
     with open_index(settings, emb) as idx:
         retriever = Retriever.for_settings(idx, emb, settings)
@@ -28,6 +30,7 @@ def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder
     from pipeline.llm.base import llm_settings_from_env
     from pipeline.llm.factory import make_chat_model
     from pipeline.llm.prompts import load_prompt
+    from pipeline.index.embedding import default_embedder
     from pipeline.store.database import DraftStore
     emb = embedder or default_embedder()
     if use_model and model is None:
@@ -45,6 +48,7 @@ def open_drafter(settings: Settings, embedder: Embedder | None = None, model=Non
     from pipeline.draft.drafter import Drafter
     from pipeline.llm.base import llm_settings_from_env
     from pipeline.llm.factory import make_chat_model
+    from pipeline.index.embedding import default_embedder
     from pipeline.store.database import DraftStore
     emb = embedder or default_embedder()
     model = model or make_chat_model(llm_settings_from_env())

@@ -6,6 +6,7 @@ claim checker stays thread-safe and fast. Tolerances are documented in README.md
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -153,10 +154,15 @@ AXES = (GEOGRAPHY, ("port", "airport", "station"), ("site", "group"))
 _PER = {k: re.compile(v) for k, v in PERIMETERS.items()}
 
 
-def perimeters(text: str) -> set[str]:
-    """The perimeter classes a text names."""
+@lru_cache(maxsize=4096)
+def _perimeters(text: str) -> frozenset[str]:
     t = fold(text)
-    return {k for k, rx in _PER.items() if rx.search(t)}
+    return frozenset(k for k, rx in _PER.items() if rx.search(t))
+
+
+def perimeters(text: str) -> set[str]:
+    """The perimeter classes a text names (cached: the cited facts' texts come back with every sentence)."""
+    return set(_perimeters(text))
 
 
 def perimeter_mismatch(sentence: str, fact_texts: list[str]) -> str | None:
