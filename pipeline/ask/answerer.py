@@ -149,7 +149,11 @@ class Answerer:
                        for alts in needs.aliases):
                 continue
             covered = sum(bool(k & stems) for k in needs.keywords)
-            if needs.keywords:  # a good share of the question's words (translated for English) must be there
+            counted = needs.unit and any(g.kind == "number" and g.unit and units_compatible(needs.unit, g.unit)
+                                         for g in figs)
+            if orgs and counted:  # "combien de personnes chez One Provence": the named body, counted in that unit
+                on_topic = True
+            elif needs.keywords:  # a good share of the question's words (translated for English) must be there
                 on_topic = covered >= max(1, round(len(needs.keywords) / 4))
             else:  # nothing to compare word for word: the multilingual embedding decides
                 on_topic = (hit.dense_score or 0) >= (self.MIN_DENSE if needs.lang == "fr" else self.MIN_DENSE_EN)

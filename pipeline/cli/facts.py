@@ -12,8 +12,9 @@ from pipeline.errors import CorpusError
 
 def cmd_validate(args, s: Settings) -> int:
     from pipeline.corpus.facts import read_corpus, wording_warnings
+    from pipeline.verify.wording import parity_validation
     facts, issues = read_corpus(s.corpus_dir, s.today())
-    issues += wording_warnings(facts)
+    issues += wording_warnings(facts) + parity_validation(facts, s.corpus_dir)
     errors = [i for i in issues if i.level == "error"]
     warnings = [i for i in issues if i.level == "warning"]
     if args.json:

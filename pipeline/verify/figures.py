@@ -108,6 +108,9 @@ _NUMBER_WORDS = sorted([k for k in WORD_NUMBERS if not k.endswith("_")] + ["six"
 _WORDNUM = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")(?:[- ](?:" + "|".join(_NUMBER_WORDS) + r"))*\b")
 _APPROX_NOUN = re.compile(r"\b(?:une?|a)\s+(" + "|".join(APPROX_NOUNS) + r")s?\b")
 _ORDINAL_WORD = re.compile(r"\b(" + "|".join(ORDINAL_WORDS) + r")\b")
+# "le million de mètres carrés", "plus d'un million de m²", "a billion euros": a scale word standing alone
+_LONE_SCALE = re.compile(r"(?:\b(?:un|le|one|a)|(?<=d')un)\s+(million|milliard|billion)\b")
+_ELIDED_HEDGE = re.compile(r"\b(plus|moins|pres|pas loin|autour) d'$")
 
 
 def _parse_number(tok: str, lang: str) -> tuple[float, float]:
@@ -242,6 +245,16 @@ def extract_figures(text: str, lang: str = "fr") -> list[Figure]:
         out.append(Figure(text[start:raw_end], full, kind, unit, hedge, place * scale,
                           start, raw_end, scale=scale, rate=rate_after(folded, raw_end), noun=noun))
 
+    for m in _LONE_SCALE.finditer(folded):
+        if not free(m.start(), m.end()):
+            continue
+        take(m.start(), m.end())
+        elided = _ELIDED_HEDGE.search(folded[max(0, m.start() - 12):m.start()])
+        hedge = ({"plus": "min", "moins": "max"}.get(elided.group(1), "approx") if elided
+                 else _hedge_before(folded, m.start()))
+        value = SCALES[m.group(1)]
+        out.append(Figure(text[m.start():m.end()], value, "number", _unit_after(folded, m.end()), hedge, value,
+                          m.start(), m.end(), scale=value))
     for m in _APPROX_NOUN.finditer(folded):
         if free(m.start(), m.end()):
             take(m.start(), m.end())
