@@ -27,10 +27,10 @@ def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder
     """An `ask` Answerer on the open index (the index lock is held for the `with` block)."""
     from pipeline.ask.answerer import Answerer
     from pipeline.corpus.names import load_aliases, load_glossary
+    from pipeline.index.embedding import default_embedder
     from pipeline.llm.base import llm_settings_from_env
     from pipeline.llm.factory import make_chat_model
     from pipeline.llm.prompts import load_prompt
-    from pipeline.index.embedding import default_embedder
     from pipeline.store.database import DraftStore
     emb = embedder or default_embedder()
     if use_model and model is None:
@@ -46,9 +46,9 @@ def open_drafter(settings: Settings, embedder: Embedder | None = None, model=Non
     """(Drafter, DraftStore) on the open index; the brand voice from corpus/brand.md goes into every prompt."""
     from pipeline.corpus.catalogue import read_brand
     from pipeline.draft.drafter import Drafter
+    from pipeline.index.embedding import default_embedder
     from pipeline.llm.base import llm_settings_from_env
     from pipeline.llm.factory import make_chat_model
-    from pipeline.index.embedding import default_embedder
     from pipeline.store.database import DraftStore
     emb = embedder or default_embedder()
     model = model or make_chat_model(llm_settings_from_env())

@@ -30,6 +30,40 @@ def cmd_validate(args, s: Settings) -> int:
     return 1 if errors else 0
 
 
+def cmd_translate(args, s: Settings) -> int:
+    from pipeline.corpus.facts import load_corpus
+    from pipeline.corpus.names import load_aliases, load_glossary
+    from pipeline.draft.translate import Translator, wanted
+    from pipeline.llm.base import llm_settings_from_env
+    from pipeline.llm.factory import make_chat_model
+    from pipeline.llm.prompts import load_prompt
+    from pipeline.verify.wording import wording_checker
+    facts, _ = load_corpus(s.corpus_dir, s.today())
+    translator = Translator(make_chat_model(llm_settings_from_env()), load_prompt("translate"),
+                            wording_checker(facts, load_aliases(s.corpus_dir), load_glossary(s.corpus_dir)),
+                            s.corpus_dir)
+    todo = wanted(facts, args.missing, args.fact)
+    outcomes = []
+    for n, (fact, lang) in enumerate(todo, 1):
+        o = translator.draft(fact, lang, write=not args.dry_run)
+        outcomes.append(o)
+        if not args.json:
+            verdict = ("kept" if not args.dry_run else "would keep") if o.kept else "refused"
+            print(f"[{n}/{len(todo)}] {o.fact_id} wording_{o.lang} {verdict}: {o.wording or '(nothing)'}")
+            for p in o.problems:
+                print(f"    - {p}")
+    kept = sum(o.kept for o in outcomes)
+    if args.json:
+        print_json({"wanted": len(todo), "kept": kept, "dry_run": args.dry_run,
+                    "outcomes": [o.to_json() for o in outcomes]})
+    else:
+        print(f"{kept} of {len(todo)} wording(s) {'would be ' if args.dry_run else ''}kept"
+              + ("" if args.dry_run or not kept else " as 'wording_status: draft': read them, then set "
+                 "'wording_status: confirmed'") + (f"; {len(todo) - kept} refused (nothing written for them)"
+                                                   if kept < len(todo) else ""))
+    return 0 if kept == len(todo) else 1
+
+
 def cmd_ingest(args, s: Settings) -> int:
     from pipeline.cli.progress import TerminalProgress
     from pipeline.index.embedding import default_embedder

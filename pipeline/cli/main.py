@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from pipeline.cli.drafts import cmd_draft, cmd_drafts, cmd_pages, cmd_starter
-from pipeline.cli.facts import cmd_eval, cmd_import_csv, cmd_ingest, cmd_retrieve, cmd_validate
+from pipeline.cli.facts import cmd_eval, cmd_import_csv, cmd_ingest, cmd_retrieve, cmd_translate, cmd_validate
 from pipeline.cli.text import cmd_ask, cmd_check, cmd_doctor, cmd_eval_ask, cmd_eval_claims
 from pipeline.config import DEV_QUESTIONS, REPO_ROOT, load_settings
 from pipeline.errors import StudioError
@@ -18,6 +18,15 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check every fact file; errors exit non-zero, stale facts are warnings")
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_validate)
+
+    tr = sub.add_parser("translate", help="draft missing publication wordings with a configured model (never the "
+                        "embedded one); kept only when the wording checks pass, stored as wording_status: draft")
+    tr.add_argument("--missing", action="store_true", help="only wordings that are missing (not the unconfirmed "
+                    "machine drafts)")
+    tr.add_argument("--fact", action="append", default=[], metavar="ID", help="only this fact (repeatable)")
+    tr.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
+    tr.add_argument("--json", action="store_true")
+    tr.set_defaults(func=cmd_translate)
 
     i = sub.add_parser("ingest", help="validate, then index what changed")
     i.add_argument("--json", action="store_true")
