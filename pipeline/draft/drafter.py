@@ -24,6 +24,8 @@ from pipeline.types import FactFilter, RetrievedFact
 from pipeline.verify.checker import ClaimChecker
 
 LANG_NAME = {"fr": "French", "en": "English"}
+# a section is one paragraph: the model stops at its end, or where it would start a heading or the prompt again
+PARAGRAPH_END = ["\n\nFacts", "\nFacts:", "###", "\n\n", "\n#"]
 AUDIENCE = {"fr": {"investors": "des investisseurs", "talents": "des talents (candidats)", "general": "le grand public"},
             "en": {"investors": "investors", "talents": "talents (job seekers)", "general": "the general public"}}
 
@@ -110,7 +112,7 @@ class Drafter:
                                          audience=AUDIENCE[lang].get(spec.audience, spec.audience),
                                          title=spec.title(lang), section=sec.title(lang), facts=facts_text,
                                          length=str(sec_length(spec)))
-            planned.append(PlannedSection(sec, chosen[n], system, user, min(prompt.max_tokens, sec_length(spec) * 3)))
+            planned.append(PlannedSection(sec, chosen[n], system, user, section_tokens(prompt, spec)))
         left_out = "; ".join(f"{o['title']!r} ({o['reason']})" for o in omitted)
         if not planned:
             raise DraftError(f"page {spec.id!r} [{lang}]: no verified, current fact in filière(s) "
@@ -250,8 +252,7 @@ class Drafter:
     def _call(self, system: str, user: str, max_tokens: int, spec: PageSpec, lang: str):
         from pipeline.errors import LLMError
         try:
-            r = self.model.complete(system, user, max_tokens=max_tokens, stop=["\n\nFacts", "\nFacts:", "###",
-                                                                                 "\n\n\n", "\n#"])
+            r = self.model.complete(system, user, max_tokens=max_tokens, stop=PARAGRAPH_END)
         except LLMError as exc:
             if self.log:
                 self.log.record("draft", self.model.settings, system, user, None, error=str(exc),
@@ -292,6 +293,12 @@ def fact_snapshot(fact) -> dict:
     """What a draft records of a cited fact, so a later change can be told precisely (value, status, review date)."""
     return {"id": fact.id, "content_hash": fact.content_hash, "year": fact.year, "value": fact.value,
             "unit": fact.unit, "status": fact.status, "review_by": fact.review_by.isoformat()}
+
+
+def section_tokens(prompt: Prompt, spec: PageSpec) -> int:
+    """The tokens a section may take: two per word asked (French and English copy runs 1.3 to 1.6 tokens a word),
+    within the prompt's cap. The model stops earlier at the end of its paragraph (see _call)."""
+    return min(prompt.max_tokens, sec_length(spec) * 2)
 
 
 def sec_length(spec: PageSpec) -> int:
