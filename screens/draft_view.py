@@ -58,9 +58,30 @@ def draft_view(desk: ReviewDesk, user, snap) -> None:
         st.markdown(highlighted(rec), unsafe_allow_html=True)  # escaped above: no markup from the text runs
         flagged = rec.check_report.get("flagged", [])
         st.caption(f"{len(flagged)} phrase(s) signalée(s) · auteur {plain(rec.author)} · modèle {plain(rec.model)}")
+        _left_out(rec.check_report.get("omitted_sections", []))
     with right:
         _cited_facts(rec, snap.facts)
     _actions(desk, user, rec)
+
+
+def omitted_reason(o: dict) -> str:
+    """Why the drafter left a section out, in French (drafts made before the reason had a kind: as recorded)."""
+    if o.get("kind") == "translation_gap":
+        ids = ", ".join(f"[{i}]" for i in o.get("facts", []))
+        return (f"le fait qui y répond ({ids}) n'a pas encore de formulation dans cette langue : ajoutez-la dans la "
+                "base de faits (wording_fr / wording_en), puis régénérez")
+    if o.get("kind") == "no_fact":
+        return (f"aucun fait vérifié et à jour ne répond à la recherche « {o.get('query', '')} » : ajoutez ou "
+                "revérifiez un fait de la filière, puis régénérez")
+    return o.get("reason", "")
+
+
+def _left_out(omitted: list[dict]) -> None:
+    """The catalogue's sections this draft does not have, each with why: an editor knows what is missing."""
+    if not omitted:
+        return
+    st.warning(f"{len(omitted)} section(s) du catalogue laissée(s) de côté :\n\n" + "\n".join(
+        f"- **{plain(o['title'])}** : {plain(omitted_reason(o))}" for o in omitted))
 
 
 def _cited_facts(rec, facts: dict) -> None:

@@ -21,7 +21,7 @@ from pipeline.llm.tokens import count_tokens
 from pipeline.retrieve.retriever import Retriever
 from pipeline.store.record import DraftRecord
 from pipeline.types import FactFilter, RetrievedFact
-from pipeline.verify.checker import ClaimChecker
+from pipeline.verify.checker import ClaimChecker, cited_ids
 
 LANG_NAME = {"fr": "French", "en": "English"}
 # a section is one paragraph: the model stops at its end, or where it would start a heading or the prompt again
@@ -104,7 +104,9 @@ class Drafter:
             if not chosen[n]:
                 reason = ("; ".join(gaps[n]) if gaps[n] else
                           f"no verified, current fact of {', '.join(spec.filieres)} found for {sec.query!r}")
-                omitted.append({"title": sec.title(lang), "reason": reason})
+                omitted.append({"title": sec.title(lang), "reason": reason, "query": sec.query,
+                                "kind": "translation_gap" if gaps[n] else "no_fact",
+                                "facts": [i for g in gaps[n] for i in cited_ids(g)]})
                 notes.append(f"section {sec.title(lang)!r} left out: {reason}")
                 continue
             facts_text = "\n".join(f"[{c.fact.id}] ({c.fact.year}) {c.fact.wording(lang)}" for c in chosen[n])

@@ -294,3 +294,24 @@ def test_two_people_on_one_draft_the_second_sees_the_newer_version_and_keeps_the
     assert any("the newest is version 3" in w.value for w in again.warning)
     assert all(r.status != "approved" for r in store.list(page_id=d.page_id))
     assert not mine.exception and not again.exception
+
+
+def test_sections_left_out_are_listed_with_their_reason_in_french(indexed, monkeypatch, people, drafts):
+    from dataclasses import replace
+    store = DraftStore.for_data_dir(indexed.data_dir)
+    good = store.get(drafts["good"].id)
+    report = dict(good.check_report, omitted_sections=[
+        {"title": "Les conteneurs", "kind": "translation_gap", "facts": ["MAR-003"], "query": "EVP conteneurs",
+         "reason": "translation gap: [MAR-003] has no wording_en"},
+        {"title": "Les croisières", "kind": "no_fact", "facts": [], "query": "croisière passagers",
+         "reason": "no verified, current fact of maritime found for 'croisière passagers'"},
+        {"title": "Ancien format", "reason": "recorded before reasons had a kind"}])
+    rec = store.add(replace(good, id=None, page_id="site-maritime-omitted", version=1, status="draft",
+                            check_report=report))
+    at = open_draft(start(indexed, monkeypatch, people["editor"]), rec.id)
+    (warning,) = [w.value.replace("\\", "") for w in at.warning if "laissée(s) de côté" in w.value]  # unescaped
+    assert warning.startswith("3 section(s) du catalogue laissée(s) de côté")
+    assert "**Les conteneurs**" in warning and "[MAR-003]" in warning and "n'a pas encore de formulation" in warning
+    assert "« croisière passagers »" in warning and "aucun fait vérifié" in warning
+    assert "recorded before reasons had a kind" in warning  # an old draft's reason, as it was recorded
+    assert not at.exception
