@@ -55,6 +55,15 @@ class AuthError(ReviewError):
     """Wrong user name or password, or a disabled account."""
 
 
+class SignInLockedError(AuthError):
+    """Too many failed attempts on one account: refused, whatever the password, for `minutes` more (until `until`)."""
+
+    def __init__(self, message: str, *, fix: str = "", until=None, minutes: int = 1) -> None:
+        super().__init__(message, fix=fix)
+        self.until = until
+        self.minutes = minutes
+
+
 class ForbiddenError(ReviewError):
     """The user's role does not allow this action."""
 

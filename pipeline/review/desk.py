@@ -5,15 +5,17 @@ only, refused over unsupported figures unless overridden with a reason), an opti
 overwrites anybody, and an entry in the append-only audit log for every action. The queries are store/review.py's."""
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Callable, Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from pipeline.errors import AuthError, ConflictError, ForbiddenError, ReviewError
+from pipeline.errors import AuthError, ConflictError, ForbiddenError, ReviewError, SignInLockedError
+from pipeline.review.signin import LockoutRule, check_strength
 from pipeline.store.database import DraftStore
 from pipeline.store.record import DraftRecord
 from pipeline.store.review import AuditEntry
@@ -42,10 +44,13 @@ class ReviewDesk:
     """Every review action goes through here, whatever the screen."""
 
     def __init__(self, store: DraftStore, recheck: Callable[[str, str], dict] | None = None,
-                 facts: dict | None = None) -> None:
+                 facts: dict | None = None, clock: Callable[[], datetime] | None = None,
+                 lockout: LockoutRule | None = None) -> None:
         self.store = store
         self.recheck = recheck  # (text, lang) -> check report; the claim checker
         self.facts = facts      # id -> Fact now: an edit records the facts its text cites (for staleness)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))  # tests pass the time: nothing sleeps
+        self.lockout = lockout or LockoutRule()
 
     # ---------------------------------------------------------------- users
     def add_user(self, username: str, role: str, password: str | None = None) -> tuple[User, str]:
@@ -54,9 +59,9 @@ class ReviewDesk:
             raise ReviewError(f"unknown role {role!r}", fix="use one of: " + ", ".join(ROLES))
         if not username or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
             raise ReviewError(f"user name {username!r} is not usable", fix="use letters, digits, '.', '-' or '_'")
+        if password is not None:  # a generated one is 96 random bits
+            check_strength(password, username)
         password = password or secrets.token_urlsafe(12)
-        if len(password) < 8:
-            raise ReviewError("password too short", fix="use at least 8 characters")
         uid = self.store.add_user(username, _hasher.hash(password), role,
                                   AuditEntry("system", "user_add", {"username": username, "role": role}))
         if uid is None:
@@ -77,8 +82,9 @@ class ReviewDesk:
     def count_users(self) -> int:
         return self.store.count_users()
 
-    def sign_in(self, username: str, password: str) -> User:
-        """The user, or AuthError (the failure is written to the audit log)."""
+    def sign_in(self, username: str, password: str, via: str | None = None) -> User:
+        """The user, or AuthError (SignInLockedError while the name is under its delay: see LockoutRule). Every
+        attempt is written to the audit log, `via` (what asked: "users passwd") in its detail."""
         def accept(u: dict) -> bool:
             if not u["active"]:
                 return False
@@ -87,11 +93,46 @@ class ReviewDesk:
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 return False
 
-        u = self.store.sign_in_attempt(username, accept)
-        if u is None:  # raised after the commit, so the failure stays in the audit log
+        now = self.clock()
+        got = self.store.sign_in_attempt(username, accept, self.lockout, now, {"via": via} if via else None)
+        # raised after the commit, so the failure stays in the audit log
+        if got.locked_until is not None:
+            minutes = max(1, math.ceil((got.locked_until - now).total_seconds() / 60))
+            raise SignInLockedError(
+                f"too many failed attempts for {username[:100]!r}: refused, whatever the password, for {minutes} "
+                f"more minute(s) (until {got.locked_until:%Y-%m-%d %H:%M} UTC)",
+                fix="wait, then try again; an admin can set a new password at once: "
+                    "python -m pipeline users passwd USER --as ADMIN", until=got.locked_until, minutes=minutes)
+        if got.user is None:
             raise AuthError("wrong user name or password (or the account is disabled)",
                             fix="check both, or ask an admin: python -m pipeline users list")
+        u = got.user
         return User(u["id"], u["username"], u["role"], bool(u["active"]))
+
+    def failed_sign_ins(self, username: str) -> list[dict]:
+        """The refused attempts on this account since its previous successful sign-in, newest first (its owner is
+        shown them after signing in; admins see every one in the audit log)."""
+        return self.store.failed_sign_ins_since_last(username)
+
+    def change_password(self, username: str, old_password: str, new_password: str) -> None:
+        """A person changes their own password: the old one is checked like a sign-in (same delay, same audit)."""
+        if new_password == old_password:
+            raise ReviewError("the new password is the same as the old one", fix="choose another password")
+        check_strength(new_password, username)  # before the old one is checked: a weak choice costs no attempt
+        self.sign_in(username, old_password, via="users passwd")
+        self._set_password(username, new_password, AuditEntry(username, "password_change", {"username": username}))
+
+    def reset_password(self, admin_name: str, admin_password: str, username: str, new_password: str) -> None:
+        """An admin sets someone's password (their own checked like a sign-in); it also lifts the account's delay."""
+        check_strength(new_password, username)
+        admin = self.sign_in(admin_name, admin_password, via="users passwd")
+        self._need(admin, "admin", "set another person's password")
+        self._set_password(username, new_password, AuditEntry(admin.username, "password_reset",
+                                                              {"username": username}), unlock=True)
+
+    def _set_password(self, username: str, password: str, entry: AuditEntry, unlock: bool = False) -> None:
+        if not self.store.set_password(username, _hasher.hash(password), entry, unlock=unlock):
+            raise ReviewError(f"no user {username!r}", fix="python -m pipeline users list")
 
     # ---------------------------------------------------------------- drafts
     def edit(self, user: User, draft_id: int, expected_version: int, new_text: str) -> DraftRecord:

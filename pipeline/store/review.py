@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pipeline.store.record import DraftRecord
-from pipeline.store.schema import audit, comments, drafts, users
+from pipeline.store.schema import audit, comments, drafts, sign_in_throttle, users
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,31 @@ class AuditEntry:
     actor: str
     action: str
     detail: dict | None = None
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """A name's failed sign-ins in a row, and the time before which it is refused whatever the password."""
+
+    failures: int = 0
+    locked_until: datetime | None = None
+    last_failure_at: datetime | None = None
+
+
+class ThrottleRule(Protocol):
+    """The lock-out rule (review/signin.py decides; the store only keeps its state)."""
+
+    def locked_until(self, t: Throttle, now: datetime) -> datetime | None: ...
+
+    def after(self, t: Throttle, ok: bool, now: datetime) -> Throttle: ...
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """The account (when the attempt succeeded) and, when the name is under a delay now, its end."""
+
+    user: dict | None
+    locked_until: datetime | None = None
 
 
 class ReviewQueries:
@@ -55,15 +82,64 @@ class ReviewQueries:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(users)).scalar()
 
-    def sign_in_attempt(self, username: str, accept: Callable[[dict], bool]) -> dict | None:
-        """The user named `username` if `accept(user)` (the password and account check) says so, else None; the
-        attempt is audited as sign_in or sign_in_failed in the same transaction, whatever its outcome."""
+    def sign_in_attempt(self, username: str, accept: Callable[[dict], bool], rule: "ThrottleRule", now: datetime,
+                        detail: dict | None = None) -> SignInResult:
+        """One attempt to sign in as `username`, in one transaction: refused unchecked while `rule` says the name is
+        locked; else `accept(user)` (the password and account check) decides and `rule` gives the name's next state.
+        Audited whatever the outcome: sign_in, sign_in_failed (and sign_in_locked when it starts a delay), or
+        sign_in_refused_locked; `detail` goes into each entry."""
+        name, extra = username[:100], detail or {}
         with self.engine.begin() as conn:
-            row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
-            user = dict(row) if row is not None else None
+            _claim_throttle(conn, name)  # a write first: attempts on one database take turns, none reads a stale count
+            row = conn.execute(select(sign_in_throttle).where(sign_in_throttle.c.username == name)
+                               .with_for_update()).mappings().first()
+            before = Throttle(row["failures"], row["locked_until"], row["last_failure_at"])
+            actor = name or "?"
+            until = rule.locked_until(before, now)
+            if until is not None:
+                _audit(conn, AuditEntry(actor, "sign_in_refused_locked", {"until": until.isoformat(), **extra}))
+                return SignInResult(None, until)
+            found = conn.execute(select(users).where(users.c.username == username)).mappings().first()
+            user = dict(found) if found is not None else None
             ok = user is not None and accept(user)
-            _audit(conn, AuditEntry(username or "?", "sign_in" if ok else "sign_in_failed"))
-        return user if ok else None
+            after = rule.after(before, ok, now)
+            conn.execute(update(sign_in_throttle).where(sign_in_throttle.c.username == name).values(
+                failures=after.failures, locked_until=after.locked_until, last_failure_at=after.last_failure_at))
+            _audit(conn, AuditEntry(actor, "sign_in" if ok else "sign_in_failed", extra or None))
+            until = rule.locked_until(after, now)
+            if until is not None:
+                _audit(conn, AuditEntry(actor, "sign_in_locked", {
+                    "failures": after.failures, "minutes": round((until - now).total_seconds() / 60),
+                    "until": until.isoformat(), **extra}))
+        return SignInResult(user if ok else None, until)
+
+    def set_password(self, username: str, password_hash: str, entry: AuditEntry, unlock: bool = False) -> bool:
+        """Whether the user exists (and now has this password hash); `unlock` also clears the name's sign-in delay.
+        The audit entry never holds the hash."""
+        with self.engine.begin() as conn:
+            n = conn.execute(update(users).where(users.c.username == username)
+                             .values(password_hash=password_hash)).rowcount
+            if not n:
+                return False
+            if unlock:
+                conn.execute(delete(sign_in_throttle).where(sign_in_throttle.c.username == username[:100]))
+            _audit(conn, entry)
+        return True
+
+    def failed_sign_ins_since_last(self, username: str, limit: int = 500) -> list[dict]:
+        """The refused attempts on this name since its previous successful sign-in (the one just made excluded),
+        newest first: what its owner is shown after signing in."""
+        q = (select(audit).where(audit.c.actor == username[:100], audit.c.action.in_(
+            ("sign_in", "sign_in_failed", "sign_in_locked", "sign_in_refused_locked")))
+             .order_by(audit.c.id.desc()).limit(limit))
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(q).mappings()]
+        out = []
+        for r in rows[1:] if rows and rows[0]["action"] == "sign_in" else rows:
+            if r["action"] == "sign_in":
+                break
+            out.append(r)
+        return out
 
     # ---------------------------------------------------------------- drafts under review
     def add_version(self, rec: DraftRecord, entry: AuditEntry) -> DraftRecord:
@@ -123,6 +199,12 @@ def _audit(conn, entry: AuditEntry, rec: DraftRecord | None = None) -> None:
         page_id=rec.page_id if rec else None, lang=rec.lang if rec else None,
         version=rec.version if rec else None,
         text_hash=rec.text_hash if rec else None, detail=entry.detail or {}))
+
+
+def _claim_throttle(conn, name: str) -> None:
+    """The name's throttle row, created if missing (an upsert that changes nothing when it exists)."""
+    ins = (sqlite_insert if conn.dialect.name == "sqlite" else pg_insert)(sign_in_throttle)
+    conn.execute(ins.values(username=name, failures=0).on_conflict_do_nothing(index_elements=["username"]))
 
 
 def _now() -> datetime:

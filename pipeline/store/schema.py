@@ -145,6 +145,17 @@ regen_items = Table(
 )
 
 
+# failed sign-ins per name tried (known or not, so a delay tells nothing about who has an account): the delay
+# holds across processes and restarts; review/signin.py owns the rule, a success clears the row
+sign_in_throttle = Table(
+    "sign_in_throttle", metadata,
+    Column("username", String(100), primary_key=True),
+    Column("failures", Integer, nullable=False),          # in a row, since the last success (or a day without any)
+    Column("locked_until", UTCDateTime()),                # refused, whatever the password, until then
+    Column("last_failure_at", UTCDateTime()),
+)
+
+
 def _m1_initial(conn) -> None:
     v1 = MetaData()
     _drafts_table(v1)
@@ -178,10 +189,19 @@ def _m4_regeneration(conn) -> None:
     metadata.create_all(conn, tables=[regen_runs, regen_items])
 
 
+def _m5_sign_in_throttle(conn) -> None:
+    v5 = MetaData()
+    Table("sign_in_throttle", v5, Column("username", String(100), primary_key=True),
+          Column("failures", Integer, nullable=False), Column("locked_until", UTCDateTime()),
+          Column("last_failure_at", UTCDateTime()))
+    v5.create_all(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_calls", _m1_initial),
                                                (2, "index drafts by status", _m2_draft_lookup_index),
                                                (3, "review: users, audit log, comments", _m3_review),
-                                               (4, "regeneration: inputs key, runs and items", _m4_regeneration)]
+                                               (4, "regeneration: inputs key, runs and items", _m4_regeneration),
+                                               (5, "sign-in: failed attempts and delays", _m5_sign_in_throttle)]
 
 
 def migrate(engine: Engine) -> list[int]:
