@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import html
+import time
 from dataclasses import dataclass
 from typing import Callable
 
 import streamlit as st
 
 from pipeline.config import load_settings
-from pipeline.errors import StudioError
+from pipeline.errors import AuthError, SignInLockedError, StudioError
 from pipeline.review.desk import ReviewDesk
 from screens import audit, corpus, drafting, fact_base, queue, state
 from screens.common import show_error
@@ -32,15 +33,41 @@ SCREENS = [Screen("Relecture", "relecture", queue.page), Screen("Rédaction", "r
 
 def sign_in(desk: ReviewDesk) -> None:
     st.title("Studio — connexion")
+    if st.session_state.get("signin_notice"):  # why the person was signed out (an idle session)
+        st.info(st.session_state.signin_notice)
     with st.form("signin"):
         user = st.text_input("Utilisateur", key="signin_user")
         password = st.text_input("Mot de passe", type="password", key="signin_password")
         if st.form_submit_button("Se connecter"):
             try:
-                st.session_state.user = desk.sign_in(user, password)
-                st.rerun()
+                signed_in = desk.sign_in(user, password)
+            except SignInLockedError as exc:  # the delay after repeated failures: the right password waits too
+                st.error(f"Trop de tentatives : réessayez dans {exc.minutes} minute{'s' if exc.minutes > 1 else ''}.")
+                return
+            except AuthError:
+                st.error("Nom d'utilisateur ou mot de passe incorrect (ou compte désactivé).")
+                return
             except StudioError as exc:
                 st.error(exc.message)  # the fix would name the CLI: not for a stranger at the door
+                return
+            st.session_state.pop("signin_notice", None)
+            st.session_state.user = signed_in
+            st.session_state.last_active = time.time()
+            st.session_state.signin_warning = _refused_since_last(desk, signed_in.username)
+            st.rerun()
+
+
+def _refused_since_last(desk: ReviewDesk, username: str) -> str | None:
+    """What the account's owner is told after signing in: the attempts refused since their previous sign-in."""
+    entries = desk.failed_sign_ins(username)
+    seen = [r for r in entries if r["action"] != "sign_in_locked"]
+    if not seen:
+        return None
+    locks = len(entries) - len(seen)
+    return (f"{len(seen)} tentative(s) de connexion refusée(s) sur votre compte depuis votre dernière connexion, "
+            f"la dernière le {seen[0]['ts']:%d/%m/%Y à %H:%M} UTC" + (f", {locks} blocage(s) du compte" if locks else "")
+            + f". Si ce n'était pas vous, changez votre mot de passe (`python -m pipeline users passwd {username}`) "
+            "et prévenez un admin.")
 
 
 def main() -> None:
@@ -51,6 +78,14 @@ def main() -> None:
         show_error(exc)
         return
     user = st.session_state.get("user")
+    now, idle = time.time(), settings.session_idle_minutes
+    if user is not None and now - st.session_state.get("last_active", now) > idle * 60:
+        st.session_state.clear()  # signed out, as with the button
+        st.session_state.signin_notice = (f"Session expirée après {idle:g} minute{'s' if idle >= 2 else ''} "
+                                          "d'inactivité : reconnectez-vous.")
+        user = None
+    if user is not None:
+        st.session_state.last_active = now
     if user is None:  # nothing but the sign-in until someone signs in (and no index opened for a stranger):
         # any address asked for (/audit…) runs the one page there is
         st.navigation([st.Page(lambda: sign_in(desk), title="Connexion", url_path="connexion", default=True)],
@@ -61,6 +96,8 @@ def main() -> None:
     page = st.navigation([st.Page(lambda render=s.render: render(studio), title=s.title, url_path=s.url_path,
                                   default=i == 0) for i, s in enumerate(visible)])
     st.sidebar.write(f"Connecté : **{html.escape(user.username)}** ({user.role})")
+    if st.session_state.get("signin_warning"):
+        st.sidebar.warning(st.session_state.signin_warning)
     if st.sidebar.button("Se déconnecter", key="signout"):
         st.session_state.clear()
         st.rerun()

@@ -22,6 +22,7 @@ class Settings:
     chroma_port: int = 8000
     lock_timeout: float = 10.0
     today_override: date | None = None
+    session_idle_minutes: float = 30.0  # a signed-in person idle longer than this is signed out
 
     @property
     def chroma_dir(self) -> Path:
@@ -67,6 +68,10 @@ def load_settings() -> Settings:
     if len(collection) < 3:
         raise ConfigError(f"STUDIO_COLLECTION={collection!r} is too short",
                           fix="Chroma needs a collection name of 3 characters or more")
+    idle = _env_float("STUDIO_SESSION_IDLE_MINUTES", 30.0)
+    if idle <= 0:
+        raise ConfigError(f"STUDIO_SESSION_IDLE_MINUTES={idle:g} is not a duration",
+                          fix="set it to a number of minutes above 0, e.g. 30, or unset it")
     return Settings(
         corpus_dir=Path(env.get("STUDIO_CORPUS_DIR", REPO_ROOT / "corpus")),
         data_dir=Path(env.get("STUDIO_DATA_DIR", REPO_ROOT / "data")),
@@ -75,4 +80,5 @@ def load_settings() -> Settings:
         chroma_port=int(port_raw),
         lock_timeout=_env_float("STUDIO_LOCK_TIMEOUT", 10.0),
         today_override=today,
+        session_idle_minutes=idle,
     )

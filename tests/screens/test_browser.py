@@ -1,7 +1,8 @@
 """The review screen in a real browser: `streamlit run` on 127.0.0.1, driven through Selenium by Debian's headless
 Chromium. Signed out, only the sign-in shows; a wrong password is refused and logged; an approver opens a flagged
 draft, sees the flag and the draft's markup as text, edits it into a new version and approves it; an editor's navigation
-has no audit log and the editor gets no approve button. Every action is checked in the database as well as on the page.
+has no audit log and the editor gets no approve button; five failures lock an account, the right password included.
+Every action is checked in the database as well as on the page.
 Needs `chromium` and `chromium-driver`: scripts/setup-test-system.sh installs them (`make test` runs it)."""
 from __future__ import annotations
 
@@ -241,7 +242,7 @@ def test_signed_out_visitor_sees_only_the_sign_in_and_a_wrong_password_is_logged
     page.type("Utilisateur", "approver1", "\t")
     page.type("Mot de passe", "not the password", "\t")
     page.click("Se connecter")
-    page.alert("Error", "wrong user name or password")
+    page.alert("Error", "mot de passe incorrect")  # in French now
     only_the_sign_in()
     assert studio.desk.audit_log(1)[0] | {"ts": None, "id": None} == {
         "ts": None, "id": None, "actor": "approver1", "action": "sign_in_failed", "draft_id": None, "page_id": None,
@@ -312,3 +313,19 @@ def test_editor_sees_the_draft_but_no_approve_button(studio, page):
     assert "Approuver malgré les signalements" not in page.driver.page_source
     page.shows("Seul un approbateur peut approuver.")
     assert studio.store.get(draft.id).status == "draft"
+
+
+def test_five_failures_lock_the_account_and_the_right_password_waits_too(studio, page):
+    studio.desk.add_user("guarded1", "editor", PASSWORD)
+    for i in range(4):
+        page.sign_in("guarded1", f"guess number {i}")
+        page.alert("Error", "Nom d'utilisateur ou mot de passe incorrect")
+    page.sign_in("guarded1", "guess number 4")
+    page.alert("Error", "Trop de tentatives : réessayez dans 1 minute.")
+    page.sign_in("guarded1", PASSWORD)  # inside the delay: refused like any other password
+    page.alert("Error", "Trop de tentatives : réessayez dans 1 minute.")
+    page.idle()
+    assert "File de relecture" not in page.driver.page_source and page.buttons("Se connecter")
+    assert [r["action"] for r in studio.audit(actor="guarded1")][:3] == [
+        "sign_in_refused_locked", "sign_in_locked", "sign_in_failed"]
+    assert len(studio.audit(actor="guarded1", action="sign_in")) == 0

@@ -77,7 +77,7 @@ def test_wrong_password_is_refused_and_logged(indexed, monkeypatch, drafts):
     at.text_input(key="signin_user").input("editor1")
     at.text_input(key="signin_password").input("not the password")
     at.button[0].click().run()
-    assert any("wrong user name or password" in e.value for e in at.error)
+    assert any("mot de passe incorrect" in e.value for e in at.error)  # in French now
     desk = ReviewDesk(DraftStore.for_data_dir(indexed.data_dir))
     assert desk.audit_log()[0]["action"] == "sign_in_failed"
     at.text_input(key="signin_password").input("correct horse battery")
