@@ -1,0 +1,67 @@
+"""The sign-in delay when attempts come at once (threads on one database, SQLite and a real PostgreSQL): exactly five
+failures are counted before the delay, nothing gets through; and what one sign-in costs (argon2id)."""
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from pipeline.errors import AuthError
+from pipeline.review.desk import ReviewDesk
+from pipeline.store.database import DraftStore
+from tests.test_store_postgres import postgres_url  # noqa: F401  (the fixture: a PostgreSQL server for this module)
+
+PASSWORD = "correct horse battery"
+
+
+def _storm(desk: ReviewDesk, name: str, right: bool, attempts: int = 30, workers: int = 6) -> list:
+    """`attempts` sign-ins on `name` from `workers` threads at once (every third with the right password when
+    `right`); the users who got in."""
+    def one(i: int):
+        try:
+            return desk.sign_in(name, PASSWORD if right and i % 3 == 2 else f"guess {i}")
+        except AuthError:
+            return None
+    with ThreadPoolExecutor(workers) as pool:
+        return [u for u in pool.map(one, range(attempts)) if u is not None]
+
+
+def _counts(desk: ReviewDesk, name: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in desk.audit_log(1000):
+        if r["actor"] == name:
+            out[r["action"]] = out.get(r["action"], 0) + 1
+    return out
+
+
+def test_attempts_at_once_on_sqlite_count_exactly_five_failures(tmp_path):
+    desk = ReviewDesk(DraftStore(f"sqlite:///{tmp_path / 'db.sqlite'}"))
+    desk.add_user("alice", "editor", PASSWORD)
+    _check_storms(desk, "alice")
+
+
+def _check_storms(desk: ReviewDesk, name: str) -> None:
+    assert _storm(desk, name, right=False) == []
+    assert _counts(desk, name) == {"sign_in_failed": 5, "sign_in_locked": 1, "sign_in_refused_locked": 25}
+    assert _storm(desk, name, right=True) == []  # inside the delay, the right password is refused too
+    assert _counts(desk, name) == {"sign_in_failed": 5, "sign_in_locked": 1, "sign_in_refused_locked": 55}
+
+
+@pytest.mark.integration
+def test_attempts_at_once_on_postgres_count_exactly_five_failures(postgres_url, monkeypatch, tmp_path):  # noqa: F811
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    desk = ReviewDesk(DraftStore.for_data_dir(tmp_path))
+    desk.add_user("pg-alice", "editor", PASSWORD)
+    _check_storms(desk, "pg-alice")
+
+
+def test_a_sign_in_costs_under_half_a_second(tmp_path):
+    desk = ReviewDesk(DraftStore(f"sqlite:///{tmp_path / 'db.sqlite'}"))
+    desk.add_user("alice", "editor", PASSWORD)
+    costs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        desk.sign_in("alice", PASSWORD)
+        costs.append(time.perf_counter() - t)
+    assert sorted(costs)[1] < 0.5, costs
