@@ -22,3 +22,11 @@ def plain(text: str) -> str:
 def show_error(exc: StudioError, then: str = "") -> None:
     """A refusal as the person sees it: what failed, the fix, and anything else to say."""
     st.error(f"{exc.message}\n\nCorrection : {exc.fix}" + (f"\n\n{then}" if then else ""))
+
+
+def link(title: str, url: str) -> str:
+    """A source as a Markdown link that works: its title escaped, its address kept as it is (http/https only,
+    parentheses and spaces encoded so Markdown does not cut it); any other address is shown as text."""
+    if not re.match(r"^https?://[^\s\"'<>]+$", url or "", re.I):
+        return plain(title) + (f" · {plain(url)}" if url else "")
+    return f"[{plain(title)}]({url.replace('(', '%28').replace(')', '%29')})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pipeline.corpus.facts import conflict_groups, superseded_map
-from screens.common import plain
+from screens.common import link, plain
 from screens.state import Studio, corpus_fingerprint, corpus_view
 
 # Renders only; the figures come from FactBase.status() and the facts read from corpus/. Corpus text is shown as
@@ -64,7 +64,7 @@ def corpus_status(status, facts: list, filieres) -> None:
                 with col:
                     st.markdown(f"**[{f.id}]** {plain(f.statement_fr)}")
                     st.caption(f"{f.year}" + (f" ({plain(f.year_note)})" if f.year_note else "") +
-                               f" · {plain(f.source.title)} · {plain(f.source.url)}")
+                               f" · {link(f.source.title, f.source.url)}")
                     if f.status == "retired":
                         st.caption("retiré")
 

@@ -1,7 +1,6 @@
 """The draft view ("Relecture", one draft): its flagged sentences marked beside the facts it cites, then the actions."""
 from __future__ import annotations
 
-import difflib
 import html
 
 import streamlit as st
@@ -9,27 +8,11 @@ import streamlit as st
 from pipeline.errors import ConflictError, StudioError
 from pipeline.review.desk import MAX_COMMENT, MAX_TEXT, ReviewDesk
 from pipeline.verify.checker import OK_STATUSES, cited_ids
-from screens.common import STATUS_FR, plain, show_error
+from screens.common import STATUS_FR, link, plain, show_error
+from screens.draft_render import STYLE, edit_warnings, review_html, word_diff_html
 
 # Renders only; every action (edit, diff, comment, decide) goes through pipeline.review.ReviewDesk, which enforces
 # roles and versions. Everything a person or the corpus wrote is shown as text: escaped before any rendering.
-
-
-def highlighted(rec) -> str:
-    """The draft as HTML: every character escaped, flagged sentences marked with their reason."""
-    text = rec.text
-    marks = [(s["start"], s["end"], s["status"], s.get("reason", "")) for s in rec.check_report.get("sentences", [])
-             if s.get("status") not in OK_STATUSES and s.get("end", 0) <= len(text)]
-    out, pos = [], 0
-    for a, b, status, reason in sorted(marks):
-        if a < pos:
-            continue
-        out.append(html.escape(text[pos:a]))
-        out.append(f'<mark class="flag" title="{html.escape(reason, quote=True)}">{html.escape(text[a:b])}</mark>'
-                   f' <small>⚠ {html.escape(status)} : {html.escape(reason)}</small>')
-        pos = b
-    out.append(html.escape(text[pos:]))
-    return "<div class='draft'>" + "".join(out).replace("\n", "<br>") + "</div>"
 
 
 def draft_view(desk: ReviewDesk, user, snap) -> None:
@@ -37,10 +20,13 @@ def draft_view(desk: ReviewDesk, user, snap) -> None:
     rec = desk.store.get(st.session_state.draft_id)
     if st.button("← Retour à la file", key="back"):
         st.session_state.pop("draft_id")
+        st.query_params.pop("draft", None)
         st.rerun()
     if rec is None:
-        st.error("Ce brouillon n'existe plus (supprimé de la base). Revenez à la file.")
+        st.error(f"Le brouillon n° {st.session_state.draft_id} n'existe pas (ou plus) dans la base. Revenez à la "
+                 "file pour en ouvrir un autre.")
         return
+    st.query_params["draft"] = str(rec.id)  # the draft's own address: a link to it can be shared
     st.header(f"{rec.title} [{rec.lang}] — version {rec.version} ({STATUS_FR[rec.status]})")
     if "flash" in st.session_state:  # the outcome of the action that led here, shown once
         st.success(st.session_state.pop("flash"))
@@ -53,14 +39,19 @@ def draft_view(desk: ReviewDesk, user, snap) -> None:
                 st.code(unsaved, language="markdown")
     for reason in snap.stale(rec):
         st.warning("Périmé : " + reason)
+    st.markdown(STYLE, unsafe_allow_html=True)
     left, right = st.columns([3, 2])
     with left:
-        st.markdown(highlighted(rec), unsafe_allow_html=True)  # escaped above: no markup from the text runs
         flagged = rec.check_report.get("flagged", [])
         st.caption(f"{len(flagged)} phrase(s) signalée(s) · auteur {plain(rec.author)} · modèle {plain(rec.model)}")
         _left_out(rec.check_report.get("omitted_sections", []))
+        page_tab, source_tab = st.tabs(["Page", "Markdown (modifier)"])
+        with page_tab:  # rendered as the site renders it, everything escaped first: no markup from the text runs
+            st.markdown(review_html(rec.text, rec.check_report.get("sentences", [])), unsafe_allow_html=True)
+        with source_tab:
+            _edit(desk, user, rec)
     with right:
-        _cited_facts(rec, snap.facts)
+        _cited_facts(rec, snap)
     _actions(desk, user, rec)
 
 
@@ -84,9 +75,26 @@ def _left_out(omitted: list[dict]) -> None:
         f"- **{plain(o['title'])}** : {plain(omitted_reason(o))}" for o in omitted))
 
 
-def _cited_facts(rec, facts: dict) -> None:
-    """The facts the text cites now and those it was drafted from; a fact gone or retired since says so."""
+SEED_VERIFIER = "seed import"
+
+
+def verified_line(fact) -> str:
+    """Who verified the fact and when, or plainly that nobody has yet (the seed was imported, not re-read)."""
+    who = "importé, non relu" if fact.verified_by == SEED_VERIFIER else f"vérifié par {plain(fact.verified_by)}"
+    return f"{who} le {fact.verified_on.strftime('%d/%m/%Y')} · à revoir le {fact.review_by.strftime('%d/%m/%Y')}"
+
+
+def _fact_line(fact) -> str:
+    figure = f"{fact.value} {fact.unit}".strip() if fact.value else ""
+    return (f"**[{fact.id}]** {plain(figure) + ' · ' if figure else ''}{fact.year} · "
+            f"{link(fact.source.title, fact.source.url)}")
+
+
+def _cited_facts(rec, snap) -> None:
+    """The facts the text cites now and those it was drafted from; a fact gone, retired or stale says so first, and
+    a conflict shows the competing facts' figures, years and sources."""
     st.subheader("Faits cités")
+    facts = snap.facts
     ids = list(dict.fromkeys(cited_ids(rec.text) + [f["id"] for f in rec.facts]))
     if not ids:
         st.info("Ce texte ne cite aucun fait.")
@@ -97,33 +105,70 @@ def _cited_facts(rec, facts: dict) -> None:
                      "citent bloquent l'approbation : remplacez la citation par un fait vérifié ou retirez la phrase.")
             continue
         with st.container(border=True):
-            st.markdown(f"**[{fact.id}]** {plain(fact.statement_fr)}")
-            st.caption(f"{fact.year} · [{plain(fact.source.title)}]({fact.source.url}) · vérifié le "
-                       f"{fact.verified_on.isoformat()} par {plain(fact.verified_by)}")
             if fact.status == "retired":
                 st.warning("Fait retiré : ne plus le citer.")
+            elif fact.is_stale(snap.today):
+                st.warning(f"Fait périmé depuis le {fact.review_by.strftime('%d/%m/%Y')} : à revérifier avant de "
+                           "publier.")
+            st.markdown(f"{_fact_line(fact)}\n\n{plain(fact.wording(rec.lang) or fact.statement(rec.lang))}")
+            st.caption(verified_line(fact))
+            rivals = [facts[i] for i in fact.conflict_with if i in facts]
             if fact.conflict_with:
-                st.info("En conflit avec : " + ", ".join(fact.conflict_with))
+                st.info("En conflit avec :\n\n" + "\n".join(
+                    f"- {_fact_line(r)}" for r in rivals) + "".join(
+                    f"\n- **[{i}]** (absent de la base)" for i in fact.conflict_with if i not in facts))
 
 
-def _actions(desk: ReviewDesk, user, rec) -> None:
-    st.subheader("Modifier")
+def _edit(desk: ReviewDesk, user, rec) -> None:
+    """The Markdown source, editable; an edit that removes most of the text or cites nothing asks to confirm."""
     new_text = st.text_area("Texte (Markdown, citations [ID])", value=rec.text, height=300, key=f"edit_{rec.id}")
     st.caption(f"{len(new_text):,} caractères (au plus {MAX_TEXT:,})".replace(",", "\u202f"))
+    warnings = edit_warnings(rec.text, new_text) if new_text != rec.text else []
+    for w in warnings:
+        st.warning(w)
+    sure = st.checkbox("Enregistrer quand même", key=f"sure_{rec.id}") if warnings else True
     if st.button("Enregistrer une nouvelle version", key="save"):
+        if not sure:
+            st.error("Cochez « Enregistrer quand même » pour enregistrer ce texte. Rien n'a été enregistré ; votre "
+                     "texte reste dans le champ.")
+            return
         _do(lambda: desk.edit(user, rec.id, rec.version, new_text), "Nouvelle version enregistrée et revérifiée.",
             follow=True, kept="Rien n'a été enregistré ; votre texte reste dans le champ ci-dessus.",
             on=(desk, rec, new_text))
+
+
+def _versions(desk: ReviewDesk, user, rec) -> None:
+    """Two versions side by side, word by word (newest against the one before by default); any older version can
+    be restored: it becomes the newest, checked again, with an audit entry and a comment saying so."""
     versions = [r for r in desk.store.list(page_id=rec.page_id) if r.lang == rec.lang]
-    if len(versions) > 1:
-        with st.expander("Comparer deux versions"):
-            nums = [r.version for r in versions]
-            a = st.selectbox("De", nums, index=len(nums) - 2, key="diff_a")
-            b = st.selectbox("À", nums, index=len(nums) - 1, key="diff_b")
-            ta = next(r.text for r in versions if r.version == a)
-            tb = next(r.text for r in versions if r.version == b)
-            st.code("".join(difflib.unified_diff(ta.splitlines(True), tb.splitlines(True), f"v{a}", f"v{b}")) or
-                    "(identiques)", language="diff")
+    if len(versions) < 2:
+        return
+    with st.expander("Comparer deux versions"):
+        nums = [r.version for r in versions]
+        c1, c2 = st.columns(2)
+        a = c1.selectbox("Version", nums, index=len(nums) - 2, key="diff_a", format_func=lambda v: f"v{v}")
+        b = c2.selectbox("comparée à", nums, index=len(nums) - 1, key="diff_b", format_func=lambda v: f"v{v}")
+        old = next(r for r in versions if r.version == a)
+        new = next(r for r in versions if r.version == b)
+        left, right = word_diff_html(old.text, new.text)
+        c1.markdown(left, unsafe_allow_html=True)  # escaped in word_diff_html
+        c2.markdown(right, unsafe_allow_html=True)
+        if old.text == new.text:
+            st.caption("Les deux versions sont identiques.")
+        newest = max(versions, key=lambda r: r.version)
+        if user.can("editor") and old.version != newest.version and st.button(
+                f"Restaurer la version {old.version}", key="restore"):
+            def restore():
+                restored = desk.edit(user, newest.id, newest.version, old.text)
+                desk.comment(user, restored.id, f"Version {old.version} restaurée (nouvelle version "
+                                                f"{restored.version}).")
+                return restored
+            _do(restore, f"Version {old.version} restaurée : c'est maintenant la version la plus récente, revérifiée.",
+                follow=True, on=(desk, newest, None))
+
+
+def _actions(desk: ReviewDesk, user, rec) -> None:
+    _versions(desk, user, rec)
     st.subheader("Décider")
     reason = st.text_input("Raison (obligatoire pour demander des modifications ou rejeter)", key="reason")
     c1, c2 = st.columns(2)
@@ -142,11 +187,20 @@ def _actions(desk: ReviewDesk, user, rec) -> None:
     for c in desk.comments(rec.id):
         when = c["ts"].strftime("%d/%m/%Y %H:%M") if c.get("ts") else ""
         st.markdown(f"**{plain(c['author'])}** ({when}) : {plain(c['text'])}")  # as typed: markup shown, not run
+    if st.session_state.pop("comment_posted", False):
+        st.session_state["comment"] = ""  # the box is empty after a comment is posted (set before it is drawn)
     note = st.text_input("Ajouter un commentaire", key="comment",
                          help=f"Au plus {MAX_COMMENT:,} caractères ; affiché tel quel.".replace(",", "\u202f"))
     if st.button("Commenter", key="comment_btn"):
-        _do(lambda: desk.comment(user, rec.id, note), "Commentaire ajouté.",
-            kept="Rien n'a été enregistré ; votre commentaire reste dans le champ.")
+        if st.session_state.get("last_comment") == (rec.id, note.strip()) and note.strip():
+            st.session_state["comment_posted"] = True  # a double click: the first one posted it already
+            st.rerun()
+
+        def post():
+            desk.comment(user, rec.id, note)
+            st.session_state["last_comment"] = (rec.id, note.strip())
+            st.session_state["comment_posted"] = True
+        _do(post, "Commentaire ajouté.", kept="Rien n'a été enregistré ; votre commentaire reste dans le champ.")
 
 
 def _do(action, success: str, follow: bool = False, kept: str = "", on: tuple | None = None) -> None:

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
 from datetime import datetime, timezone
 
 import streamlit as st
+from babel.numbers import format_decimal
 
 from pipeline.config import REPO_ROOT
-from pipeline.draft.regenerate import Selection
+from pipeline.draft.regenerate import NEVER_DRAFTED, Selection
 from pipeline.draft.runs import latest_run, run_alive
+from screens.common import STATUS_FR
 from screens.state import Studio
 
 # The run itself is `python -m pipeline regenerate` in its own process, so it survives a closed browser tab, holds
@@ -19,6 +22,24 @@ from screens.state import Studio
 
 STATE_FR = {"done": "rédigés", "failed": "en échec", "pending": "en cours / à faire", "skipped": "inchangés (sautés)",
             "not_started": "hors budget", "carried": "déjà faits par la régénération reprise"}
+
+
+ACTION_FR = {"draft": "rédiger", "skip": "sauter", "fail": "impossible", "carried": "déjà fait"}
+
+
+def why_fr(why: str) -> str:
+    """The reason of a plan row in French where it is one of the known forms; otherwise as the run wrote it."""
+    if why == NEVER_DRAFTED:
+        return "jamais rédigé (choisissez « Tout » pour le rédiger)"
+    m = re.fullmatch(r"up to date \(v(\d+), (\w+)\)", why)
+    if m:
+        return f"à jour (v{m.group(1)}, {STATUS_FR.get(m.group(2), m.group(2))})"
+    return {"never drafted": "jamais rédigé"}.get(why, why)
+
+
+def fr_number(x: float, decimals: int = 0) -> str:
+    """A number as French writes it (narrow no-break space between thousands, decimal comma), with Babel."""
+    return format_decimal(x, format=f"#,##0{'.' + '0' * decimals if decimals else ''}", locale="fr_FR")
 
 
 def page(s: Studio) -> None:
@@ -74,12 +95,17 @@ def _estimate(settings, sel: Selection, budget: float | None) -> None:
         st.error(_cli_error(done.stderr))
         return
     plan = json.loads(done.stdout)
-    st.success(f"{plan['to_draft']} texte(s) à rédiger · {plan['skipped']} inchangé(s) · {plan['cannot_draft']} "
-               f"impossible(s) · ~{plan['est_tokens']:,} tokens · {plan['est_cost']:.4f} USD"
-               + (" (modèle embarqué : gratuit)" if plan["backend"] == "embedded" else ""))
+    never = plan.get("never_drafted", 0)
+    st.success(f"{plan['to_draft']} texte(s) à rédiger · {plan['skipped'] - never} inchangé(s) · {never} jamais "
+               f"rédigé(s) · {plan['cannot_draft']} impossible(s) · ~{fr_number(plan['est_tokens'])} tokens · "
+               + ("gratuit (modèle embarqué)" if plan["backend"] == "embedded" else
+                  f"{fr_number(plan['est_cost'], 4)} USD"))
+    if never and plan["selection"]["mode"] == "stale":
+        st.info(f"{never} texte(s) du catalogue n'ont jamais été rédigés : choisissez « Tout » pour les rédiger.")
     if plan.get("over_budget"):
         st.warning(f"Hors budget, non lancés : {', '.join(plan['over_budget'])}")
-    rows = [{"texte": f"{i['page_id']} [{i['lang']}]", "action": i["action"], "pourquoi": i["why"],
+    rows = [{"texte": f"{i['page_id']} [{i['lang']}]", "action": ACTION_FR.get(i["action"], i["action"]),
+             "pourquoi": why_fr(i["why"]),
              "tokens": i["est_tokens"], "coût": i["est_cost"]} for i in plan["items"]]
     st.dataframe(rows, hide_index=True, width="stretch")
 

@@ -8,7 +8,7 @@ import streamlit as st
 from pipeline.errors import StudioError
 from pipeline.retrieve.fact_base import FactBase
 from pipeline.wiring import open_answerer
-from screens.common import show_error
+from screens.common import link, show_error
 from screens.state import Studio, chat_model, corpus_fingerprint, corpus_view, embedder
 
 
@@ -56,11 +56,17 @@ def render_search(fb: FactBase) -> None:
         return
     if not hits:
         st.info("Aucun fait ne correspond (vérifiez les filtres).")
+    best = max((h.score for h in hits), default=0) or 1
     for n, hit in enumerate(hits, 1):
-        render_hit(n, hit, lang)
+        render_hit(n, hit, lang, hit.score / best)
 
 
-def render_hit(n: int, hit, lang: str) -> None:
+def relevance(share: float) -> str:
+    """A hit's relevance said in words, from its score against the best hit's (the scores alone mean nothing)."""
+    return "très pertinent" if share >= 0.9 else "pertinent" if share >= 0.75 else "moins pertinent"
+
+
+def render_hit(n: int, hit, lang: str, share: float = 1.0) -> None:
     j = hit.to_json(lang)
     badges = []
     if hit.stale:
@@ -70,10 +76,10 @@ def render_hit(n: int, hit, lang: str) -> None:
     if hit.superseded_by:
         badges.append("remplacé par " + ", ".join(hit.superseded_by))
     with st.container(border=True):
-        st.markdown(f"**{n}. [{j['id']}]** {html.escape(j['statement'])}")
-        st.caption(f"{j['year']} · [{j['source_title']}]({j['source_url']}) · score {j['score']:.4f}")
-        if badges:
+        if badges:  # before the statement: nobody copies a stale figure without seeing that it is
             st.warning(" · ".join(badges))
+        st.markdown(f"**{n}. [{j['id']}]** {html.escape(j['statement'])}")
+        st.caption(f"{relevance(share)} · {j['year']} · {link(j['source_title'], j['source_url'])}")
         if hit.conflicts:
             st.info("En conflit avec : " + ", ".join(hit.conflicts) + " — ne pas choisir un chiffre en silence.")
 
@@ -100,4 +106,4 @@ def render_ask(fb: FactBase) -> None:
     st.markdown(html.escape(result.answer).replace("\n", "  \n"))
     st.caption(result.reason)
     for c in result.citations:
-        st.caption(f"[{c['id']}] {c['year']} · [{c['source_title']}]({c['source_url']})")
+        st.caption(f"[{c['id']}] {c['year']} · {link(c['source_title'], c['source_url'])}")

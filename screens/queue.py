@@ -19,6 +19,14 @@ ALL = "__all__"  # the "any" choice of a selectbox
 
 def page(s: Studio) -> None:
     """The "Relecture" page: the draft a click opened, else the queue."""
+    asked = st.query_params.get("draft")  # a draft's own address, ?draft=ID: a shared link or a refresh
+    if asked and not st.session_state.get("draft_id"):
+        if asked.isdigit():
+            st.session_state.draft_id = int(asked)
+        else:
+            st.query_params.pop("draft", None)
+            st.error(f"« {asked} » n'est pas un numéro de brouillon : l'adresse d'un brouillon finit par ?draft= suivi "
+                     "de son numéro, par exemple ?draft=12. Voici la file.")
     if st.session_state.get("draft_id"):
         draft_view(s.desk, s.user, s.snap)
     else:
@@ -54,6 +62,7 @@ def queue(desk: ReviewDesk, snap, pages: list, filieres, pages_error: str | None
     choice = st.selectbox("Ouvrir le brouillon", list(labels), format_func=labels.get, key="queue_open")
     if st.button("Ouvrir", key="open_draft"):
         st.session_state.draft_id = choice
+        st.query_params["draft"] = str(choice)
         st.rerun()
 
 

@@ -192,9 +192,10 @@ def people(indexed):
     return {r: desk.add_user(f"{r}1", r, "correct horse battery")[0] for r in ("viewer", "editor", "approver", "admin")}
 
 
-def start(indexed, monkeypatch, user=None, nav=None, **state):
+def start(indexed, monkeypatch, user=None, nav=None, query=None, **state):
     """app.py run headless on `indexed`, signed in as `user` (None: nobody), with extra session state; `nav` is the
-    URL path asked for ("redaction" for http://host/redaction), listed in the navigation or not (a crafted request)."""
+    URL path asked for ("redaction" for http://host/redaction), listed in the navigation or not (a crafted request);
+    `query` the address's query parameters ({"draft": "12"} for ?draft=12)."""
     from streamlit.testing.v1 import AppTest
     from streamlit.util import calc_hash
     monkeypatch.setenv("STUDIO_CORPUS_DIR", str(indexed.corpus_dir))
@@ -205,6 +206,8 @@ def start(indexed, monkeypatch, user=None, nav=None, **state):
         at.session_state["user"] = user
     for k, v in state.items():
         at.session_state[k] = v
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
     if nav is not None:
         # What a browser asks for: the page hash of a URL path (st.Page hashes its url_path). AppTest.switch_page
         # takes only file pages (it checks the path is a file), so a callable page is asked for by its hash.

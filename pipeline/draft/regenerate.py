@@ -32,6 +32,8 @@ from pipeline.types import Fact
 MODES = ("all", "stale")
 
 
+NEVER_DRAFTED = "never drafted (use --all to draft it)"  # skipped by --stale: counted apart, never as unchanged
+
 @dataclass(frozen=True)
 class Selection:
     """What the user asked to regenerate."""
@@ -118,6 +120,7 @@ class Batch:
     def to_json(self) -> dict:
         return {"selection": self.selection.to_json(), "backend": self.backend, "model": self.model,
                 "to_draft": len(self.to_draft), "skipped": sum(i.action == "skip" for i in self.items),
+                "never_drafted": sum(i.action == "skip" and i.why == NEVER_DRAFTED for i in self.items),
                 "carried": sum(i.action == "carried" for i in self.items),
                 "cannot_draft": sum(i.action == "fail" for i in self.items), "est_tokens": self.est_tokens,
                 "est_cost": self.est_cost, "resumed_from": self.resumed_from,
@@ -209,7 +212,7 @@ class Regenerator:
         newest = max(live or versions, key=lambda v: v.version) if versions else None
         if sel.mode == "stale":
             if newest is None:
-                return _skip(item, "never drafted (use --all to draft it)")
+                return _skip(item, NEVER_DRAFTED)
             reasons = judge.reasons(newest) if judge else []
             if not reasons:
                 return _skip(item, f"up to date (v{newest.version}, {newest.status})")

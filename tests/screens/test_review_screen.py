@@ -132,7 +132,7 @@ def test_queue_and_flagged_draft_beside_its_facts(indexed, monkeypatch, people, 
     assert at.header[0].value == "File de relecture" and at.dataframe
     at = open_draft(at, drafts["bad"].id)
     page = "\n".join(m.value for m in at.markdown)
-    assert '<mark class="flag"' in page and "contradicted" in page
+    assert '<mark class="flag"' in page and "chiffre contredit" in page  # the status in French now
     assert "&lt;script&gt;" in page and "<script>" not in page  # markup from a draft is shown, never run
     assert "[MAR-001]" in page and "70,5 millions de tonnes" in page  # the fact beside the text
     assert not [b for b in at.button if b.key == "approve"]  # an editor sees no approve button
@@ -222,9 +222,9 @@ def test_corpus_status_page(indexed, monkeypatch, people, drafts):
     at = open_page(start(indexed, monkeypatch, people["viewer"]), "État du corpus")
     assert at.header[0].value == "État du corpus" and not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Faits"] == "159" and metrics["Erreurs"] == "0" and int(metrics["À revérifier"]) > 0
+    assert metrics["Faits"] == "278" and metrics["Erreurs"] == "0" and int(metrics["À revérifier"]) > 0
     tables = [d.value for d in at.dataframe]
-    assert tables[0]["faits"].sum() == 159  # facts per filière
+    assert tables[0]["faits"].sum() == 278  # facts per filière (159 seed + 119 peer facts)
     assert "TER-002" in set(tables[1]["id"])  # review_by 2019-12-31: to re-check
     side_by_side = "\n".join(m.value for m in at.markdown)
     assert "**[AGE-009]**" in side_by_side and "**[TER-001]**" in side_by_side and "**[TER-007]**" in side_by_side
