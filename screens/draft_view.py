@@ -1,13 +1,11 @@
 """The draft view ("Relecture", one draft): its flagged sentences marked beside the facts it cites, then the actions."""
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from pipeline.errors import ConflictError, StudioError
 from pipeline.review.desk import MAX_COMMENT, MAX_TEXT, ReviewDesk
-from pipeline.verify.checker import OK_STATUSES, cited_ids
+from pipeline.verify.checker import cited_ids
 from screens.common import STATUS_FR, link, plain, show_error
 from screens.draft_render import STYLE, edit_warnings, review_html, word_diff_html
 

@@ -7,7 +7,10 @@ import pytest
 from pipeline.store.database import DraftStore
 from screens.draft_render import edit_warnings, review_html, word_diff_html
 from tests.conftest import start
-from tests.screens.test_review_screen import SUPPORTED, drafts, open_draft  # noqa: F401  (the drafts fixture)
+from tests.screens import test_review_screen as review
+from tests.screens.test_review_screen import SUPPORTED, open_draft
+
+drafts = review.drafts  # the same module-scoped drafts, in this module too
 
 pytestmark = pytest.mark.integration
 
