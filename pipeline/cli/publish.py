@@ -6,6 +6,7 @@ its integrity check (changed after approval, or no approval in the audit log) â€
 withheld."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,8 +22,15 @@ def cmd_publish(args, s: Settings) -> int:
     from pipeline.publish.site import publish
     from pipeline.retrieve.fact_base import current_facts
     from pipeline.store.database import DraftStore
-    specs = load_pages(s.corpus_dir, load_filieres(s.corpus_dir), check_titles=False)  # publishes what was approved
-    report = publish(Path(args.out), DraftStore.for_data_dir(s.data_dir), current_facts(s), specs, s.today())
+    from pipeline.errors import PublishError
+    from pipeline.publish.render import safe_url
+    if args.base_url and not safe_url(args.base_url):
+        raise PublishError(f"--base-url {args.base_url!r} is not an http(s) address",
+                           fix="give the site's public address, e.g. --base-url https://www.example.org/")
+    filieres = load_filieres(s.corpus_dir)
+    specs = load_pages(s.corpus_dir, filieres, check_titles=False)  # publishes what was approved
+    report = publish(Path(args.out), DraftStore.for_data_dir(s.data_dir), current_facts(s), specs, s.today(),
+                     filieres=filieres, base_url=args.base_url or "")
     code = EXIT_WITHHELD if report.refused or (args.strict and report.withheld) else 0
     if args.json:
         print_json({**report.to_json(), "exit_code": code})
@@ -43,17 +51,22 @@ def _print_summary(report) -> None:
     for p in report.pages:
         per_lang[p.lang] = per_lang.get(p.lang, 0) + 1
     counts = ", ".join(f"{n} in {lang}" for lang, n in sorted(per_lang.items()))
-    print(f"published {len(report.pages)} page(s) ({counts}) to {report.out}: index.html, fr/, en/, md/, feed.json")
+    print(f"published {len(report.pages)} page(s) ({counts}) to {report.out}: index.html, fr/, en/, 404.html, "
+          "sitemap.xml, md/, feed.json")
     for d in report.documents:
         print(f"  document {d['path']} ({len(d['pages'])} text(s))")
     for d in report.no_documents:
-        print(f"  no {d['kind']} document in {d['lang']}: {d['reason']}")
+        if d.get("format") != "pdf":  # a PDF not made is a warning, on stderr with its fix
+            print(f"  no {d['kind']} document in {d['lang']}: {d['reason']}")
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("publish", help="write the public site (HTML, Markdown, JSON feed, DOCX) from approved "
+    p = sub.add_parser("publish", help="write the public site (HTML, Markdown, JSON feed, DOCX, PDF) from approved "
                        "versions only, exactly as approved")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder: new, empty, or a previous publish (replaced whole)")
+    p.add_argument("--base-url", default=os.environ.get("STUDIO_SITE_URL", ""), metavar="URL",
+                   help="the site's public address (default $STUDIO_SITE_URL): sitemap.xml, canonical and hreflang "
+                        "addresses become absolute; without it they are paths from the site's root")
     p.add_argument("--strict", action="store_true", help=f"exit {EXIT_WITHHELD} when any approved page is withheld")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=cmd_publish)

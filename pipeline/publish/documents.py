@@ -1,21 +1,28 @@
 """The downloadable documents (the argumentaire, the employer-brand kit) as DOCX, one per kind and language.
 
-python-docx is imported here and nowhere else: when its API changes, this file changes."""
+Each has the agency as author, a title page with the date, page numbers in the footer, and the citations as
+numbered endnotes with their sources (no [ID] in the body). python-docx is imported here and nowhere else."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from pathlib import Path
 
-from pipeline.publish.render import SourceRef, parse_blocks, safe_url, spans
+from pipeline.publish.dates import long_date
+from pipeline.publish.layout import AGENCY, labels
+from pipeline.publish.render import Notes, SourceRef, host, note_spans, parse_blocks, safe_url, spans
+from pipeline.verify.checker import cited_ids
 
 # kind -> lang -> (file name, document title)
 DOCUMENTS = {
-    "argumentaire": {"fr": ("argumentaire-fr.docx", "Argumentaire d'attractivité — Provence"),
-                     "en": ("argumentaire-en.docx", "Investment case — Provence")},
-    "employer_brand": {"fr": ("kit-marque-employeur-fr.docx", "Kit marque employeur — Provence"),
-                       "en": ("employer-brand-kit-en.docx", "Employer brand kit — Provence")},
+    "argumentaire": {"fr": ("argumentaire-fr.docx", "Argumentaire d'attractivité — Aix-Marseille-Provence"),
+                     "en": ("argumentaire-en.docx", "Investment case — Aix-Marseille-Provence")},
+    "employer_brand": {"fr": ("kit-marque-employeur-fr.docx", "Kit marque employeur — Aix-Marseille-Provence"),
+                       "en": ("employer-brand-kit-en.docx", "Employer brand kit — Aix-Marseille-Provence")},
 }
+NOTES_TITLE = {"fr": "Notes et sources", "en": "Notes and sources"}
+PAGE_WORD = {"fr": "Page", "en": "Page"}
 # characters XML 1.0 cannot hold; python-docx would raise on them
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -29,49 +36,108 @@ class DocSection:
     version: int
 
 
-def write_docx(path: Path, kind: str, lang: str, sections: list[DocSection], sources: list[SourceRef]) -> None:
-    """Write one document: its title, each approved text with its headings, lists and emphasis, then the sources."""
+def document_notes(sections: list[DocSection], lang: str) -> Notes:
+    """One numbering for the whole document: each fact keeps its number wherever a section cites it."""
+    return Notes([fid for sec in sections for fid in cited_ids(sec.text)], lang)
+
+
+def write_docx(path: Path, kind: str, lang: str, sections: list[DocSection], sources: list[SourceRef],
+               day: date | None = None) -> None:
+    """Write one document: a title page, each approved text with its headings, lists, emphasis and note calls,
+    then the numbered notes with their sources; page numbers in the footer."""
     from docx import Document
+    from docx.enum.text import WD_BREAK
+    day = day or date.today()
     doc = Document()
     title = DOCUMENTS[kind][lang][1]
-    doc.core_properties.title = title
-    doc.core_properties.language = lang
-    doc.add_heading(_clean(title), level=0)
+    props = doc.core_properties
+    props.title, props.language, props.author, props.last_modified_by = title, lang, AGENCY, AGENCY
+    props.created = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    _title_page(doc, title, lang, day)
+    doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    notes = document_notes(sections, lang)
     for sec in sections:
         if not sec.text.lstrip().startswith("# "):
             doc.add_heading(_clean(sec.title), level=1)
-        _add_markdown(doc, sec.text)
+        _add_markdown(doc, sec.text, notes)
     if sources:
-        doc.add_heading("Sources", level=1)
-        for s in sources:
-            p = doc.add_paragraph(style="List Number")
-            p.add_run(f"[{s.id}] ")
+        doc.add_heading(NOTES_TITLE.get(lang, NOTES_TITLE["fr"]), level=1)
+        for s in sorted(sources, key=lambda s: notes.number(s.id)):
+            p = doc.add_paragraph()
+            p.add_run(f"{notes.number(s.id)}. ")
             url = safe_url(s.url)
             if url:
                 _hyperlink(p, _clean(s.title), url)
             else:
                 p.add_run(_clean(s.title))
-            p.add_run(f" ({s.year})" + (f" — {_clean(url)}" if url else ""))
+            p.add_run(f" · {host(url)} · {int(s.year)}" if url else f" · {int(s.year)}")
+    _footer(doc, title, lang)
     doc.save(str(path))
 
 
-def _add_markdown(doc, text: str) -> None:
+def _title_page(doc, title: str, lang: str, day: date) -> None:
+    from docx.shared import Pt
+    brand = doc.add_paragraph()
+    run = brand.add_run(AGENCY)
+    run.bold, run.font.size = True, Pt(20)
+    doc.add_paragraph(labels(lang)["tagline"])
+    for _ in range(6):
+        doc.add_paragraph()
+    doc.add_heading(_clean(title), level=0)
+    doc.add_paragraph(long_date(day, lang))
+
+
+def _footer(doc, title: str, lang: str) -> None:
+    """The footer of every page but the title page: the document's title and 'Page N / M' as Word fields."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True  # the title page has no number
+    p = section.footer.paragraphs[0]
+    p.text = f"{AGENCY} — {_clean(title)} · {PAGE_WORD.get(lang, 'Page')} "
+    _field(p, "PAGE")
+    p.add_run(" / ")
+    _field(p, "NUMPAGES")
+
+
+def _field(paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay the document out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    for kind, text in (("begin", None), (None, f" {code} "), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text.strip() == code:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+
+
+def _add_markdown(doc, text: str, notes: Notes) -> None:
     for b in parse_blocks(text):
         if b.kind == "heading":
-            doc.add_heading(_clean(b.lines[0]), level=b.level)
+            _runs(doc.add_heading(level=b.level), b.lines[0], notes)
         elif b.kind == "paragraph":
-            _runs(doc.add_paragraph(), " ".join(b.lines))
+            _runs(doc.add_paragraph(), " ".join(b.lines), notes)
         else:
             for item in b.lines:
-                _runs(doc.add_paragraph(style="List Bullet"), item)
+                _runs(doc.add_paragraph(style="List Bullet"), item, notes)
 
 
-def _runs(paragraph, text: str) -> None:
-    """Bold and italic spans as formatted runs; the rest as plain runs."""
-    for part, style in spans(text):
-        run = paragraph.add_run(_clean(part))
-        run.bold = style == "bold" or None
-        run.italic = style == "italic" or None
+def _runs(paragraph, text: str, notes: Notes) -> None:
+    """Bold and italic spans as formatted runs, each citation as its note number in superscript."""
+    for chunk, ids in note_spans(text):
+        for part, style in spans(chunk):
+            run = paragraph.add_run(_clean(part))
+            run.bold = style == "bold" or None
+            run.italic = style == "italic" or None
+        if ids:
+            run = paragraph.add_run(",".join(str(notes.number(i)) for i in ids))
+            run.font.superscript = True
 
 
 def _hyperlink(paragraph, text: str, url: str) -> None:

@@ -7,8 +7,10 @@ For every (page, language) the approved draft is taken, and published only if
 Anything else is withheld and reported with the reason and the fix. A cited fact that changed (or is past its
 review date) since the draft does not stop the page: a person approved that text; it is reported as a warning.
 
-Output: fr/ and en/ HTML pages, index.html, md/<lang>/ Markdown, feed.json for a CMS, and docs/ with the
-argumentaire and the employer-brand kit as DOCX per language. See publish/folder.py for how the folder is replaced."""
+Output: fr/ and en/ HTML pages (numbered notes to their sources, the approval day), the homes (index.html,
+en/index.html), a page per audience and per filière, 404.html, sitemap.xml, assets/site.css, md/<lang>/ Markdown,
+feed.json for a CMS, and docs/ with the argumentaire and the employer-brand kit as DOCX and PDF per language. See
+publish/folder.py for how the folder is replaced."""
 from __future__ import annotations
 
 import json
@@ -21,9 +23,12 @@ from pipeline.corpus.catalogue import PageSpec
 from pipeline.corpus.facts import superseded_map
 from pipeline.errors import PublishError
 from pipeline.identity import text_hash
+from pipeline.publish.dates import local_day
 from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
 from pipeline.publish.folder import check_target, write_site
-from pipeline.publish.render import IndexEntry, SourceRef, index_html, markdown_to_html, page_html, page_markdown
+from pipeline.publish.pages import Download, Entry, write_pages
+from pipeline.publish.pdf import write_pdf
+from pipeline.publish.render import SourceRef, markdown_to_html, page_markdown
 from pipeline.store.database import DraftStore
 from pipeline.store.record import DraftRecord
 from pipeline.types import Fact
@@ -78,6 +83,7 @@ class PublishedPage:
     text: str
     approval: Approval
     sources: tuple[SourceRef, ...]
+    audience: str = "general"
 
     @property
     def text_hash(self) -> str:
@@ -88,6 +94,14 @@ class PublishedPage:
         return f"{self.lang}/{self.page_id}.html"
 
     @property
+    def approved_on(self) -> date:
+        return local_day(self.approval.at)
+
+    def entry(self) -> Entry:
+        return Entry(self.page_id, self.lang, self.kind, self.audience, self.filieres, self.title, self.html_path,
+                     self.approved_on)
+
+    @property
     def md_path(self) -> str:
         return f"md/{self.lang}/{self.page_id}.md"
 
@@ -95,7 +109,7 @@ class PublishedPage:
         """One item of feed.json, the shape a CMS imports."""
         return {"page_id": self.page_id, "lang": self.lang, "kind": self.kind, "title": self.title,
                 "filieres": list(self.filieres), "version": self.version, "text_markdown": self.text,
-                "html": markdown_to_html(self.text), "text_hash": self.text_hash,
+                "html": markdown_to_html(self.text, lang=self.lang), "text_hash": self.text_hash,
                 "approved_by": self.approval.actor, "approved_at": self.approval.at.isoformat(),
                 "approval": self.approval.action, "url": self.html_path, "markdown_url": self.md_path,
                 "sources": [s.to_json() for s in self.sources]}
@@ -224,38 +238,48 @@ def select_pages(store: DraftStore, facts: list[Fact], specs: list[PageSpec], to
                         for fid in cited_ids(rec.text))
         sel.pages.append(PublishedPage(rec.page_id, rec.lang, spec.kind if spec else "page",
                                        rec.title or (spec.title(rec.lang) if spec else rec.page_id),
-                                       spec.filieres if spec else (), rec.version, rec.id, rec.text, ap, sources))
+                                       spec.filieres if spec else (), rec.version, rec.id, rec.text, ap, sources,
+                                       spec.audience if spec else "general"))
     return sel
 
 
 # ------------------------------------------------------------------ writing the site
-def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld], generated_at: datetime
+def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld], generated_at: datetime,
+               filiere_labels: dict[str, dict[str, str]] | None = None, base_url: str = ""
                ) -> tuple[list[dict], list[dict]]:
-    """Write every file of the site into `folder`; returns (documents written, documents not made and why)."""
-    langs_of = {}
+    """Write every file of the site into `folder`; returns (documents written, documents not made and why).
+
+    A PDF that cannot be made (a system library missing) is said in the second list; the rest still lands."""
     for p in pages:
-        langs_of.setdefault(p.page_id, set()).add(p.lang)
-    for p in pages:
-        other = next((lang for lang in LANGS if lang != p.lang and lang in langs_of[p.page_id]), None)
-        _write(folder / p.html_path, page_html(title=p.title, lang=p.lang, text=p.text, sources=list(p.sources),
-                                               version=p.version, approved_on=p.approval.at.date().isoformat(),
-                                               other_lang=other, page_file=f"{p.page_id}.html"))
         _write(folder / p.md_path, page_markdown(p.text, list(p.sources), p.lang))
     documents, no_documents = [], []
     for kind, per_lang in DOCUMENTS.items():
-        for lang, (name, _) in per_lang.items():
+        for lang, (name, title) in per_lang.items():
             mine = [p for p in pages if p.kind == kind and p.lang == lang]
             if not mine:
                 no_documents.append({"kind": kind, "lang": lang, "reason": "nothing of this kind approved "
                                      "and publishable in this language"})
                 continue
             (folder / "docs").mkdir(parents=True, exist_ok=True)
-            write_docx(folder / "docs" / name, kind, lang, [DocSection(p.title, p.text, p.version) for p in mine],
-                       _merged_sources(mine))
-            documents.append({"kind": kind, "lang": lang, "path": f"docs/{name}", "pages": [p.page_id for p in mine]})
-    entries = [IndexEntry(p.lang, p.kind, p.title, p.html_path) for p in pages]
-    docs = [(d["lang"], DOCUMENTS[d["kind"]][d["lang"]][1], d["path"]) for d in documents]
-    _write(folder / "index.html", index_html(entries, docs))
+            sections = [DocSection(p.title, p.text, p.version) for p in mine]
+            day = max(p.approved_on for p in mine)
+            write_docx(folder / "docs" / name, kind, lang, sections, _merged_sources(mine), day)
+            documents.append({"kind": kind, "lang": lang, "format": "docx", "path": f"docs/{name}",
+                              "pages": [p.page_id for p in mine]})
+            pdf = name.rsplit(".", 1)[0] + ".pdf"
+            try:
+                write_pdf(folder / "docs" / pdf, kind, lang, title, sections, _merged_sources(mine), day)
+            except PublishError as exc:
+                no_documents.append({"kind": kind, "lang": lang, "format": "pdf", "reason": exc.message,
+                                     "fix": exc.fix})
+                continue
+            documents.append({"kind": kind, "lang": lang, "format": "pdf", "path": f"docs/{pdf}",
+                              "pages": [p.page_id for p in mine]})
+    downloads = [Download(d["lang"], DOCUMENTS[d["kind"]][d["lang"]][1], d["path"], d["format"]) for d in documents]
+    texts = {(p.page_id, p.lang): (p.text, list(p.sources), p.approved_on) for p in pages}
+    for rel_path, html_text in write_pages([p.entry() for p in pages], texts, downloads, filiere_labels or {},
+                                           base_url):
+        _write(folder / rel_path, html_text)
     feed = {"generated_at": generated_at.isoformat(), "items": [p.feed_item() for p in pages],
             "documents": documents, "withheld": [w.to_json() for w in withheld]}
     _write(folder / "feed.json", json.dumps(feed, ensure_ascii=False, indent=1) + "\n")
@@ -276,8 +300,11 @@ def _write(path: Path, text: str) -> None:
 
 
 def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date,
-            now: datetime | None = None) -> PublishReport:
-    """Select, check and write the site into `out` (replaced whole, or refused if it holds other files)."""
+            now: datetime | None = None, filieres=None, base_url: str = "") -> PublishReport:
+    """Select, check and write the site into `out` (replaced whole, or refused if it holds other files).
+
+    `filieres` (corpus Filieres) names the filières in each language; `base_url` makes sitemap.xml, canonical and
+    alternate addresses absolute."""
     now = now or datetime.now(timezone.utc)
     check_target(out)  # a folder we may not write into is said first, before any other work
     sel = select_pages(store, facts, specs, today)
@@ -291,8 +318,18 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
     result: dict = {}
 
     def build(folder: Path) -> None:
-        result["docs"] = build_site(folder, sel.pages, sel.withheld, now)
+        result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url)
 
     write_site(out, build, {"generated_at": now.isoformat(), "pages": len(sel.pages)})
     documents, no_documents = result["docs"]
-    return PublishReport(out, now, sel.pages, documents, no_documents, sel.withheld, sel.warnings)
+    warnings = sel.warnings + [f"no {d['kind']} PDF in {d['lang']}: {d['reason']} — fix: {d['fix']}"
+                               for d in no_documents if d.get("format") == "pdf"]
+    return PublishReport(out, now, sel.pages, documents, no_documents, sel.withheld, warnings)
+
+
+def _labels(filieres) -> dict[str, dict[str, str]]:
+    """lang -> filière id -> label, in the corpus's order (filieres.yaml)."""
+    if filieres is None:
+        return {}
+    items = list(filieres.items.values())
+    return {"fr": {f.id: f.label_fr for f in items}, "en": {f.id: f.label_en for f in items}}

@@ -4,87 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text as sql
 
-from pipeline.corpus.catalogue import load_pages
-from pipeline.corpus.facts import load_filieres
 from pipeline.errors import PublishError
 from pipeline.publish.folder import MARKER
 from pipeline.publish.render import SourceRef, markdown_to_html, safe_url, sources_html
-from pipeline.publish.site import publish
 from pipeline.retrieve.fact_base import current_facts
 from pipeline.review.desk import ReviewDesk
 from pipeline.store.database import DraftStore
-from pipeline.store.record import DraftRecord
 from tests.conftest import TODAY, edit_fact, remove_fact
-
-NOW = datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc)
-TERR_V1 = "# Aix-Marseille-Provence\n\n## Le port\n\nVersion un : le port a traité 70,5 Mt [MAR-001].\n"
-TERR_V2 = ("# Aix-Marseille-Provence\n\n## Le port\n\nLe port a traité **70,5 millions de tonnes** en 2024 "
-           "[MAR-001].\n\n- Plus de 200 métiers à Marignane [AER-002]\n- Un territoire *ouvert*\n")
-TERR_V3 = "# Aix-Marseille-Provence\n\nBROUILLON v3 pas encore approuvé [MAR-001].\n"
-ARG_FR = "# Argumentaire\n\n## Industrie\n\nMarignane réunit **plus de 200 métiers** [AER-002].\n"
-ARG_EN = "# Investment case\n\n## Industry\n\nMarignane brings together *over 200 trades* [AER-002].\n"
-KIT_EN = "# Living and working in Provence\n\nThe port handled 70.5 Mt in 2024 [MAR-001].\n"
-SOCIAL = "<script>alert('x')</script> One Provence turns 5 [AGE-001] & more <b>soon</b>!\n"
-
-
-def _rec(page: str, lang: str, text: str, facts: dict) -> DraftRecord:
-    cited = [{"id": i, "content_hash": facts[i].content_hash, "value": facts[i].value}
-             for i in ("MAR-001", "AER-002", "AGE-001") if f"{i}]" in text or f"[{i}" in text]
-    return DraftRecord(page_id=page, lang=lang, title=f"Titre {page} {lang}", text=text, facts=cited,
-                       prompt_name="page", prompt_hash="ph", backend="fake", model="m", params={}, tokens_in=1,
-                       tokens_out=1, tokens_estimated=2, cost_estimate=0.0, timings={"total_s": 0.1},
-                       check_report={"sentences": [], "flagged": []})
-
-
-@pytest.fixture
-def studio(settings, monkeypatch):
-    """A drafts database with pages in every state, approved through the real review desk."""
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.delenv("CHROMA_HOST", raising=False)
-    facts = {f.id: f for f in current_facts(settings)}
-    store = DraftStore.for_data_dir(settings.data_dir)
-    desk = ReviewDesk(store)
-    editor = desk.add_user("eddie", "editor", "correct horse battery")[0]
-    approver = desk.add_user("anna", "approver", "correct horse battery")[0]
-
-    def approved(page, lang, text):
-        r = store.add(_rec(page, lang, text, facts))
-        desk.approve(approver, r.id, r.version)
-        return r
-
-    v1 = approved("site-territoire", "fr", TERR_V1)
-    v2 = desk.edit(editor, v1.id, 1, TERR_V2)
-    desk.approve(approver, v2.id, v2.version)
-    desk.edit(editor, v2.id, 2, TERR_V3)                           # in review, newer than the approved one
-    store.add(_rec("site-territoire", "en", "DRAFT ONLY EN [MAR-001].\n", facts))
-    rej = store.add(_rec("site-maritime-investors", "fr", "REJECTED TEXT [MAR-001].\n", facts))
-    desk.reject(editor, rej.id, 1, "hors sujet")
-    ids = {"terr_v1": v1.id, "terr_v2": v2.id,
-           "arg_fr": approved("argumentaire-territoire", "fr", ARG_FR).id,
-           "arg_en": approved("argumentaire-territoire", "en", ARG_EN).id,
-           "kit_en": approved("marque-employeur-vivre-travailler", "en", KIT_EN).id,
-           "social": approved("social-energie-1", "en", SOCIAL).id}
-    return settings, store, ids
-
-
-def run(settings, store, out: Path):
-    specs = load_pages(settings.corpus_dir, load_filieres(settings.corpus_dir))
-    return publish(out, store, current_facts(settings), specs, TODAY, now=NOW)
-
-
-def all_text(folder: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file() and p.suffix != ".docx")
-
-
-def docx_text(path: Path) -> list[tuple[str, str]]:
-    from docx import Document
-    return [(p.style.name, p.text) for p in Document(str(path)).paragraphs]
+from tests.publish.conftest import ARG_FR, NOW, SOCIAL, TERR_V2, _rec, all_text, docx_text, run
 
 
 def test_only_approved_versions_are_published_exactly_as_approved(studio, tmp_path):
@@ -117,16 +50,21 @@ def test_html_is_escaped_and_cites_its_sources(studio, tmp_path):
     social = (out / "en" / "social-energie-1.html").read_text(encoding="utf-8")
     assert "<script>" not in social and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in social
     assert "&lt;b&gt;soon&lt;/b&gt;" in social and "&amp; more" in social and '<html lang="en">' in social
-    assert '<a href="#src-AGE-001">AGE-001</a>' in social
-    assert '<li id="src-AGE-001">[AGE-001] <a href="https://www.businews.fr/' in social and "(2024)</li>" in social
+    assert '<sup class="note"><a href="#src-AGE-001" id="ref-AGE-001" title="Source 1">1</a></sup>' in social
+    assert re.search(r'<li id="src-AGE-001" value="1"><a href="https://www\.businews\.fr/[^"]+" '
+                     r'rel="noopener noreferrer"><cite[^>]*>[^<]+</cite></a> · <span class="host">www\.businews\.fr'
+                     r"</span> · 2024 ", social)
     page = (out / "fr" / "site-territoire.html").read_text(encoding="utf-8")
-    assert "<strong>70,5 millions de tonnes</strong>" in page and "<em>ouvert</em>" in page
-    assert "<li>Plus de 200 métiers à Marignane" in page and "<h2>Le port</h2>" in page
+    assert "<strong>70,5 millions de tonnes</strong> en 2024<sup" in page and "<em>ouvert</em>" in page
+    assert "<li>Plus de 200 métiers à Marignane<sup" in page and "<h2>Le port</h2>" in page
     assert 'id="src-MAR-001"' in page and 'id="src-AER-002"' in page and "Journal de la Marine Marchande" in page
-    assert "Version 2, approuvée le 2026-" in page
+    assert re.search(r'Page approuvée le <time datetime="\d{4}-\d\d-\d\d">\d{1,2} (janvier|février|mars|avril|mai|'
+                     r"juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}</time>", page)
+    assert "Version 2" not in page and "version" not in page.split("<footer")[1].lower()
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="fr/site-territoire.html"' in index and 'href="en/social-energie-1.html"' in index
-    assert 'href="docs/argumentaire-fr.docx"' in index and "&lt;script&gt;" not in index  # titles only
+    assert 'href="fr/site-territoire.html"' in index and 'href="docs/argumentaire-fr.docx"' in index
+    assert 'href="docs/argumentaire-fr.pdf"' in index and "&lt;script&gt;" not in index  # titles only
+    assert 'href="social-energie-1.html"' in (out / "en" / "index.html").read_text(encoding="utf-8")
 
 
 def test_markdown_and_feed_carry_text_and_sources(studio, tmp_path):
@@ -151,17 +89,18 @@ def test_documents_per_kind_and_language(studio, tmp_path):
     out = tmp_path / "site"
     report = run(settings, store, out)
     fr = docx_text(out / "docs" / "argumentaire-fr.docx")
-    assert ("Normal", "Marignane réunit plus de 200 métiers [AER-002].") in fr  # markers become formatting
-    assert ("Heading 2", "Industrie") in fr and ("Heading 1", "Sources") in fr
-    assert any("[AER-002]" in t and "(2024)" in t for style, t in fr if style == "List Number")
+    assert ("Normal", "Marignane réunit plus de 200 métiers1.") in fr  # markers become formatting, [ID] a note
+    assert ("Heading 2", "Industrie") in fr and ("Heading 1", "Notes et sources") in fr
+    assert any(t.startswith("1. ") and "www.photo-club-vitrolles.fr · 2024" in t for _, t in fr)  # the source
     assert any("over 200 trades" in t for _, t in docx_text(out / "docs" / "argumentaire-en.docx"))
     assert any("70.5 Mt" in t for _, t in docx_text(out / "docs" / "employer-brand-kit-en.docx"))
     assert not (out / "docs" / "kit-marque-employeur-fr.docx").exists()
     assert {"kind": "employer_brand", "lang": "fr"} in [{k: d[k] for k in ("kind", "lang")}
                                                        for d in report.no_documents]
     from docx import Document
-    bold = [r.text for p in Document(str(out / "docs" / "argumentaire-fr.docx")).paragraphs for r in p.runs if r.bold]
-    assert "plus de 200 métiers" in bold
+    runs = [r for p in Document(str(out / "docs" / "argumentaire-fr.docx")).paragraphs for r in p.runs]
+    assert "plus de 200 métiers" in [r.text for r in runs if r.bold]
+    assert "1" in [r.text for r in runs if r.font.superscript]
 
 
 @pytest.mark.parametrize("change, why", [
@@ -302,7 +241,8 @@ def test_renderer_never_lets_markup_through():
     assert "&quot;q&quot;" in out and "<strong>b</strong>" in out and 'href="#src-MAR-001"' in out
     assert safe_url("javascript:alert(1)") is None and safe_url('https://x.fr/"onmouseover') is None
     src = sources_html([SourceRef("X-1", "<i>t</i>", "javascript:alert(1)", 2020)], "fr")
-    assert "<a " not in src and "&lt;i&gt;t&lt;/i&gt;" in src
+    assert "javascript" not in src and "<i>" not in src and "&lt;i&gt;t&lt;/i&gt;" in src
+    assert [m for m in re.findall(r'href="([^"]*)"', src)] == ["#ref-X-1"]  # only the link back to the text
 
 
 def test_cli_end_to_end(studio, tmp_path, monkeypatch, capsys):
