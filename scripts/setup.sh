@@ -24,3 +24,22 @@ if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
 fi
 .venv/bin/python -m pip install --quiet -r requirements-llm.txt
 echo "setup: .venv ready"
+
+# The PDF documents (publish): WeasyPrint, from PyPI, draws text with the system's Pango. Debian packages, installed
+# when missing (as root, or with sudo); elsewhere, install Pango >= 1.44 yourself. Without them publish still writes
+# the site and the DOCX, and says which package is missing.
+pango=()
+ls /usr/lib/*/libpango-1.0.so.0 >/dev/null 2>&1 || pango+=(libpango-1.0-0)
+ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 || pango+=(libpangoft2-1.0-0)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || pango+=(fonts-dejavu-core)
+if [ "${#pango[@]}" -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""
+    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+    echo "setup: installing ${pango[*]} for the PDF documents (apt-get)"
+    $SUDO apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pango[@]}" >/dev/null
+  else
+    echo "setup: no apt-get here: install ${pango[*]} (Pango) for the PDF documents"
+  fi
+fi
