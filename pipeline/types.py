@@ -45,6 +45,11 @@ class Fact:
     wording_en: str = ""
     wording_status: str = ""   # seed | draft | confirmed ("" when there is no wording)
     preferred: bool = False    # staff chose this fact to lead its conflict group
+    # the barometer (issue 14): territory "" is the home (corpus/territories.yaml; a fact naming a territory, even the
+    # home's, is a comparison fact); indicator: an id of corpus/indicators.yaml; perimeter: see corpus/indicators.py
+    territory: str = ""
+    indicator: str = ""
+    perimeter: str = ""
     # where the fact lives, for messages; not part of its content
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
@@ -98,7 +103,8 @@ class Fact:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-_LATER_FIELDS = {"wording_fr": "", "wording_en": "", "wording_status": "", "preferred": False}
+_LATER_FIELDS = {"wording_fr": "", "wording_en": "", "wording_status": "", "preferred": False, "territory": "",
+                 "indicator": "", "perimeter": ""}
 
 
 @dataclass(frozen=True)
@@ -125,10 +131,15 @@ class FactFilter:
     include_retired: bool = False
     include_stale: bool = True
     include_draft: bool = True
+    # comparison facts (a `territory:` named: the peers', and the home's figures gathered beside them for the
+    # barometer) only when asked: a Lyon figure never reaches a Marseille page or answer by default
+    include_comparison: bool = False
 
     def matches(self, fact: Fact, today: date, superseded: bool = False) -> bool:
         """True when `fact` passes this filter on `today`."""
         if self.filiere and fact.filiere != self.filiere:
+            return False
+        if fact.territory and not self.include_comparison:
             return False
         if (fact.status == "retired" or superseded) and not self.include_retired:
             return False

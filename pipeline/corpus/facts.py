@@ -11,13 +11,14 @@ from typing import Any
 
 import yaml
 
+from pipeline.corpus.indicators import place_facts
 from pipeline.errors import CorpusError, QueryError
 from pipeline.types import STATUSES, WORDING_STATUSES, Fact, Source, ValidationIssue
 
 ID_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}-\d{1,6}$")
 REQUIRED = ("id", "filiere", "statement_fr", "source", "year", "verified_on", "verified_by", "review_by", "status")
 OPTIONAL = ("statement_en", "wording_fr", "wording_en", "wording_status", "value", "unit", "year_note", "conflict_with",
-            "supersedes", "preferred", "notes")
+            "supersedes", "preferred", "notes", "territory", "indicator", "perimeter")
 KNOWN = set(REQUIRED) | set(OPTIONAL)
 SOURCE_KEYS = ("title", "url", "primary")
 
@@ -188,8 +189,8 @@ def _build_fact(path: str, line: int, v: dict[str, Any], lines: dict[str, int], 
     for key in v:
         if key not in KNOWN:
             err(key, f"unknown field {key!r}", "known fields: " + ", ".join(REQUIRED + OPTIONAL))
-    for key in REQUIRED:
-        if v.get(key) in (None, ""):
+    for key in REQUIRED:  # an undated figure (year: 0) is allowed when year_note says why
+        if v.get(key) in (None, "") and not (key == "year" and v.get("year_note")):
             fix = "add 'source: {title: ..., url: https://...}'" if key == "source" else f"add '{key}: ...'"
             err(key, f"missing required field {key!r}", fix)
     if fid and not ID_RE.match(fid):
@@ -217,7 +218,8 @@ def _build_fact(path: str, line: int, v: dict[str, Any], lines: dict[str, int], 
             elif not re.match(r"^https?://\S+$", url):
                 err("source", f"source url {url!r} is not an http(s) address", "give the full address, https://...")
     year = v.get("year")
-    if year not in (None, "") and (isinstance(year, bool) or not isinstance(year, int) or not 1800 <= year <= 2100):
+    year = year if year not in (None, "") else 0
+    if year != 0 and (isinstance(year, bool) or not isinstance(year, int) or not 1800 <= year <= 2100):
         err("year", f"year {year!r} is not a year", "write the year the figure refers to, e.g. 'year: 2024'; "
             "put remarks in 'year_note'")
     dates = {}
@@ -230,7 +232,7 @@ def _build_fact(path: str, line: int, v: dict[str, Any], lines: dict[str, int], 
     if status not in (None, "") and status not in STATUSES:
         err("status", f"status {status!r} is not one of {', '.join(STATUSES)}", "use verified, draft or retired")
     for key in ("statement_fr", "statement_en", "wording_fr", "wording_en", "value", "unit", "year_note",
-                "verified_by", "notes"):
+                "verified_by", "notes", "territory", "indicator", "perimeter"):
         if v.get(key) is not None and not isinstance(v[key], (str, int, float)):
             err(key, f"{key} must be text", f"write {key} as plain text (quote it if needed)")
     wstatus = v.get("wording_status")
@@ -258,11 +260,10 @@ def _build_fact(path: str, line: int, v: dict[str, Any], lines: dict[str, int], 
         conflict_with=links["conflict_with"], supersedes=links["supersedes"], notes=str(v.get("notes") or ""),
         wording_fr=_text(v.get("wording_fr")), wording_en=_text(v.get("wording_en")),
         wording_status=str(wstatus or ""), preferred=bool(v.get("preferred") or False), file=path, line=line,
-    )
+        territory=_text(v.get("territory")), indicator=_text(v.get("indicator")), perimeter=_text(v.get("perimeter")))
 
 
-def _text(value: Any) -> str:
-    """A free-text field as one clean line ("" when absent)."""
+def _text(value: Any) -> str:  # a free-text field as one clean line ("" when absent)
     return " ".join(str(value or "").split())
 
 
@@ -295,8 +296,8 @@ def read_corpus(corpus_dir: Path, today: date) -> tuple[list[Fact], list[Validat
             fact = _build_fact(rel, line, values, lines, filieres, issues)
             if fact is not None:
                 facts.append(fact)
-    issues.extend(_cross_checks(facts, set(raw_ids), today))
-    return facts, issues
+    facts, placed = place_facts(corpus_dir, facts)
+    return facts, issues + placed + _cross_checks(facts, set(raw_ids), today)
 
 
 def _cross_checks(facts: list[Fact], all_ids: set[str], today: date) -> list[ValidationIssue]:
@@ -337,7 +338,7 @@ def wording_warnings(facts: list[Fact]) -> list[ValidationIssue]:
     out: list[ValidationIssue] = []
     gap = {"en": "translation gap: no wording_en, so English drafts leave this fact out",
            "fr": "no wording_fr, so French drafts leave this fact out"}
-    for f in (f for f in facts if f.status != "retired"):
+    for f in (f for f in facts if f.status != "retired" and not f.territory):  # comparison facts: never drafted
         for lang in (lang for lang in ("en", "fr") if not f.wording(lang)):
             out.append(ValidationIssue("warning", f.file, f.line, f.id, gap[lang],
                                        f"add 'wording_{lang}: ...' after statement_fr (a plain sentence for the "

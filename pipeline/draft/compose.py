@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 
+from pipeline.corpus.preference import fact_preference
 from pipeline.types import RetrievedFact
 from pipeline.verify.checker import CITATION, ClaimChecker, cited_ids
 
 
 def preference(hit: RetrievedFact, group: set[str]) -> tuple:
     """Sort key of a fact within its conflict group `group` (ids): higher leads (order in the module docstring)."""
-    f = hit.fact
-    return (f.preferred, bool(set(f.supersedes) & (group - {f.id})), f.source.primary is True, f.year, hit.score)
+    return (*fact_preference(hit.fact, group), hit.score)
 
 
 def settle(candidates: list[RetrievedFact], group: set[str] | None = None) -> RetrievedFact:

@@ -31,7 +31,8 @@ class Outcome:
 
 def wanted(facts: list[Fact], missing_only: bool, ids: list[str] | None = None) -> list[tuple[Fact, str]]:
     """(fact, language) to draft: every language a fact lacks a wording in, and, unless `missing_only`, the
-    machine-drafted wordings nobody confirmed yet (wording_status: draft). Never a seed or confirmed wording."""
+    machine-drafted wordings nobody confirmed yet (wording_status: draft). Never a seed or confirmed wording, nor a
+    comparison fact (one naming a territory) unless asked for by id."""
     by_id = {f.id: f for f in facts}
     unknown = [i for i in ids or [] if i not in by_id]
     if unknown:
@@ -39,7 +40,7 @@ def wanted(facts: list[Fact], missing_only: bool, ids: list[str] | None = None) 
                           fix="list the ids with 'python -m pipeline validate --json'")
     out = []
     for f in (by_id[i] for i in ids) if ids else facts:
-        if f.status == "retired":
+        if f.status == "retired" or (f.territory and not ids):  # comparison facts are never drafted: asked only
             continue
         for lang in ("fr", "en"):
             if not source_text(f, "en" if lang == "fr" else "fr"):

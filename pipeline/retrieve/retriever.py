@@ -30,6 +30,7 @@ class _Snapshot:
     conflicts: dict[str, tuple[str, ...]]
     superseded_by: dict[str, tuple[str, ...]]
     bm25: BM25
+    comparison: int = 0  # facts naming a territory (the barometer's): a default search leaves them out
 
 
 _cache: dict[tuple, _Snapshot] = {}
@@ -44,7 +45,8 @@ def _snapshot(index: FactIndex) -> _Snapshot:
             items: list[IndexedFact] = index.all_facts()
             facts = [it.fact for it in items]
             snap = _Snapshot({f.id: f for f in facts}, conflict_map(facts), superseded_map(facts),
-                             BM25([it.id for it in items], [it.document for it in items]))
+                             BM25([it.id for it in items], [it.document for it in items]),
+                             sum(1 for f in facts if f.territory))
             _cache.clear()
             _cache[key] = snap
     return snap
@@ -92,13 +94,15 @@ class Retriever:
             raise QueryError(f"k={k} must be at least 1", fix="ask for --k 1 or more")
         mode = mode or self.mode
         pool = max(k * 8, 40)
+        # the comparison facts a default filter drops come on top, so they never crowd the others out of the pool
+        wide = pool + (0 if flt.include_comparison else self.snap.comparison)
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         if mode in ("dense", "hybrid"):
-            raw = self.index.query(self.embedder.embed_query(q), pool, filiere=flt.filiere)
-            dense = [(i, s) for i, s in raw if self._allowed(i, flt)]
+            raw = self.index.query(self.embedder.embed_query(q), wide, filiere=flt.filiere)
+            dense = [(i, s) for i, s in raw if self._allowed(i, flt)][:pool]
         if mode in ("lexical", "hybrid"):
-            raw = self.snap.bm25.search(q, pool * 4)
+            raw = self.snap.bm25.search(q, pool * 4 + wide - pool)
             lexical = [(i, s) for i, s in raw if self._allowed(i, flt)][:pool]
         dense_score = dict(dense)
         lex_score = dict(lexical)

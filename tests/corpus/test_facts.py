@@ -23,7 +23,8 @@ def test_seed_corpus_holds_every_seed_fact_with_its_id_and_source(corpus_dir):
     with (SEED / "facts.csv").open(encoding="utf-8") as fh:
         seed = {r["id"]: r for r in csv.DictReader(fh)}
     by_id = {f.id: f for f in facts}
-    assert set(by_id) == set(seed) and len(facts) == 159
+    assert set(seed) <= set(by_id) and len(seed) == 159
+    assert set(by_id) - set(seed) == {f"PAI-{n:03d}" for n in range(1, 120)}  # the peer facts (barometer)
     for fid, row in seed.items():
         f = by_id[fid]
         assert f.statement_fr == row["statement_fr"].strip()
@@ -128,7 +129,7 @@ def test_validate_command_exit_codes(corpus_dir, monkeypatch, capsys):
     monkeypatch.setenv("STUDIO_TODAY", "2026-11-29")
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
-    assert "159 valid facts; 0 error(s)" in out and "WARNING" in out and "stale" in out
+    assert "278 valid facts; 0 error(s)" in out and "WARNING" in out and "stale" in out
     edit_fact(corpus_dir, "CIN-001", "filiere: cinema", "filiere: cine")
     assert main(["validate"]) == 1
     out = capsys.readouterr().out

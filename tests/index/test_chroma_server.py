@@ -39,7 +39,7 @@ def chroma_server(tmp_path):
 
 def test_ingest_and_retrieve_through_a_chroma_server(settings, fake_embedder, corpus_dir, chroma_server):
     remote = settings.with_(chroma_host="127.0.0.1", chroma_port=chroma_server)
-    assert len(ingest(remote, fake_embedder).added) == 159
+    assert len(ingest(remote, fake_embedder).added) == 278
     assert not ingest(remote, fake_embedder).changed
     edit_fact(corpus_dir, "SPO-007", "67 394 places", "67 400 places")
     assert ingest(remote, fake_embedder).updated == ["SPO-007"]

@@ -16,10 +16,10 @@ from tests.conftest import REPO, FakeEmbedder, edit_fact, remove_fact
 
 def test_first_ingest_adds_everything_and_second_does_nothing(settings, fake_embedder):
     first = ingest(settings, fake_embedder)
-    assert len(first.added) == 159 and first.reembedded == 159 and not first.updated and not first.deleted
+    assert len(first.added) == 278 and first.reembedded == 278 and not first.updated and not first.deleted
     calls = fake_embedder.passage_calls
     again = ingest(settings, fake_embedder)
-    assert not again.changed and again.unchanged == 159
+    assert not again.changed and again.unchanged == 278
     assert "nothing changed" in again.summary()
     assert fake_embedder.passage_calls == calls  # nothing re-embedded
 
@@ -44,7 +44,7 @@ def test_changes_are_applied_exactly(settings, fake_embedder, corpus_dir):
         assert ret.fact("MAR-001").statement_fr.startswith("Le Grand Port Maritime de Marseille a traité 71 millions")
         assert str(ret.fact("MAR-003").review_by) == "2028-06-30"
         assert ret.fact("LOG-002") is None and ret.fact("LOG-012") is not None
-        assert idx.count() == 159
+        assert idx.count() == 278
 
 
 def test_invalid_corpus_is_refused_and_previous_index_stays_queryable(settings, fake_embedder, corpus_dir):
@@ -56,7 +56,7 @@ def test_invalid_corpus_is_refused_and_previous_index_stays_queryable(settings, 
     assert "nothing was indexed" in exc.value.message
     assert any(i.fact_id == "CIN-001" for i in exc.value.issues)
     with open_index(settings, fake_embedder) as idx:
-        assert idx.count() == 159
+        assert idx.count() == 278
         ret = Retriever.for_settings(idx, fake_embedder, settings)
         assert "70,5 millions" in ret.fact("MAR-001").statement_fr
         assert ret.search("port de Marseille tonnes", k=3)
@@ -68,7 +68,7 @@ def test_changing_the_embedding_model_reembeds_everything(settings, fake_embedde
     class Other(FakeEmbedder):
         name = "fake/other-model"
     r = ingest(settings, Other())
-    assert r.reembedded == 159
+    assert r.reembedded == 278
 
 
 def test_retrieve_before_any_ingest_says_to_ingest(settings, fake_embedder):

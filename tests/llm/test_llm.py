@@ -207,5 +207,5 @@ def test_doctor_reports_each_piece_and_a_dead_llm(real_index_session, monkeypatc
     assert set(checks) == {"corpus", "embedding", "index", "tokenizer", "database", "llm"}
     assert "model call(s) logged" in checks["database"].detail
     assert all(checks[n].ok for n in ("corpus", "embedding", "index", "tokenizer", "database"))
-    assert "159 facts" in checks["index"].detail and "multilingual-e5-small" in checks["embedding"].detail
+    assert "278 facts" in checks["index"].detail and "multilingual-e5-small" in checks["embedding"].detail
     assert not checks["llm"].ok and f"127.0.0.1:{port}" in checks["llm"].detail and checks["llm"].fix

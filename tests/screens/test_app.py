@@ -17,7 +17,7 @@ def app(indexed, monkeypatch, people):
 
 def test_search_shows_facts_with_sources_and_conflicts(app):
     assert not app.exception
-    assert app.sidebar.metric[0].value == "159"
+    assert app.sidebar.metric[0].value == "278"
     app.text_input(key="query").input("Combien de communes compte la Métropole ?")
     app.button[0].click().run()
     text = "\n".join(m.value for m in app.markdown)

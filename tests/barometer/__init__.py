@@ -1,0 +1,1 @@
+"""Tests of the barometer room and of the corpus fields it reads."""
