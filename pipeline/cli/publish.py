@@ -19,11 +19,11 @@ EXIT_WITHHELD = 8
 def cmd_publish(args, s: Settings) -> int:
     from pipeline.corpus.catalogue import load_pages
     from pipeline.corpus.facts import load_filieres
+    from pipeline.errors import PublishError
+    from pipeline.publish.render import safe_url
     from pipeline.publish.site import publish
     from pipeline.retrieve.fact_base import current_facts
     from pipeline.store.database import DraftStore
-    from pipeline.errors import PublishError
-    from pipeline.publish.render import safe_url
     if args.base_url and not safe_url(args.base_url):
         raise PublishError(f"--base-url {args.base_url!r} is not an http(s) address",
                            fix="give the site's public address, e.g. --base-url https://www.example.org/")
