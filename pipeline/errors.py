@@ -114,3 +114,9 @@ class StoreError(StudioError):
     """The drafts database cannot be reached or written."""
 
     exit_code = 5
+
+
+class BarometerError(StudioError):
+    """The barometer cannot be computed as asked (weights negative or all zero, an unknown indicator)."""
+
+    exit_code = 2

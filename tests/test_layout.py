@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import REPO
 
-# corpus -> index -> retrieve -> (llm) -> verify -> draft -> ask -> review -> publish; a room may import the rooms
+# corpus -> index -> retrieve -> (barometer) -> (llm) -> verify -> draft -> ask -> review -> publish; a room may import the rooms
 # before it, the shared modules, and nothing after it. wiring (the composition root) and cli may import any room.
-ROOMS = ["corpus", "index", "retrieve", "llm", "verify", "draft", "ask", "review", "publish"]
+ROOMS = ["corpus", "index", "retrieve", "barometer", "llm", "verify", "draft", "ask", "review", "publish"]
 SHARED = {"config", "errors", "types", "identity", "locks", "store", "textnorm"}
 ADAPTERS = {  # framework -> the only places that may import it
     "chromadb": ("pipeline/index/chroma.py",),

@@ -1,0 +1,94 @@
+"""CLI: python -m pipeline barometer [--json] [--weight ID=W ...] [--draws N]; barometer import-peers CSV."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.cli.output import print_json
+from pipeline.config import Settings
+from pipeline.errors import BarometerError
+
+
+def add_parser(sub) -> None:
+    """Register `barometer` and `barometer import-peers`."""
+    b = sub.add_parser("barometer", help="the home territory's indicators over the years, its place among peers, "
+                                         "and the compass (scores, weights, robustness)")
+    b.add_argument("--json", action="store_true")
+    b.add_argument("--weight", action="append", default=[], metavar="INDICATOR=W",
+                   help="replace an indicator's compass weight (repeatable), e.g. --weight teu=2")
+    b.add_argument("--draws", type=int, default=1000, help="random weight draws for the robustness figure")
+    b.set_defaults(func=cmd_barometer)
+    bs = b.add_subparsers(dest="barometer_verb")
+    imp = bs.add_parser("import-peers", help="write corpus/facts/peers.yaml from the peers CSV (bench/data/peers.csv)")
+    imp.add_argument("csv")
+    imp.add_argument("--verified-on", help="YYYY-MM-DD (default: today)")
+    imp.add_argument("--overwrite", action="store_true")
+    imp.set_defaults(func=cmd_import_peers)
+
+
+def parse_weights(items: list[str]) -> dict[str, float]:
+    """["teu=2", "fdi_jobs=0.5"] -> {"teu": 2.0, "fdi_jobs": 0.5}; BarometerError naming a malformed item."""
+    out = {}
+    for item in items:
+        key, _, raw = item.partition("=")
+        try:
+            out[key.strip()] = float(raw)
+        except ValueError:
+            raise BarometerError(f"--weight {item!r} is not INDICATOR=NUMBER", fix="write e.g. --weight teu=2")
+    return out
+
+
+def cmd_import_peers(args, s: Settings) -> int:
+    from datetime import date
+
+    from pipeline.corpus.peer_import import import_peers
+    n = import_peers(Path(args.csv), s.corpus_dir, date.fromisoformat(args.verified_on) if args.verified_on
+                     else s.today(), overwrite=args.overwrite)
+    print(f"peers.yaml: {n} facts (run 'python -m pipeline validate' to see what the barometer cannot compare)")
+    return 0
+
+
+def _num(p) -> str:
+    return f"{p.value_text} ({p.year}) [{p.fact_id}]" + (" stale" if p.stale else "") + \
+        ("".join(f" — conflict: {o.fact_id} gives {o.value_text}" for o in p.others if not o.agrees))
+
+
+def cmd_barometer(args, s: Settings) -> int:
+    from pipeline.barometer.build import load_barometer
+    from pipeline.barometer.model import YEAR_TOLERANCE
+    b = load_barometer(s, parse_weights(args.weight) or None, draws=max(args.draws, 0))
+    if args.json:
+        print_json(b.to_json())
+        return 0
+    print(f"Barometer of {b.home_name} on {b.today.isoformat()} (peer years within ±{YEAR_TOLERANCE} of the comparison year)")
+    for r in b.indicators:
+        ind = r.indicator
+        print(f"\n{ind.name_en} [{ind.id}] — {ind.unit}, {ind.perimeter}, {ind.direction} is better"
+              + (f", compass: {ind.dimension} (weight {b.compass.weights.get(ind.id, 0):g})" if ind.dimension else ""))
+        for p in r.series:
+            print(f"  {_num(p)}")
+        if r.comparison:
+            c = r.comparison
+            place = f"{c.home_rank} of {len(c.rows)}" if c.home_rank else "not placed"
+            print(f"  {c.year}: {b.home_name} {place}")
+            for row in c.rows:
+                gap = f" (year {row.point.year}, not {c.year})" if row.year_gap else ""
+                print(f"    {row.rank}. {row.point.name}: {_num(row.point)}{gap}")
+            for m in c.missing:
+                print(f"    missing: {m}")
+        for x in r.left_out:
+            print(f"  left out [{x.fact_id}]: {x.reason} — fix: {x.fix}")
+        for n in r.notes:
+            print(f"  note: {n}")
+    comp = b.compass
+    print(f"\nCompass ({comp.draws} weight draws within ±50 %; ranked when covering half the weight)")
+    for t in sorted(comp.names, key=lambda t: (comp.ranks.get(t) or 999, comp.names[t])):
+        rank = comp.ranks.get(t)
+        dims = ", ".join(f"{d} {v:.0f}" for d, v in comp.dimensions.get(t, {}).items() if v is not None)
+        rob = f", rank kept in {comp.robustness[t]:.0%} of draws" if t in comp.robustness else ""
+        print(f"  {rank or '-'}. {comp.names[t]}: {comp.overall[t]:.1f} (coverage {comp.coverage[t]:.0%}{rob}); "
+              f"{dims}")
+    if comp.all_kept is not None:
+        print(f"  whole ranking unchanged in {comp.all_kept:.0%} of draws")
+    for n in comp.notes:
+        print(f"  note: {n}")
+    return 0
