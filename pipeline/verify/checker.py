@@ -15,6 +15,7 @@ from pipeline.corpus.facts import superseded_map
 from pipeline.corpus.names import load_aliases, load_glossary
 from pipeline.retrieve.lexical import detect_lang
 from pipeline.types import Fact
+from pipeline.verify.association import misattributed
 from pipeline.verify.entities import (TERRITORY, alias_stems, entity_lexicon, name_phrases, organisations, related,
                                      stem, unknown_names, word_stems)
 from pipeline.verify.figure_index import FigureIndex
@@ -176,6 +177,10 @@ class ClaimChecker:
         self.source_words = {f.id: word_stems(f.source.title) for f in facts}  # "selon l'Insee": the source's name
         self.glossary = {stem(k): v for k, v in (glossary or {}).items()}  # English name word -> French stems
         self.lexicon = entity_lexicon([t for ts in self.texts.values() for t in ts])
+        self.frozen_lexicon = frozenset(self.lexicon)
+        self.lang_texts = {f.id: [(t, lang) for t, lang in zip((f.statement_fr, f.statement_en, f.wording_fr,
+                                                                 f.wording_en), "fr en fr en".split()) if t]
+                           for f in facts}
         self.index = FigureIndex(self.figures)
         self._vectors: dict[str, list[float]] = {}
 
@@ -247,7 +252,7 @@ class ClaimChecker:
         elif figs:
             self._back(v, self._candidates(v, own), uncited=True)
         self._decide(v, problems, own, heading)
-        v.entity_problem = self._entity(v, bare)
+        v.entity_problem = self._entity(v, bare, lang)
         if v.status in OK_STATUSES:
             self._read(v, sentence, bare, lang, heading)
         if self.embedder is not None and v.fact_ids:
@@ -337,7 +342,7 @@ class ClaimChecker:
         else:
             v.reason = "every figure matches " + ", ".join(f"[{i}]" for i in v.fact_ids)
 
-    def _entity(self, v: SentenceVerdict, bare: str) -> str | None:
+    def _entity(self, v: SentenceVerdict, bare: str, lang: str) -> str | None:
         """A name or a perimeter the sentence gives that the facts backing it do not hold (whatever their dates)."""
         backing = [i for i in (v.fact_ids or v.cited) if i in self.facts]
         if not backing or not (v.figures or v.cited):
@@ -348,7 +353,8 @@ class ClaimChecker:
         if missing:
             return f"names {', '.join(missing)}, which {cites} does not mention"
         if v.figures:
-            return perimeter_mismatch(bare, [t for i in backing for t in self.texts[i]])
+            return perimeter_mismatch(bare, [t for i in backing for t in self.texts[i]]) or misattributed(
+                bare, lang, v.figures, {i: self.lang_texts[i] for i in backing}, self.frozen_lexicon, v.cited)
         return None
 
     def _read(self, v: SentenceVerdict, sentence: str, bare: str, lang: str, heading: bool) -> None:
