@@ -17,7 +17,7 @@ from pipeline.publish.site import publish
 from pipeline.retrieve.fact_base import current_facts
 from pipeline.review.desk import ReviewDesk
 from tests.conftest import TODAY
-from tests.publish.conftest import NOW, _rec, run
+from tests.publish.conftest import NOW, TERR_V2, _rec, run
 
 CODE = re.compile(r"\[\[?\s*[A-Z]{2,5}-\d{2,4}")
 TWICE_EN = ("# Living and working in Provence\n\nThe port handled 70.5 Mt in 2024 [MAR-001]. Marignane has over 200 "
@@ -165,3 +165,20 @@ def test_a_base_url_makes_addresses_absolute(studio, tmp_path):
     assert doc.xpath('//link[@hreflang="x-default"]/@href') == ["https://www.example.org/fr/argumentaire-territoire.html"]
     assert doc.xpath('//meta[@property="og:url"]/@content') == ["https://www.example.org/fr/argumentaire-territoire.html"]
     assert "<loc>https://www.example.org/index.html</loc>" in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_the_reading_text_is_the_approved_text_less_its_codes(site):
+    doc = lxml.html.fromstring((site / "fr" / "site-territoire.html").read_bytes())
+    for extra in doc.xpath('//article//sup | //article/p[@class="kicker"]'):  # note numbers, "Page · Tous publics"
+        extra.drop_tree()
+    shown = re.findall(r"\w+", " ".join(doc.xpath("//article")[0].itertext()))
+    assert shown == re.findall(r"\w+", re.sub(r"\[[A-Z]+-\d+\]", "", TERR_V2))  # every word, in its order
+
+
+def test_cli_refuses_a_base_url_that_is_not_http(studio, tmp_path, monkeypatch, capsys):
+    from pipeline.cli.main import main
+    settings, _, _ = studio
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("STUDIO_CORPUS_DIR", str(settings.corpus_dir))
+    assert main(["publish", "--out", str(tmp_path / "site"), "--base-url", "javascript:alert(1)"]) == 7
+    assert "not an http(s) address" in capsys.readouterr().err and not (tmp_path / "site").exists()
