@@ -92,7 +92,8 @@ def add_parser(sub) -> None:
     ua = usub.add_parser("add")
     ua.add_argument("username")
     ua.add_argument("--role", choices=ROLES, default="editor")
-    ua.add_argument("--password-env", help="read the password from this environment variable (else one is generated)")
+    ua.add_argument("--password-env", help="read the password from this environment variable (else one is generated); "
+                    "checked for strength (zxcvbn)")
     ur = usub.add_parser("set-role")
     ur.add_argument("username")
     ur.add_argument("role", choices=ROLES)

@@ -27,6 +27,7 @@ MAX_TEXT = 500_000  # characters; a pasted book is refused, not stored
 MAX_COMMENT = 10_000  # characters; longer is refused (never cut: nothing typed is lost silently)
 UNBACKED = ("unsupported", "contradicted", "dangling_citation")
 _hasher = PasswordHasher()  # argon2id with the library's current parameters
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))  # matches no password anybody types
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,11 @@ class ReviewDesk:
     def sign_in(self, username: str, password: str, via: str | None = None) -> User:
         """The user, or AuthError (SignInLockedError while the name is under its delay: see LockoutRule). Every
         attempt is written to the audit log, `via` (what asked: "users passwd") in its detail."""
-        def accept(u: dict) -> bool:
-            if not u["active"]:
+        def accept(u: dict | None) -> bool:
+            if u is not None and not u["active"]:
                 return False
-            try:
-                return _hasher.verify(u["password_hash"], password)
+            try:  # an unknown name is checked against a dummy hash: its refusal takes as long as a real one's
+                return _hasher.verify(u["password_hash"] if u else _DUMMY_HASH, password) and u is not None
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 return False
 

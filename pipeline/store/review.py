@@ -82,10 +82,10 @@ class ReviewQueries:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(users)).scalar()
 
-    def sign_in_attempt(self, username: str, accept: Callable[[dict], bool], rule: "ThrottleRule", now: datetime,
+    def sign_in_attempt(self, username: str, accept: Callable[[dict | None], bool], rule: "ThrottleRule", now: datetime,
                         detail: dict | None = None) -> SignInResult:
         """One attempt to sign in as `username`, in one transaction: refused unchecked while `rule` says the name is
-        locked; else `accept(user)` (the password and account check) decides and `rule` gives the name's next state.
+        locked; else `accept(user)` (the password and account check; user None for an unknown name) decides and `rule` gives the name's next state.
         Audited whatever the outcome: sign_in, sign_in_failed (and sign_in_locked when it starts a delay), or
         sign_in_refused_locked; `detail` goes into each entry."""
         name, extra = username[:100], detail or {}
@@ -101,7 +101,7 @@ class ReviewQueries:
                 return SignInResult(None, until)
             found = conn.execute(select(users).where(users.c.username == username)).mappings().first()
             user = dict(found) if found is not None else None
-            ok = user is not None and accept(user)
+            ok = accept(user) and user is not None  # called for an unknown name too: it costs the same time
             after = rule.after(before, ok, now)
             conn.execute(update(sign_in_throttle).where(sign_in_throttle.c.username == name).values(
                 failures=after.failures, locked_until=after.locked_until, last_failure_at=after.last_failure_at))

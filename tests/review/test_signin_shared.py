@@ -65,3 +65,17 @@ def test_a_sign_in_costs_under_half_a_second(tmp_path):
         desk.sign_in("alice", PASSWORD)
         costs.append(time.perf_counter() - t)
     assert sorted(costs)[1] < 0.5, costs
+
+
+def test_an_unknown_name_is_refused_as_slowly_as_a_wrong_password(tmp_path):
+    desk = ReviewDesk(DraftStore(f"sqlite:///{tmp_path / 'db.sqlite'}"))
+    desk.add_user("alice", "editor", PASSWORD)
+
+    def cost(name: str) -> float:
+        t = time.perf_counter()
+        with pytest.raises(AuthError):
+            desk.sign_in(name, "not the password")
+        return time.perf_counter() - t
+    known = sorted(cost("alice") for _ in range(3))[1]
+    unknown = sorted(cost(f"nobody{i}") for i in range(3))[1]
+    assert unknown > 0.3 * known, (unknown, known)  # no argon2 check for an unknown name would be ~10 times faster
