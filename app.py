@@ -11,7 +11,7 @@ import streamlit as st
 from pipeline.config import load_settings
 from pipeline.errors import AuthError, SignInLockedError, StudioError
 from pipeline.review.desk import ReviewDesk
-from screens import audit, corpus, drafting, fact_base, queue, state
+from screens import audit, barometer, corpus, drafting, fact_base, queue, state
 from screens.common import show_error
 
 st.set_page_config(page_title="Studio — base de faits", layout="wide")
@@ -28,6 +28,7 @@ class Screen:
 # the navigation, in order (the first is the default page); a new page is one more line here
 SCREENS = [Screen("Relecture", "relecture", queue.page), Screen("Rédaction", "redaction", drafting.page, "editor"),
            Screen("État du corpus", "corpus", corpus.page), Screen("Base de faits", "faits", fact_base.page),
+           Screen("Baromètre", "barometre", barometer.page),
            Screen("Journal d'audit", "audit", audit.page, "admin")]
 
 

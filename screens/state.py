@@ -123,6 +123,14 @@ def corpus_view(_fb: FactBase, key: tuple) -> tuple:
     return _fb.status(), facts
 
 
+@st.cache_resource(show_spinner="Calcul du baromètre…", max_entries=16)
+def barometer(_settings: Settings, key: tuple, weights: tuple):
+    """The barometer of the corpus (key: its fingerprint) with `weights` ((indicator, weight) pairs; () for the
+    corpus's own), computed once per corpus version and set of weights."""
+    from pipeline.barometer.build import load_barometer
+    return load_barometer(_settings, dict(weights) or None)
+
+
 @dataclass(frozen=True)
 class Studio:
     """What a signed-in page gets: settings, the user, the review desk, the facts and the catalogue."""

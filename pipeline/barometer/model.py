@@ -98,11 +98,12 @@ class Comparison:
     year: int
     rows: tuple[Placement, ...]
     home_rank: int | None
-    missing: tuple[str, ...]   # peers with figures for the indicator but none close enough to `year`
+    missing: tuple[tuple[str, int], ...]  # (name, latest year) of peers with no figure close enough to `year`
 
     def to_json(self) -> dict[str, Any]:
         return {"year": self.year, "tolerance_years": YEAR_TOLERANCE, "count": len(self.rows),
-                "home_rank": self.home_rank, "rows": [r.to_json() for r in self.rows], "missing": list(self.missing)}
+                "home_rank": self.home_rank, "rows": [r.to_json() for r in self.rows],
+                "missing": [{"name": n, "latest_year": y} for n, y in self.missing]}
 
 
 @dataclass

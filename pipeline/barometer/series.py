@@ -103,8 +103,7 @@ def _compare(cells: dict[str, dict[int, Point]], ind: Indicator, territories: Te
     order = sorted(chosen.values(), key=lambda p: (-p.value if ind.direction == "higher" else p.value, p.name))
     ranks = rank([p.value for p in order], ind.direction)
     rows = tuple(Placement(p, r, p.year - ref) for p, r in zip(order, ranks))
-    missing = tuple(f"{territories.label(t, 'fr', ind.perimeter)}: latest figure {max(cells[t])}, more than "
-                    f"{YEAR_TOLERANCE} year(s) from {ref}" for t in peers if t not in chosen)
+    missing = tuple((territories.label(t, "fr", ind.perimeter), max(cells[t])) for t in peers if t not in chosen)
     home_rank = next((r.rank for r in rows if r.point.territory == ""), None)
     return Comparison(ref, rows, home_rank, missing)
 

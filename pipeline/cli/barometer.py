@@ -73,8 +73,8 @@ def cmd_barometer(args, s: Settings) -> int:
             for row in c.rows:
                 gap = f" (year {row.point.year}, not {c.year})" if row.year_gap else ""
                 print(f"    {row.rank}. {row.point.name}: {_num(row.point)}{gap}")
-            for m in c.missing:
-                print(f"    missing: {m}")
+            for name, latest in c.missing:
+                print(f"    missing: {name} (latest figure {latest}, more than {YEAR_TOLERANCE} year(s) from {c.year})")
         for x in r.left_out:
             print(f"  left out [{x.fact_id}]: {x.reason} — fix: {x.fix}")
         for n in r.notes:
