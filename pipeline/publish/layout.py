@@ -128,14 +128,12 @@ def _head(site: Site, f: Frame) -> str:
 
 def _header(site: Site, f: Frame) -> str:
     lab, here = labels(f.lang), f.path
-    nav = [f'<li><a href="{_e(link(site, f, home_path(f.lang)))}">{lab["home"]}</a></li>']
-    for a in site.audiences.get(f.lang, []):
-        target = audience_path(f.lang, a)
+    def item(target: str, label: str) -> str:
         current = ' aria-current="page"' if target == here else ""
-        nav.append(f'<li><a href="{_e(link(site, f, target))}"{current}>{_e(lab["audience"][a])}</a></li>')
-    fil = [f'<li><a href="{_e(link(site, f, filiere_path(f.lang, fid)))}"'
-           f'{" aria-current=" + chr(34) + "page" + chr(34) if filiere_path(f.lang, fid) == here else ""}>'
-           f"{_e(label)}</a></li>" for fid, label in site.filieres.get(f.lang, [])]
+        return f'<li><a href="{_e(link(site, f, target))}"{current}>{_e(label)}</a></li>'
+    nav = [item(home_path(f.lang), lab["home"])]
+    nav += [item(audience_path(f.lang, a), lab["audience"][a]) for a in site.audiences.get(f.lang, [])]
+    fil = [item(filiere_path(f.lang, fid), label) for fid, label in site.filieres.get(f.lang, [])]
     o = other(f.lang)
     target = f.alternate or home_path(o)
     switch = (f'<a class="switch" href="{_e(link(site, f, target))}" hreflang="{o}" lang="{o}" '
