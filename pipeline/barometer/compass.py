@@ -147,8 +147,8 @@ def compute_compass(reports: list[IndicatorReport], names: dict[str, str], weigh
     if draws > 0:
         rng = np.random.default_rng(seed)
         W = w * rng.uniform(1 - SPREAD, 1 + SPREAD, size=(draws, len(cols)))
-        overall = (W @ Sr.T) / (W @ Mr.T)
-        kept = _ranks(overall) == base
+        # in chunks: the rank comparison holds draws x territories² booleans
+        kept = np.concatenate([_ranks((c @ Sr.T) / (c @ Mr.T)) == base for c in np.array_split(W, -(-draws // 500))])
         for n, share in zip(ranked, kept.mean(axis=0)):
             compass.robustness[terr[n]] = float(share)
         compass.all_kept = float(kept.all(axis=1).mean())

@@ -1,0 +1,108 @@
+"""Issue 14 figures: the barometer over 10,000 synthetic peer facts (target ≤ 1 s) and 10,000 weight draws for the
+robustness figure (target ≤ 2 s), plus the shipped corpus's barometer. Synthetic facts: 100 territories (the home and
+99 peers) × 10 indicators in 5 dimensions × 10 years, each a verified fact with its own id, source and value; 2 % of
+them in another unit and 2 % at another perimeter (left out, as in the seed), 1 % a second figure for the same
+territory and year (a conflict). Medians of --runs runs, after one warm-up. Writes bench/results/barometer.json.
+Run: .venv/bin/python bench/bench_barometer.py [--facts 10000] [--draws 10000] [--runs 5]"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipeline.barometer.build import build_barometer, load_barometer  # noqa: E402
+from pipeline.barometer.compass import compute_compass  # noqa: E402
+from pipeline.barometer.model import parse_value  # noqa: E402
+from pipeline.config import Settings  # noqa: E402
+from pipeline.corpus.facts import load_corpus  # noqa: E402
+from pipeline.corpus.indicators import Indicator, Territories, Territory  # noqa: E402
+from pipeline.types import Fact, Source  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 12, 2)
+DIMENSIONS = ["accessibilité", "investissement", "talents", "tourisme et événements", "rayonnement"]
+
+
+def synthetic(n_facts: int, seed: int = 14) -> tuple[list[Fact], dict[str, Indicator], Territories]:
+    """`n_facts` peer facts over 100 territories, 10 indicators and 10 years (see the module docstring)."""
+    rnd = random.Random(seed)
+    inds = {f"ind{i}": Indicator(f"ind{i}", f"Indicateur {i}", f"Indicator {i}", "units", "unités",
+                                 "metropolis", "lower" if i % 4 == 3 else "higher", DIMENSIONS[i % 5], 1.0 + i % 3)
+            for i in range(10)}
+    terr = ["HOME"] + [f"T{n:03d}" for n in range(99)]
+    territories = Territories("HOME", {t: Territory(t, t, t) for t in terr})
+    years = list(range(2015, 2025))
+    facts, n = [], 0
+    while len(facts) < n_facts:
+        t, iid, y = terr[n % 100], f"ind{(n // 100) % 10}", years[(n // 1000) % 10]
+        n += 1
+        unit, perimeter = "units", "metropolis"
+        roll = rnd.random()
+        if roll < 0.02:
+            unit = "thousand units"
+        elif roll < 0.04:
+            perimeter = "city"
+        value = f"{rnd.uniform(10, 1000):.1f}".replace(".", ",")
+        fid = f"SYN-{len(facts) + 1:05d}"
+        extra = {}
+        if roll > 0.99 and facts:
+            extra = {"conflict_with": (facts[-1].id,)}
+        facts.append(Fact(id=fid, filiere="territoire", statement_fr=f"{t} {iid} {y}: {value} unités.",
+                          source=Source(f"Source {fid}", f"https://example.org/{fid}", rnd.random() < 0.3),
+                          year=y, verified_on=TODAY, verified_by="bench", review_by=date(2027, 12, 2),
+                          value=value, unit=unit, territory="" if t == "HOME" else t, indicator=iid,
+                          perimeter=perimeter, **extra))
+    return facts, inds, territories
+
+
+def median_time(fn, runs: int) -> tuple[float, object]:
+    fn()  # warm-up
+    times, out = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--facts", type=int, default=10_000)
+    ap.add_argument("--draws", type=int, default=10_000)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    facts, inds, territories = synthetic(args.facts)
+    compute_s, b = median_time(lambda: build_barometer(facts, inds, territories, TODAY, draws=0), args.runs)
+    names = {t: territories.label(t) for t in b.compass.names}
+    draws_s, comp = median_time(lambda: compute_compass(b.indicators, names, draws=args.draws), args.runs)
+    by_id = {f.id: f for f in facts}
+    unbacked = sum(1 for p in b.points() if parse_value(by_id[p.fact_id].value) != p.value)
+    shipped = Settings(REPO / "corpus", REPO / "data", today_override=TODAY)
+    seed_s, seed = median_time(lambda: load_barometer(shipped), args.runs)
+    corpus = {f.id: f for f in load_corpus(shipped.corpus_dir, TODAY)[0]}
+    result = {
+        "facts": len(facts), "indicators": len(inds), "territories": len(territories.items),
+        "compute_s": round(compute_s, 3), "target_compute_s": 1.0,
+        "draws": args.draws, "draws_s": round(draws_s, 3), "target_draws_s": 2.0,
+        "points": len(b.points()), "points_without_fact": unbacked,
+        "left_out": sum(len(r.left_out) for r in b.indicators),
+        "ranked": sum(1 for r in comp.ranks.values() if r), "home_robustness": comp.robustness.get(""),
+        "seed_corpus_barometer_s": round(seed_s, 3), "seed_points": len(seed.points()),
+        "seed_points_without_fact": sum(1 for p in seed.points() if p.fact_id not in corpus
+                                        or parse_value(corpus[p.fact_id].value) != p.value),
+    }
+    out = REPO / "bench" / "results" / "barometer.json"
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
