@@ -65,4 +65,4 @@ def write_pdf(path: Path, kind: str, lang: str, title: str, sections: list[DocSe
     page = document_html(kind, lang, title, sections, sources, day)
     doc = weasyprint.HTML(string=page, base_url=str(path.parent)).render(
         stylesheets=[weasyprint.CSS(filename=str(STYLE))])
-    doc.write_pdf(str(path))
+    doc.write_pdf(str(path), pdf_tags=True)  # a tagged PDF: headings, lists, links and the language for screen readers

@@ -41,6 +41,8 @@ def test_pdf_beside_each_docx_with_page_numbers_and_notes(studio, tmp_path):
     assert pdfs == ["docs/argumentaire-en.pdf", "docs/argumentaire-fr.pdf", "docs/employer-brand-kit-en.pdf"]
     reader = PdfReader(str(out / "docs" / "argumentaire-fr.pdf"))
     assert reader.metadata.author == "One Provence" and "Argumentaire" in reader.metadata.title
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr" and root["/MarkInfo"]["/Marked"]  # tagged, for screen readers
     pages = [p.extract_text() for p in reader.pages]
     assert len(pages) >= 3 and "One Provence" in pages[0] and re.search(rf"\d{{1,2}} ({MONTHS_FR}) \d{{4}}", pages[0])
     assert "Page 1" not in pages[0]  # the title page has no number
