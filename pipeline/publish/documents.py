@@ -65,6 +65,7 @@ def write_docx(path: Path, kind: str, lang: str, sections: list[DocSection], sou
         for s in sorted(sources, key=lambda s: notes.number(s.id)):
             p = doc.add_paragraph()
             p.add_run(f"{notes.number(s.id)}. ")
+            _bookmark(p, f"note_{notes.number(s.id)}", notes.number(s.id))
             url = safe_url(s.url)
             if url:
                 _hyperlink(p, _clean(s.title), url)
@@ -135,9 +136,34 @@ def _runs(paragraph, text: str, notes: Notes) -> None:
             run = paragraph.add_run(_clean(part))
             run.bold = style == "bold" or None
             run.italic = style == "italic" or None
-        if ids:
-            run = paragraph.add_run(",".join(str(notes.number(i)) for i in ids))
-            run.font.superscript = True
+        for n, fid in enumerate(ids):
+            if n:
+                paragraph.add_run(",").font.superscript = True
+            _note_call(paragraph, notes.number(fid))
+
+
+def _note_call(paragraph, number: int) -> None:
+    """The note's number in superscript, a link to its entry in the notes (Word's internal hyperlink)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), f"note_{number}")
+    run = paragraph.add_run(str(number))
+    run.font.superscript = True
+    link.append(run._r)  # moved from the paragraph into the link
+    paragraph._p.append(link)
+
+
+def _bookmark(paragraph, name: str, bookmark_id: int) -> None:
+    """A bookmark around the paragraph's start, the target of the note calls."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(bookmark_id))
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
 
 
 def _hyperlink(paragraph, text: str, url: str) -> None:

@@ -29,6 +29,9 @@ def test_docx_has_author_title_page_page_numbers_and_endnotes(studio, tmp_path):
     notes_at = texts.index("Notes et sources")
     assert not any(CODE.search(t) for t in texts[:notes_at])  # no [ID] in the body
     assert texts[notes_at + 1].startswith("1. ") and "2024" in texts[notes_at + 1]
+    body = "".join(p._p.xml for p in doc.paragraphs[:notes_at])
+    assert '<w:hyperlink w:anchor="note_1">' in body  # the note call leads to its entry
+    assert 'w:name="note_1"' in doc.paragraphs[notes_at + 1]._p.xml
     footer = doc.sections[0].footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "NUMPAGES" in footer and doc.sections[0].different_first_page_header_footer
 
