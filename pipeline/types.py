@@ -98,9 +98,25 @@ class Fact:
 
     @property
     def content_hash(self) -> str:
-        """Hash of everything a reader of the fact could see; drafts record it."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+        """Hash of everything a reader of the fact could see; drafts record it. The barometer's classification
+        (indicator, perimeter) is left out: tagging a fact for the barometer does not make its drafts stale."""
+        d = self.to_dict()
+        for key in _CLASSIFICATION:
+            d.pop(key, None)
+        return _hash(d)
+
+    @property
+    def record_hash(self) -> str:
+        """Hash of the whole fact as stored (its classification too): the index is up to date when it matches.
+        Equal to content_hash for a fact without classification."""
+        return _hash(self.to_dict())
+
+
+_CLASSIFICATION = ("indicator", "perimeter")
+
+
+def _hash(d: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(d, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
 _LATER_FIELDS = {"wording_fr": "", "wording_en": "", "wording_status": "", "preferred": False, "territory": "",

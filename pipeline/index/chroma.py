@@ -206,7 +206,7 @@ class ChromaFactIndex:
 def _metadata(fact: Fact, embed_hash: str) -> dict[str, Any]:
     return {
         "fact": json.dumps(fact.to_dict(), ensure_ascii=False),
-        "fact_hash": fact.content_hash,
+        "fact_hash": fact.record_hash,
         "embed_hash": embed_hash,
         "filiere": fact.filiere,
         "status": fact.status,

@@ -69,7 +69,7 @@ def sync(index: FactIndex, facts: list[Fact], filieres: Filieres, embedder: Embe
         elif old[1] != ehash[f.id]:
             report.updated.append(f.id)
             to_embed.append(f)
-        elif old[0] != f.content_hash:
+        elif old[0] != f.record_hash:  # its classification too (barometer tags)
             report.updated.append(f.id)
             meta_only.append(f)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -56,6 +57,23 @@ def test_fields_left_out_keep_a_facts_content_hash(corpus_dir):
     assert not {"territory", "indicator", "perimeter"} & set(plain.to_dict())
     tagged = next(f for f in facts if f.id == "MAR-001")
     assert tagged.to_dict()["indicator"] == "port_tonnage" and tagged.to_dict()["perimeter"] == "port"
+    # tagging a fact for the barometer leaves the hash drafts record as it was: no draft turns stale for it; the
+    # index still sees the change (record_hash) and updates its copy without re-embedding
+    untagged = replace(tagged, indicator="", perimeter="")
+    assert tagged.content_hash == untagged.content_hash == untagged.record_hash != tagged.record_hash
+    assert replace(tagged, territory="Lyon").content_hash != tagged.content_hash  # a territory is content
+
+
+def test_tagging_a_fact_updates_the_index_without_reembedding(settings, corpus_dir):
+    emb = FakeEmbedder()
+    idx = FakeFactIndex(emb.name)
+    facts, _ = load_corpus(corpus_dir, TODAY)
+    sync(idx, facts, load_filieres(corpus_dir), emb)
+    edit_fact(corpus_dir, "MAR-005", "  perimeter: port\n", "  perimeter: city\n")
+    facts, _ = load_corpus(corpus_dir, TODAY)
+    report = sync(idx, facts, load_filieres(corpus_dir), emb)
+    assert report.updated == ["MAR-005"] and report.reembedded == 0
+    assert [it.fact.perimeter for it in idx.all_facts() if it.id == "MAR-005"] == ["city"]
 
 
 @pytest.mark.parametrize("fact_id, old, new, expected, fix", [

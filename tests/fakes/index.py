@@ -53,7 +53,7 @@ class FakeFactIndex:
                vectors: Sequence[Sequence[float]] | None) -> None:
         for i, (f, h) in enumerate(zip(facts, embed_hashes)):
             doc = documents[i] if vectors is not None else self._items[f.id].document
-            self._items[f.id] = IndexedFact(f.id, doc, f, f.content_hash, h)
+            self._items[f.id] = IndexedFact(f.id, doc, f, f.record_hash, h)
             if vectors is not None:
                 self._vectors[f.id] = list(vectors[i])
 

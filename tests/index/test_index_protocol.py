@@ -55,7 +55,7 @@ def test_sync_adds_then_changes_exactly_what_differs(index, corpus, fake_embedde
     assert index.version > version and index.count() == len(facts) - 1
     stored = {it.id: it for it in index.all_facts()}
     assert stored["MAR-001"].fact == reworded and stored["MAR-003"].fact.review_by.year == 2030
-    assert "LOG-002" not in stored and index.hashes()["MAR-001"][0] == reworded.content_hash
+    assert "LOG-002" not in stored and index.hashes()["MAR-001"][0] == reworded.record_hash
 
 
 def test_query_ranks_by_similarity_and_filters_by_filiere(index, corpus, fake_embedder):
