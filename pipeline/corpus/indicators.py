@@ -1,6 +1,7 @@
 """Territories and indicators (corpus/territories.yaml, corpus/indicators.yaml), and the checks `validate` runs."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,12 @@ def place_facts(corpus_dir: Path, facts: list[Fact]) -> tuple[list[Fact], list[V
             note("warning", f"unit {f.unit!r} is not the unit of indicator {ind.id} ({ind.unit!r}): "
                  "the barometer leaves the fact out", f"write the value in {ind.unit!r} (or {ind.unit_fr!r}), or "
                  "tag the fact with another indicator")
+        if ind is not None and not f.year:
+            note("warning", f"no year: the barometer cannot place this {ind.id} figure in a series or a comparison",
+                 "give the year the figure refers to (from a source that dates it)")
+        if ind is not None and _weak_source(f):
+            note("warning", f"weak source for a barometer figure: {f.source.title!r} is a search-results page",
+                 "replace it with the page the figure comes from (the official statistics body first)")
         if ind is not None and f.perimeter != ind.perimeter:
             what = f"perimeter {f.perimeter!r}" if f.perimeter else "no perimeter"
             note("warning", f"{what}, but indicator {ind.id} compares {ind.perimeter!r}: the barometer marks the "
@@ -188,6 +195,12 @@ def place_facts(corpus_dir: Path, facts: list[Fact]) -> tuple[list[Fact], list[V
                  "or tag it with an indicator of its perimeter")
         out.append(f)
     return out, issues
+
+
+def _weak_source(f: Fact) -> bool:
+    """A figure read on a search engine's results page rather than in its source."""
+    return f.source.title.strip().lower() in ("search results", "résultats de recherche") or \
+        bool(re.search(r"[?&;](q|query|search)=", f.source.url))
 
 
 def as_compared(facts: list[Fact], territories: Territories) -> list[Fact]:

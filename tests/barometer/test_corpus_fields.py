@@ -168,3 +168,23 @@ def test_comparison_facts_do_not_crowd_the_home_facts_out_of_a_search(settings, 
     for q in ("trafic du port de Marseille-Fos", "population de la métropole", "jours de tournage à Marseille"):
         assert [h.fact.id for h in with_peers.search(q, k=8, mode="dense")] == \
                [h.fact.id for h in without.search(q, k=8, mode="dense")]
+
+
+def test_validate_says_which_barometer_figures_are_weak(corpus_dir):
+    warns = issues_of(corpus_dir, "warning")
+    weak = [w for w in warns if "weak source" in w.message]
+    assert [w.fact_id for w in weak] == ["PAI-001"] and "official" in weak[0].fix  # read on a search-results page
+    undated = {w.fact_id for w in warns if w.message.startswith("no year")}
+    assert undated == {f"PAI-{n:03d}" for n in range(19, 31)}  # the areas their sources do not date
+
+
+def test_import_peers_writes_the_shipped_file_again(tmp_path, monkeypatch, capsys):
+    from pipeline.cli.main import main
+    from tests.conftest import REPO
+    (tmp_path / "corpus" / "facts").mkdir(parents=True)
+    monkeypatch.setenv("STUDIO_CORPUS_DIR", str(tmp_path / "corpus"))
+    args = ["barometer", "import-peers", str(SEED / "peers.csv"), "--verified-on", "2026-12-02"]
+    assert main(args) == 0 and "119 facts" in capsys.readouterr().out
+    assert (tmp_path / "corpus" / "facts" / "peers.yaml").read_text(encoding="utf-8") == \
+        (REPO / "corpus" / "facts" / "peers.yaml").read_text(encoding="utf-8")
+    assert main(args) == 2 and "--overwrite" in capsys.readouterr().err  # never replaced unasked
