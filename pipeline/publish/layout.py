@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import posixpath
 from dataclasses import dataclass, field
+from datetime import date
 
 from pipeline.publish.dates import og_locale
 
@@ -24,7 +25,7 @@ LABELS = {
            "kind": {"page": "Page", "argumentaire": "Argumentaire", "employer_brand": "Marque employeur",
                     "social": "Réseaux sociaux"},
            "about": "Textes approuvés par l'agence ; chaque chiffre renvoie à sa source.",
-           "lang_nav": "Langue", "breadcrumb": "Fil d'Ariane", "legal": "© {y} One Provence"},
+           "lang_nav": "Langue", "breadcrumb": "Fil d'Ariane", "legal": "© {y}"},
     "en": {"tagline": "The Aix-Marseille-Provence attractiveness agency", "home": "Home",
            "switch": "Français", "switch_title": "Lire cette page en français", "nav": "Main navigation",
            "filieres": "Sectors", "audiences": "Audiences", "docs": "Documents to download",
@@ -33,7 +34,7 @@ LABELS = {
            "kind": {"page": "Page", "argumentaire": "Investment case", "employer_brand": "Employer brand",
                     "social": "Social media"},
            "about": "Texts approved by the agency; every figure links to its source.",
-           "lang_nav": "Language", "breadcrumb": "Breadcrumb", "legal": "© {y} One Provence"},
+           "lang_nav": "Language", "breadcrumb": "Breadcrumb", "legal": "© {y}"},
 }
 
 
@@ -75,7 +76,7 @@ class Frame:
     og_type: str = "website"
     crumbs: tuple[tuple[str, str], ...] = ()  # (label, path) between the home page and this one
     footer_note: str = ""                 # e.g. "Page approuvée le 30 novembre 2026" (already escaped)
-    year: int = 2026
+    year: int = field(default_factory=lambda: date.today().year)  # of the copyright line
     rooted: bool = False                  # links from the site's root ("/…"): a page served at any address (404)
 
 

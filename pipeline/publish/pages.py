@@ -112,7 +112,7 @@ def home_html(site: Site, lang: str, entries: list[Entry], downloads: list[Downl
     """The home page of a language: the audiences, every page by filière, the documents to download."""
     lab = labels(lang)
     frame = Frame(home_path(lang), lang, f"{AGENCY} — Aix-Marseille-Provence", _INTRO[lang],
-                  home_path(other(lang)) if other_has_pages else None)
+                  home_path(other(lang)) if other_has_pages else None, year=_year(entries))
     mine = [e for e in entries if e.lang == lang]
     parts = [f'<section class="hero">\n<h1>{AGENCY}</h1>\n<p class="lede">{_e(_INTRO[lang])}</p>\n</section>']
     cards = []
@@ -144,6 +144,11 @@ def home_html(site: Site, lang: str, entries: list[Entry], downloads: list[Downl
     return document(site, frame, "\n".join(parts))
 
 
+def _year(entries: list[Entry]) -> int:
+    """The year of the newest approval (the copyright line of a listing)."""
+    return max((e.lastmod.year for e in entries), default=date.today().year)
+
+
 def _ordered(groups: dict[str, list[Entry]], filiere_labels: dict[str, str]) -> list[tuple[str, list[Entry]]]:
     order = {fid: n for n, fid in enumerate(filiere_labels)}
     return sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
@@ -155,7 +160,7 @@ def hub_html(site: Site, lang: str, path: str, title: str, entries: list[Entry],
     lab = labels(lang)
     colon = " : " if lang == "fr" else ": "
     frame = Frame(path, lang, title, describe(f"{title} — {AGENCY}{colon}" + ", ".join(e.title for e in entries)),
-                  alternate)
+                  alternate, year=_year(entries))
     parts = [f"<h1>{_e(title)}</h1>"]
     if group == "filiere":
         for fid, of in _ordered(by_filiere(entries), filiere_labels):
