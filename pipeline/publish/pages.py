@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline.errors import PublishError
 from pipeline.publish.dates import long_date
 from pipeline.publish.layout import (
     AGENCY,
@@ -247,4 +248,18 @@ def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, li
     out.append(("404.html", not_found_html(site)))
     out.append(("sitemap.xml", sitemap_xml(site, listed)))
     out.append((STYLESHEET, STYLE.read_text(encoding="utf-8")))
+    _no_clash(entries, [path for path, _ in out])
     return out
+
+
+def _no_clash(entries: list[Entry], paths: list[str]) -> None:
+    """A page whose id is the name of a home or a listing (index, public-…, filiere-…) would replace it."""
+    seen = {}
+    for path in paths:
+        seen[path] = seen.get(path, 0) + 1
+    clash = sorted({e.page_id for e in entries if seen.get(e.path, 0) > 1})
+    if clash:
+        raise PublishError(f"catalogue id(s) {', '.join(clash)} name a page the site makes itself (its home or a "
+                           "listing); nothing was published",
+                           fix="rename the item in corpus/pages.yaml (not 'index', 'public-…' or 'filiere-…'), "
+                               "draft and approve it again")

@@ -182,3 +182,18 @@ def test_cli_refuses_a_base_url_that_is_not_http(studio, tmp_path, monkeypatch, 
     monkeypatch.setenv("STUDIO_CORPUS_DIR", str(settings.corpus_dir))
     assert main(["publish", "--out", str(tmp_path / "site"), "--base-url", "javascript:alert(1)"]) == 7
     assert "not an http(s) address" in capsys.readouterr().err and not (tmp_path / "site").exists()
+
+
+def test_a_page_named_like_a_listing_is_refused_and_the_old_site_stays(studio, tmp_path):
+    from pipeline.errors import PublishError
+    settings, store, _ = studio
+    out = tmp_path / "site"
+    run(settings, store, out)
+    before = (out / "en" / "index.html").read_bytes()
+    desk = ReviewDesk(store)
+    facts = {f.id: f for f in current_facts(settings)}
+    r = store.add(_rec("index", "en", "# Hijack\n\nThe port handled 70.5 Mt [MAR-001].\n", facts))
+    desk.approve(desk.sign_in("anna", "correct horse battery"), r.id, r.version)
+    with pytest.raises(PublishError, match="index") as exc:
+        run(settings, store, out)
+    assert "pages.yaml" in exc.value.fix and (out / "en" / "index.html").read_bytes() == before
