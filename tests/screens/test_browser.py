@@ -264,7 +264,7 @@ def test_approver_sees_the_flag_edits_and_approves_with_a_reason(studio, page):
 
     flags = page.wait(lambda d: page.visible("mark.flag"), "highlighted flagged sentences")
     assert [f.text for f in flags] == [WRONG_FIGURE, UNBACKED]
-    assert "contradicted" in page.text() and "says 70,5 millions" in page.text()
+    assert "chiffre contredit" in page.text() and "indique 70,5 millions" in page.text()  # the reason in French
     draft = page.visible("div.draft")[0]
     assert PAYLOAD in draft.text  # the markup is shown as text…
     assert not draft.find_elements(By.CSS_SELECTOR, "script, img")  # …and never becomes elements
@@ -280,7 +280,7 @@ def test_approver_sees_the_flag_edits_and_approves_with_a_reason(studio, page):
     assert studio.store.get(v1.id).status == "superseded"
 
     page.click("Approuver")  # a flag remains and no reason is written: refused
-    page.alert("Error", "not backed by a verified fact")
+    page.alert("Error", "ne s'appuient sur aucun fait vérifié")
     page.shows("version 2")
     page.wait(lambda d: [f.text for f in page.visible("mark.flag")] == [UNBACKED], "the one flag left in version 2")
     assert studio.store.get(v2.id).status == "in_review"
