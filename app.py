@@ -11,7 +11,7 @@ import streamlit as st
 from pipeline.config import load_settings
 from pipeline.errors import AuthError, SignInLockedError, StudioError
 from pipeline.review.desk import ReviewDesk
-from screens import audit, barometer, corpus, drafting, fact_base, queue, state
+from screens import audit, barometer, corpus, drafting, fact_base, i18n, queue, state
 from screens.common import show_error
 
 st.set_page_config(page_title="Studio — base de faits", layout="wide")
@@ -94,12 +94,15 @@ def main() -> None:
         return
     # only the pages the role gets are registered: the address of any other page runs the default page instead
     visible = [s for s in SCREENS if user.can(s.role)]
-    page = st.navigation([st.Page(lambda render=s.render: render(studio), title=s.title, url_path=s.url_path,
+    # titles in the interface language: the switch's choice is in session state before the navigation is drawn
+    page = st.navigation([st.Page(lambda render=s.render: render(studio), title=i18n.page_title(s.url_path, s.title),
+                                  url_path=s.url_path,
                                   default=i == 0) for i, s in enumerate(visible)])
-    st.sidebar.write(f"Connecté : **{html.escape(user.username)}** ({user.role})")
+    st.sidebar.write(i18n.t("app.signed_in", user=html.escape(user.username), role=i18n.label("role", user.role)))
+    i18n.language_switch()  # "Langue / Language", kept in st.session_state.lang
     if st.session_state.get("signin_warning"):
         st.sidebar.warning(st.session_state.signin_warning)
-    if st.sidebar.button("Se déconnecter", key="signout"):
+    if st.sidebar.button(i18n.t("app.sign_out"), key="signout"):
         st.session_state.clear()
         st.rerun()
     try:

@@ -7,10 +7,9 @@ import re
 import streamlit as st
 
 from pipeline.errors import StudioError
+from screens.i18n import label, t, translate
 
 # Everything a person or the corpus wrote is shown as text: escaped before any Markdown or HTML rendering.
-STATUS_FR = {"draft": "à relire", "in_review": "en relecture", "changes_requested": "modifs demandées",
-             "approved": "approuvé", "rejected": "rejeté", "superseded": "remplacé", "stale": "périmé"}
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~$])")
 
 
@@ -19,9 +18,19 @@ def plain(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", "  \n")
 
 
+def status_label(status: str) -> str:
+    """A draft's status (draft, approved, stale…) in the interface language."""
+    return label("status", status)
+
+
+def error_text(exc: StudioError) -> str:
+    """What failed and the fix, in the interface language (the pipeline's English where no pattern knows it)."""
+    return translate(exc.message) + (f"\n\n{t('error.fix', fix=translate(exc.fix))}" if exc.fix else "")
+
+
 def show_error(exc: StudioError, then: str = "") -> None:
     """A refusal as the person sees it: what failed, the fix, and anything else to say."""
-    st.error(f"{exc.message}\n\nCorrection : {exc.fix}" + (f"\n\n{then}" if then else ""))
+    st.error(error_text(exc) + (f"\n\n{then}" if then else ""))
 
 
 def link(title: str, url: str) -> str:

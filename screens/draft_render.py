@@ -1,24 +1,32 @@
-"""What the draft view shows beside the buttons: the page as publish renders it with its flags in place, a
-word-by-word comparison of two versions, and the warnings an edit gets before it is saved."""
+"""The draft view's renderings: the page with its flags in place, two versions compared, warnings before a save.
+
+The page is rendered as publish renders it; versions are compared word by word; an edit that removes most of the
+text or cites nothing gets a warning before it is saved."""
 from __future__ import annotations
 
 import difflib
 import html
 import re
 
-from pipeline.publish.render import markdown_to_html
+from pipeline.publish.render import Notes, markdown_to_html
 from pipeline.verify.checker import OK_STATUSES, cited_ids
+from screens.i18n import label, number, t, translate
 
-STATUS_LABEL = {"contradicted": "chiffre contredit", "unsupported": "chiffre non étayé",
-                "dangling_citation": "citation invalide", "unknown_entity": "nom absent des faits cités",
-                "uncited": "affirmation sans citation", "wrong_language": "autre langue",
-                "prompt_echo": "consigne recopiée", "unverified_link": "lien non vérifié", "stutter": "répétition"}
 _OPEN, _MID, _CLOSE = "\ue000", "\ue001", "\ue002"  # private-use marks: they survive escaping and Markdown
 _MARKER = re.compile(r"\s*(?:#{1,3}\s+|[-*]\s+)")
 
 
+class CodeNotes(Notes):
+    """Note calls shown as the fact's code, "[MAR-001]", where the site shows a number: the reviewer matches each
+    sentence with the facts listed beside it."""
+
+    def call(self, fact_id: str) -> str:
+        return f' <span class="cite">[{html.escape(fact_id)}]</span>'
+
+
 def flag_label(status: str) -> str:
-    return STATUS_LABEL.get(status, status)
+    """A flag's kind (contradicted, uncited…) in the interface language."""
+    return label("flag", status)
 
 
 def review_html(text: str, sentences: list[dict]) -> str:
@@ -44,11 +52,11 @@ def review_html(text: str, sentences: list[dict]) -> str:
         reasons.append(s)
         pos = b
     marked.append(text[pos:])
-    body = markdown_to_html("".join(marked))
+    body = markdown_to_html("".join(marked), CodeNotes([]))
 
     def open_mark(m: re.Match) -> str:
         s = reasons[int(m.group(1))]
-        return f'<mark class="flag" title="{html.escape(s.get("reason", ""), quote=True)}">'
+        return f'<mark class="flag" title="{html.escape(translate(s.get("reason", "")), quote=True)}">'
     body = re.sub(f"{_OPEN}(\\d+){_MID}", open_mark, body)
     closes = iter(reasons)
     body = re.sub(_CLOSE, lambda m: _reason(next(closes)), body)
@@ -56,8 +64,8 @@ def review_html(text: str, sentences: list[dict]) -> str:
 
 
 def _reason(s: dict) -> str:
-    return (f'</mark> <small class="why">⚠ {html.escape(flag_label(s.get("status", "")))} : '
-            f'{html.escape(s.get("reason", ""))}</small>')
+    why = t("flag.line", label=flag_label(s.get("status", "")), reason=translate(s.get("reason", "")))
+    return f'</mark> <small class="why">{html.escape(why)}</small>'
 
 
 def word_diff_html(old: str, new: str) -> tuple[str, str]:
@@ -87,10 +95,9 @@ def edit_warnings(old: str, new: str) -> list[str]:
     if not new.strip():
         return out  # an empty text is refused when saved, with its own message
     if len(new.strip()) < 0.5 * len(old.strip()):
-        out.append(f"Ce texte supprime la plus grande partie du précédent ({len(new.strip())} caractères au lieu de "
-                   f"{len(old.strip())}).")
+        out.append(t("edit.warn_shrink", new=number(len(new.strip())), old=number(len(old.strip()))))
     if not cited_ids(new):
-        out.append("Ce texte ne cite aucun fait : chacune de ses affirmations sera signalée.")
+        out.append(t("edit.warn_uncited"))
     return out
 
 

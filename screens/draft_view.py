@@ -6,8 +6,9 @@ import streamlit as st
 from pipeline.errors import ConflictError, StudioError
 from pipeline.review.desk import MAX_COMMENT, MAX_TEXT, ReviewDesk
 from pipeline.verify.checker import cited_ids
-from screens.common import STATUS_FR, link, plain, show_error
+from screens.common import link, plain, show_error, status_label
 from screens.draft_render import STYLE, edit_warnings, review_html, word_diff_html
+from screens.i18n import date, datetime, number, t, translate
 
 # Renders only; every action (edit, diff, comment, decide) goes through pipeline.review.ReviewDesk, which enforces
 # roles and versions. Everything a person or the corpus wrote is shown as text: escaped before any rendering.
@@ -16,34 +17,32 @@ from screens.draft_render import STYLE, edit_warnings, review_html, word_diff_ht
 def draft_view(desk: ReviewDesk, user, snap) -> None:
     """One draft: the text with its flagged sentences marked, the facts it cites beside it, then the actions."""
     rec = desk.store.get(st.session_state.draft_id)
-    if st.button("← Retour à la file", key="back"):
+    if st.button(t("draft.back"), key="back"):
         st.session_state.pop("draft_id")
         st.query_params.pop("draft", None)
         st.rerun()
     if rec is None:
-        st.error(f"Le brouillon n° {st.session_state.draft_id} n'existe pas (ou plus) dans la base. Revenez à la "
-                 "file pour en ouvrir un autre.")
+        st.error(t("draft.missing", id=st.session_state.draft_id))
         return
     st.query_params["draft"] = str(rec.id)  # the draft's own address: a link to it can be shared
-    st.header(f"{rec.title} [{rec.lang}] — version {rec.version} ({STATUS_FR[rec.status]})")
+    st.header(t("draft.header", title=rec.title, lang=rec.lang, version=rec.version, status=status_label(rec.status)))
     if "flash" in st.session_state:  # the outcome of the action that led here, shown once
         st.success(st.session_state.pop("flash"))
     if "conflict" in st.session_state:  # someone saved or decided first: this is their newer version
         message, unsaved = st.session_state.pop("conflict")
-        st.warning(f"{message}\n\nVous voyez maintenant la version la plus récente ; refaites votre action si elle "
-                   "vaut toujours.")
+        st.warning(t("draft.conflict", message=translate(message)))
         if unsaved:
-            with st.expander("Votre texte, non enregistré (à copier)", expanded=True):
+            with st.expander(t("draft.unsaved"), expanded=True):
                 st.code(unsaved, language="markdown")
     for reason in snap.stale(rec):
-        st.warning("Périmé : " + reason)
+        st.warning(t("draft.stale", reason=translate(reason)))
     st.markdown(STYLE, unsafe_allow_html=True)
     left, right = st.columns([3, 2])
     with left:
         flagged = rec.check_report.get("flagged", [])
-        st.caption(f"{len(flagged)} phrase(s) signalée(s) · auteur {plain(rec.author)} · modèle {plain(rec.model)}")
+        st.caption(t("draft.summary", flagged=len(flagged), author=plain(rec.author), model=plain(rec.model)))
         _left_out(rec.check_report.get("omitted_sections", []))
-        page_tab, source_tab = st.tabs(["Page", "Markdown (modifier)"])
+        page_tab, source_tab = st.tabs([t("draft.tab_page"), t("draft.tab_source")])
         with page_tab:  # rendered as the site renders it, everything escaped first: no markup from the text runs
             st.markdown(review_html(rec.text, rec.check_report.get("sentences", [])), unsafe_allow_html=True)
         with source_tab:
@@ -54,23 +53,21 @@ def draft_view(desk: ReviewDesk, user, snap) -> None:
 
 
 def omitted_reason(o: dict) -> str:
-    """Why the drafter left a section out, in French (drafts made before the reason had a kind: as recorded)."""
+    """Why the drafter left a section out, in the interface language (drafts made before the reason had a kind: as
+    recorded)."""
     if o.get("kind") == "translation_gap":
-        ids = ", ".join(f"[{i}]" for i in o.get("facts", []))
-        return (f"le fait qui y répond ({ids}) n'a pas encore de formulation dans cette langue : ajoutez-la dans la "
-                "base de faits (wording_fr / wording_en), puis régénérez")
+        return t("omitted.translation_gap", ids=", ".join(f"[{i}]" for i in o.get("facts", [])))
     if o.get("kind") == "no_fact":
-        return (f"aucun fait vérifié et à jour ne répond à la recherche « {o.get('query', '')} » : ajoutez ou "
-                "revérifiez un fait de la filière, puis régénérez")
-    return o.get("reason", "")
+        return t("omitted.no_fact", query=o.get("query", ""))
+    return translate(o.get("reason", ""))
 
 
 def _left_out(omitted: list[dict]) -> None:
     """The catalogue's sections this draft does not have, each with why: an editor knows what is missing."""
     if not omitted:
         return
-    st.warning(f"{len(omitted)} section(s) du catalogue laissée(s) de côté :\n\n" + "\n".join(
-        f"- **{plain(o['title'])}** : {plain(omitted_reason(o))}" for o in omitted))
+    st.warning(t("omitted.header", n=len(omitted)) + "\n\n" + "\n".join(
+        t("omitted.item", title=plain(o["title"]), reason=plain(omitted_reason(o))) for o in omitted))
 
 
 SEED_VERIFIER = "seed import"
@@ -78,8 +75,8 @@ SEED_VERIFIER = "seed import"
 
 def verified_line(fact) -> str:
     """Who verified the fact and when, or plainly that nobody has yet (the seed was imported, not re-read)."""
-    who = "importé, non relu" if fact.verified_by == SEED_VERIFIER else f"vérifié par {plain(fact.verified_by)}"
-    return f"{who} le {fact.verified_on.strftime('%d/%m/%Y')} · à revoir le {fact.review_by.strftime('%d/%m/%Y')}"
+    who = t("facts.seed") if fact.verified_by == SEED_VERIFIER else t("facts.verified_by", who=plain(fact.verified_by))
+    return t("facts.verified_line", who=who, on=date(fact.verified_on), review=date(fact.review_by))
 
 
 def _fact_line(fact) -> str:
@@ -91,47 +88,44 @@ def _fact_line(fact) -> str:
 def _cited_facts(rec, snap) -> None:
     """The facts the text cites now and those it was drafted from; a fact gone, retired or stale says so first, and
     a conflict shows the competing facts' figures, years and sources."""
-    st.subheader("Faits cités")
+    st.subheader(t("facts.header"))
     facts = snap.facts
     ids = list(dict.fromkeys(cited_ids(rec.text) + [f["id"] for f in rec.facts]))
     if not ids:
-        st.info("Ce texte ne cite aucun fait.")
+        st.info(t("facts.none"))
     for fid in ids:
         fact = facts.get(fid)
         if fact is None:
-            st.error(f"[{fid}] n'existe plus dans la base de faits (supprimé depuis la rédaction). Les phrases qui le "
-                     "citent bloquent l'approbation : remplacez la citation par un fait vérifié ou retirez la phrase.")
+            st.error(t("facts.gone", id=fid))
             continue
         with st.container(border=True):
             if fact.status == "retired":
-                st.warning("Fait retiré : ne plus le citer.")
+                st.warning(t("facts.retired"))
             elif fact.is_stale(snap.today):
-                st.warning(f"Fait périmé depuis le {fact.review_by.strftime('%d/%m/%Y')} : à revérifier avant de "
-                           "publier.")
+                st.warning(t("facts.stale", date=date(fact.review_by)))
             st.markdown(f"{_fact_line(fact)}\n\n{plain(fact.wording(rec.lang) or fact.statement(rec.lang))}")
             st.caption(verified_line(fact))
             rivals = [facts[i] for i in fact.conflict_with if i in facts]
             if fact.conflict_with:
-                st.info("En conflit avec :\n\n" + "\n".join(
+                st.info(t("facts.conflict") + "\n\n" + "\n".join(
                     f"- {_fact_line(r)}" for r in rivals) + "".join(
-                    f"\n- **[{i}]** (absent de la base)" for i in fact.conflict_with if i not in facts))
+                    f"\n- **[{i}]** {t('facts.absent')}" for i in fact.conflict_with if i not in facts))
 
 
 def _edit(desk: ReviewDesk, user, rec) -> None:
     """The Markdown source, editable; an edit that removes most of the text or cites nothing asks to confirm."""
-    new_text = st.text_area("Texte (Markdown, citations [ID])", value=rec.text, height=300, key=f"edit_{rec.id}")
-    st.caption(f"{len(new_text):,} caractères (au plus {MAX_TEXT:,})".replace(",", "\u202f"))
+    new_text = st.text_area(t("edit.label"), value=rec.text, height=300, key=f"edit_{rec.id}")
+    st.caption(t("edit.count", n=number(len(new_text)), max=number(MAX_TEXT)))
     warnings = edit_warnings(rec.text, new_text) if new_text != rec.text else []
     for w in warnings:
         st.warning(w)
-    sure = st.checkbox("Enregistrer quand même", key=f"sure_{rec.id}") if warnings else True
-    if st.button("Enregistrer une nouvelle version", key="save"):
+    sure = st.checkbox(t("edit.sure"), key=f"sure_{rec.id}") if warnings else True
+    if st.button(t("edit.save"), key="save"):
         if not sure:
-            st.error("Cochez « Enregistrer quand même » pour enregistrer ce texte. Rien n'a été enregistré ; votre "
-                     "texte reste dans le champ.")
+            st.error(t("edit.not_sure"))
             return
-        _do(lambda: desk.edit(user, rec.id, rec.version, new_text), "Nouvelle version enregistrée et revérifiée.",
-            follow=True, kept="Rien n'a été enregistré ; votre texte reste dans le champ ci-dessus.",
+        _do(lambda: desk.edit(user, rec.id, rec.version, new_text), t("edit.saved"),
+            follow=True, kept=t("edit.kept"),
             on=(desk, rec, new_text))
 
 
@@ -141,55 +135,55 @@ def _versions(desk: ReviewDesk, user, rec) -> None:
     versions = [r for r in desk.store.list(page_id=rec.page_id) if r.lang == rec.lang]
     if len(versions) < 2:
         return
-    with st.expander("Comparer deux versions"):
+    with st.expander(t("versions.compare")):
         nums = [r.version for r in versions]
         c1, c2 = st.columns(2)
-        a = c1.selectbox("Version", nums, index=len(nums) - 2, key="diff_a", format_func=lambda v: f"v{v}")
-        b = c2.selectbox("comparée à", nums, index=len(nums) - 1, key="diff_b", format_func=lambda v: f"v{v}")
+        a = c1.selectbox(t("versions.version"), nums, index=len(nums) - 2, key="diff_a", format_func=lambda v: f"v{v}")
+        b = c2.selectbox(t("versions.against"), nums, index=len(nums) - 1, key="diff_b", format_func=lambda v: f"v{v}")
         old = next(r for r in versions if r.version == a)
         new = next(r for r in versions if r.version == b)
         left, right = word_diff_html(old.text, new.text)
         c1.markdown(left, unsafe_allow_html=True)  # escaped in word_diff_html
         c2.markdown(right, unsafe_allow_html=True)
         if old.text == new.text:
-            st.caption("Les deux versions sont identiques.")
+            st.caption(t("versions.same"))
         newest = max(versions, key=lambda r: r.version)
         if user.can("editor") and old.version != newest.version and st.button(
-                f"Restaurer la version {old.version}", key="restore"):
+                t("versions.restore", version=old.version), key="restore"):
             def restore():
                 restored = desk.edit(user, newest.id, newest.version, old.text)
-                desk.comment(user, restored.id, f"Version {old.version} restaurée (nouvelle version "
-                                                f"{restored.version}).")
+                desk.comment(user, restored.id, t("versions.restored_comment", old=old.version,
+                                                  new=restored.version))
                 return restored
-            _do(restore, f"Version {old.version} restaurée : c'est maintenant la version la plus récente, revérifiée.",
+            _do(restore, t("versions.restored", version=old.version),
                 follow=True, on=(desk, newest, None))
 
 
 def _actions(desk: ReviewDesk, user, rec) -> None:
     _versions(desk, user, rec)
-    st.subheader("Décider")
-    reason = st.text_input("Raison (obligatoire pour demander des modifications ou rejeter)", key="reason")
+    st.subheader(t("decide.header"))
+    reason = st.text_input(t("decide.reason"), key="reason")
     c1, c2 = st.columns(2)
-    if c1.button("Demander des modifications", key="changes"):
-        _do(lambda: desk.request_changes(user, rec.id, rec.version, reason), "Modifications demandées.",
+    if c1.button(t("decide.changes"), key="changes"):
+        _do(lambda: desk.request_changes(user, rec.id, rec.version, reason), t("decide.changes_done"),
             on=(desk, rec, None))
-    if c2.button("Rejeter", key="reject"):
-        _do(lambda: desk.reject(user, rec.id, rec.version, reason), "Brouillon rejeté.", on=(desk, rec, None))
+    if c2.button(t("decide.reject"), key="reject"):
+        _do(lambda: desk.reject(user, rec.id, rec.version, reason), t("decide.rejected"), on=(desk, rec, None))
     if user.can("approver"):
-        override = st.text_input("Approuver malgré les signalements : raison écrite", key="override")
-        if st.button("Approuver", key="approve"):
-            _do(lambda: desk.approve(user, rec.id, rec.version, override or None), "Approuvé.", on=(desk, rec, None))
+        override = st.text_input(t("decide.override"), key="override")
+        if st.button(t("decide.approve"), key="approve"):
+            _do(lambda: desk.approve(user, rec.id, rec.version, override or None), t("decide.approved"),
+                on=(desk, rec, None))
     else:
-        st.caption("Seul un approbateur peut approuver.")
-    st.subheader("Commentaires")
-    for c in desk.comments(rec.id):
-        when = c["ts"].strftime("%d/%m/%Y %H:%M") if c.get("ts") else ""
-        st.markdown(f"**{plain(c['author'])}** ({when}) : {plain(c['text'])}")  # as typed: markup shown, not run
+        st.caption(t("decide.approver_only"))
+    st.subheader(t("comments.header"))
+    for c in desk.comments(rec.id):  # as typed: markup shown, not run
+        st.markdown(t("comments.line", author=plain(c["author"]), when=plain(datetime(c.get("ts"))),
+                      text=plain(c["text"])))
     if st.session_state.pop("comment_posted", False):
         st.session_state["comment"] = ""  # the box is empty after a comment is posted (set before it is drawn)
-    note = st.text_input("Ajouter un commentaire", key="comment",
-                         help=f"Au plus {MAX_COMMENT:,} caractères ; affiché tel quel.".replace(",", "\u202f"))
-    if st.button("Commenter", key="comment_btn"):
+    note = st.text_input(t("comments.add"), key="comment", help=t("comments.help", max=number(MAX_COMMENT)))
+    if st.button(t("comments.post"), key="comment_btn"):
         if st.session_state.get("last_comment") == (rec.id, note.strip()) and note.strip():
             st.session_state["comment_posted"] = True  # a double click: the first one posted it already
             st.rerun()
@@ -198,7 +192,7 @@ def _actions(desk: ReviewDesk, user, rec) -> None:
             desk.comment(user, rec.id, note)
             st.session_state["last_comment"] = (rec.id, note.strip())
             st.session_state["comment_posted"] = True
-        _do(post, "Commentaire ajouté.", kept="Rien n'a été enregistré ; votre commentaire reste dans le champ.")
+        _do(post, t("comments.posted"), kept=t("comments.kept"))
 
 
 def _do(action, success: str, follow: bool = False, kept: str = "", on: tuple | None = None) -> None:

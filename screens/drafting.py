@@ -2,44 +2,28 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import time
 from datetime import datetime, timezone
 
 import streamlit as st
-from babel.numbers import format_decimal
 
 from pipeline.config import REPO_ROOT
-from pipeline.draft.regenerate import NEVER_DRAFTED, Selection
+from pipeline.draft.regenerate import Selection
 from pipeline.draft.runs import latest_run, run_alive
-from screens.common import STATUS_FR
+from screens.i18n import label, number, t, translate
 from screens.state import Studio
 
 # The run itself is `python -m pipeline regenerate` in its own process, so it survives a closed browser tab, holds
 # the index only while planning, and is resumable like any other run; this page reads its progress from the database.
 
-STATE_FR = {"done": "rédigés", "failed": "en échec", "pending": "en cours / à faire", "skipped": "inchangés (sautés)",
-            "not_started": "hors budget", "carried": "déjà faits par la régénération reprise"}
+ANY = "(toutes)"  # the "any filière" choice
 
 
-ACTION_FR = {"draft": "rédiger", "skip": "sauter", "fail": "impossible", "carried": "déjà fait"}
-
-
-def why_fr(why: str) -> str:
-    """The reason of a plan row in French where it is one of the known forms; otherwise as the run wrote it."""
-    if why == NEVER_DRAFTED:
-        return "jamais rédigé (choisissez « Tout » pour le rédiger)"
-    m = re.fullmatch(r"up to date \(v(\d+), (\w+)\)", why)
-    if m:
-        return f"à jour (v{m.group(1)}, {STATUS_FR.get(m.group(2), m.group(2))})"
-    return {"never drafted": "jamais rédigé"}.get(why, why)
-
-
-def fr_number(x: float, decimals: int = 0) -> str:
-    """A number as French writes it (narrow no-break space between thousands, decimal comma), with Babel."""
-    return format_decimal(x, format=f"#,##0{'.' + '0' * decimals if decimals else ''}", locale="fr_FR")
+def cost_text(cost: float, backend: str | None) -> str:
+    """What a run or a text costs: free with the embedded model, else in USD with four decimals."""
+    return t("cost.free") if backend == "embedded" else t("cost.usd", amount=number(cost or 0, 4))
 
 
 def page(s: Studio) -> None:
@@ -47,19 +31,18 @@ def page(s: Studio) -> None:
 
 
 def drafting_page(settings, store, pages, filieres, user, audit) -> None:
-    st.header("Rédaction et régénération")
-    st.caption("Les brouillons produits attendent la relecture ; un texte approuvé n'est jamais remplacé : il reste "
-               "publié jusqu'à l'approbation de la nouvelle version.")
+    st.header(t("drafting.header"))
+    st.caption(t("drafting.caption"))
     alive = run_alive(settings)
     progress_panel(settings, store)
     if alive:
-        st.info("Une régénération est en cours : attendez sa fin pour en lancer une autre.")
+        st.info(t("drafting.running"))
         return
     sel, concurrency, budget = _form(pages, filieres)
     c1, c2 = st.columns(2)
-    if c1.button("Estimer (sans rien changer)", key="regen_estimate"):
+    if c1.button(t("drafting.estimate"), key="regen_estimate"):
         _estimate(settings, sel, budget)
-    if c2.button("Lancer la régénération", key="regen_start", type="primary"):
+    if c2.button(t("drafting.start"), key="regen_start", type="primary"):
         _start(settings, sel, concurrency, budget)
         audit(user.username, "regenerate", {**sel.to_json(), "concurrency": concurrency, "budget": budget})
         time.sleep(0.5)  # let the run register itself, then show it
@@ -67,17 +50,20 @@ def drafting_page(settings, store, pages, filieres, user, audit) -> None:
 
 
 def _form(pages, filieres) -> tuple[Selection, int, float | None]:
-    mode = st.radio("Quoi", ["stale", "all"], horizontal=True, key="regen_mode",
-                    format_func={"stale": "Seulement ce qui est périmé", "all": "Tout (l'inchangé est sauté)"}.get)
-    ids = st.multiselect("Pages (vide : toutes)", [p.id for p in pages], key="regen_pages")
-    fil = st.selectbox("Filière", ["(toutes)"] + list(filieres.items), key="regen_filiere",
-                       format_func=lambda f: f if f == "(toutes)" else filieres.label(f))
-    langs = st.multiselect("Langues", ["fr", "en"], default=["fr", "en"], key="regen_langs")
+    # labels made now, in this run's language (a format_func may be called later, outside the run)
+    modes = {m: t(f"drafting.mode_{m}") for m in ("stale", "all")}
+    mode = st.radio(t("drafting.what"), list(modes), horizontal=True, key="regen_mode", format_func=modes.get)
+    ids = st.multiselect(t("drafting.pages"), [p.id for p in pages], key="regen_pages",
+                         placeholder=t("drafting.pages_placeholder"))
+    fils = {ANY: t("any.feminine")} | {f: filieres.label(f) for f in filieres.items}
+    fil = st.selectbox(t("label.filiere"), list(fils), key="regen_filiere", format_func=fils.get)
+    langs = st.multiselect(t("drafting.langs"), ["fr", "en"], default=["fr", "en"], key="regen_langs",
+                           placeholder=t("drafting.langs_placeholder"))
     c1, c2, c3 = st.columns(3)
-    concurrency = int(c1.number_input("Rédactions simultanées (serveur)", 1, 32, 1, key="regen_concurrency"))
-    budget = c2.number_input("Budget (USD, 0 : sans limite)", 0.0, 10_000.0, 0.0, key="regen_budget")
-    force = c3.checkbox("Forcer (même si rien n'a changé)", key="regen_force")
-    sel = Selection(mode=mode, pages=tuple(ids), filiere=None if fil == "(toutes)" else fil,
+    concurrency = int(c1.number_input(t("drafting.concurrency"), 1, 32, 1, key="regen_concurrency"))
+    budget = c2.number_input(t("drafting.budget"), 0.0, 10_000.0, 0.0, key="regen_budget")
+    force = c3.checkbox(t("drafting.force"), key="regen_force")
+    sel = Selection(mode=mode, pages=tuple(ids), filiere=None if fil == ANY else fil,
                     langs=tuple(langs) or ("fr", "en"), force=force)
     return sel, concurrency, (budget or None)
 
@@ -88,7 +74,7 @@ def _command(sel: Selection, concurrency: int, budget: float | None) -> list[str
 
 
 def _estimate(settings, sel: Selection, budget: float | None) -> None:
-    with st.spinner("Sélection des faits de chaque texte et estimation…"):
+    with st.spinner(t("drafting.estimating")):
         done = subprocess.run(_command(sel, 1, budget) + ["--dry-run", "--json"], cwd=REPO_ROOT, capture_output=True,
                               text=True, timeout=600)
     if done.returncode != 0:
@@ -96,17 +82,18 @@ def _estimate(settings, sel: Selection, budget: float | None) -> None:
         return
     plan = json.loads(done.stdout)
     never = plan.get("never_drafted", 0)
-    st.success(f"{plan['to_draft']} texte(s) à rédiger · {plan['skipped'] - never} inchangé(s) · {never} jamais "
-               f"rédigé(s) · {plan['cannot_draft']} impossible(s) · ~{fr_number(plan['est_tokens'])} tokens · "
-               + ("gratuit (modèle embarqué)" if plan["backend"] == "embedded" else
-                  f"{fr_number(plan['est_cost'], 4)} USD"))
+    st.success(t("drafting.estimate_result", to_draft=number(plan["to_draft"]),
+                 unchanged=number(plan["skipped"] - never), never=number(never),
+                 cannot=number(plan["cannot_draft"]), tokens=number(plan["est_tokens"]),
+                 cost=cost_text(plan["est_cost"], plan["backend"])))
     if never and plan["selection"]["mode"] == "stale":
-        st.info(f"{never} texte(s) du catalogue n'ont jamais été rédigés : choisissez « Tout » pour les rédiger.")
+        st.info(t("drafting.never", n=number(never)))
     if plan.get("over_budget"):
-        st.warning(f"Hors budget, non lancés : {', '.join(plan['over_budget'])}")
-    rows = [{"texte": f"{i['page_id']} [{i['lang']}]", "action": ACTION_FR.get(i["action"], i["action"]),
-             "pourquoi": why_fr(i["why"]),
-             "tokens": i["est_tokens"], "coût": i["est_cost"]} for i in plan["items"]]
+        st.warning(t("drafting.over_budget", pages=", ".join(plan["over_budget"])))
+    col = {k: t(f"drafting.col.{k}") for k in ("text", "action", "why", "tokens", "cost")}
+    rows = [{col["text"]: f"{i['page_id']} [{i['lang']}]", col["action"]: label("action", i["action"]),
+             col["why"]: translate(i["why"]), col["tokens"]: number(i["est_tokens"] or 0),
+             col["cost"]: cost_text(i["est_cost"], plan["backend"])} for i in plan["items"]]
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
@@ -121,8 +108,14 @@ def _start(settings, sel: Selection, concurrency: int, budget: float | None) -> 
 
 
 def _cli_error(stderr: str) -> str:
-    lines = [ln.strip() for ln in stderr.strip().splitlines() if ln.strip().startswith(("error:", "fix:"))]
-    return "\n\n".join(lines) or stderr.strip()[-500:] or "la commande a échoué"
+    """The CLI's "error: …" and "fix: …" lines in the interface language (its last lines when it printed neither)."""
+    lines = []
+    for ln in (ln.strip() for ln in stderr.strip().splitlines()):
+        if ln.startswith("error:"):
+            lines.append(translate(ln.removeprefix("error:").strip()))
+        elif ln.startswith("fix:"):
+            lines.append(t("error.fix", fix=translate(ln.removeprefix("fix:").strip())))
+    return "\n\n".join(lines) or stderr.strip()[-500:] or t("drafting.cli_failed")
 
 
 @st.fragment(run_every=2)
@@ -130,7 +123,7 @@ def progress_panel(settings, store) -> None:
     """The newest run, refreshed every two seconds while it runs."""
     run = latest_run(store)
     if run is None:
-        st.caption("Aucune régénération lancée pour l'instant.")
+        st.caption(t("drafting.no_run"))
         return
     counts = run["counts"]
     total = run["total"] or 0
@@ -138,14 +131,13 @@ def progress_panel(settings, store) -> None:
     status = run["status"]
     if status == "running" and not run_alive(settings):
         status = "interrupted"
-    label = {"running": "en cours", "done": "terminée", "budget": "arrêtée (budget)",
-             "interrupted": "interrompue (relancer la reprend)"}.get(status, status)
-    st.subheader(f"Régénération n° {run['id']} — {label}")
+    st.subheader(t("drafting.run", id=run["id"], label=label("run", status)))
     frac = min(1.0, finished / total) if total else 1.0
     elapsed = ((run["finished_at"] or datetime.now(timezone.utc)) - run["started_at"]).total_seconds()
-    left = f" · ~{elapsed / frac - elapsed:.0f} s restantes" if status == "running" and 0 < frac < 1 else ""
-    st.progress(frac, text=f"{finished}/{total} textes · {run['tokens']:,} tokens · {run['cost']:.4f} USD{left}")
-    st.caption(" · ".join(f"{n} {STATE_FR.get(k, k)}" for k, n in sorted(counts.items())))
+    left = t("drafting.left", seconds=number(elapsed / frac - elapsed)) if status == "running" and 0 < frac < 1 else ""
+    st.progress(frac, text=t("drafting.progress", finished=finished, total=total, tokens=number(run["tokens"]),
+                             cost=cost_text(run["cost"], run.get("backend")), left=left))
+    st.caption(" · ".join(t("drafting.count", n=n, state=label("item", k)) for k, n in sorted(counts.items())))
     if run["message"]:
-        st.caption(run["message"])
+        st.caption(translate(run["message"]))
 

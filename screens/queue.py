@@ -1,20 +1,25 @@
 """The review queue ("Relecture"): the newest version of every page and language, counts, filters, stale reasons."""
 from __future__ import annotations
 
+import datetime
+
 import streamlit as st
 
 from pipeline.review.desk import OFF_CATALOGUE, STALE, QueueFilter, ReviewDesk, queue_counts, queue_items
-from screens.common import STATUS_FR
+from screens.common import plain, status_label
 from screens.draft_view import draft_view
+from screens.i18n import date, date_input_format, label, t, translate
 from screens.state import Studio
 
 # Renders only; the rows come from pipeline.review.queue_items (one query, no draft text loaded). Filters: status or
 # stale, kind, filière, language, creation date.
-OFF_CATALOGUE_FR = "(hors catalogue)"
-KIND_FR = {"page": "page web", "argumentaire": "argumentaire", "employer_brand": "marque employeur",
-           "social": "réseaux sociaux", OFF_CATALOGUE: OFF_CATALOGUE_FR}
 COUNTED = ("draft", "in_review", "changes_requested", "approved", "rejected", STALE)
 ALL = "__all__"  # the "any" choice of a selectbox
+
+
+def kind_label(kind: str) -> str:
+    """A catalogue kind (page, argumentaire…) in the interface language; a page gone from the catalogue says so."""
+    return t("kind.off_catalogue") if kind == OFF_CATALOGUE else label("kind", kind)
 
 
 def page(s: Studio) -> None:
@@ -25,8 +30,7 @@ def page(s: Studio) -> None:
             st.session_state.draft_id = int(asked)
         else:
             st.query_params.pop("draft", None)
-            st.error(f"« {asked} » n'est pas un numéro de brouillon : l'adresse d'un brouillon finit par ?draft= suivi "
-                     "de son numéro, par exemple ?draft=12. Voici la file.")
+            st.error(t("queue.bad_address", asked=plain(asked)))
     if st.session_state.get("draft_id"):
         draft_view(s.desk, s.user, s.snap)
     else:
@@ -35,32 +39,34 @@ def page(s: Studio) -> None:
 
 def queue(desk: ReviewDesk, snap, pages: list, filieres, pages_error: str | None = None) -> None:
     """The queue page; `pages` is the catalogue (PageSpec), `filieres` the corpus's filières."""
-    st.header("File de relecture")
+    st.header(t("queue.header"))
     if pages_error:
-        st.warning("Catalogue illisible : les brouillons sont listés « hors catalogue ».\n\n" + pages_error)
+        st.warning(t("queue.catalogue_unreadable") + "\n\n" + pages_error)
     items = queue_items(desk.store, pages, snap.stale)
     if not items:  # first run without the starter set (or a fresh database)
-        st.info("Aucun brouillon pour l'instant. Un éditeur ou un administrateur peut en faire rédiger depuis la page "
-                "« Rédaction » (ou : `python -m pipeline starter` pour trois textes de démonstration, "
-                "`python -m pipeline regenerate --all` pour tout le catalogue).")
+        st.info(t("queue.empty"))
         return
     counts = queue_counts(items)
     for col, key in zip(st.columns(len(COUNTED)), COUNTED):
-        col.metric(STATUS_FR[key], counts[key])
+        col.metric(status_label(key), counts[key])
     flt = _filters(items, filieres)
     rows = [it for it in items if flt.keeps(it)]
-    st.caption(f"{len(rows)} brouillon(s) sur {len(items)} avec ces filtres.")
+    st.caption(t("queue.shown", shown=len(rows), total=len(items)))
     if not rows:
-        st.info("Rien à relire avec ces filtres.")
+        st.info(t("queue.nothing"))
         return
-    st.dataframe([{"id": it.id, "page": it.page_id, "titre": it.title, "type": KIND_FR.get(it.kind, it.kind),
-                   "langue": it.lang, "version": it.version, "statut": STATUS_FR.get(it.status, it.status),
-                   "créé le": it.created, "signalés": it.flagged, "périmé": "; ".join(it.stale)} for it in rows],
-                 hide_index=True, width="stretch")
-    labels = {it.id: f"#{it.id} {it.page_id} [{it.lang}] v{it.version}" + (" ⚠ périmé" if it.stale else "")
+    col = {k: t(f"queue.col.{k}") for k in ("id", "page", "title", "kind", "lang", "version", "status", "created",
+                                             "flagged", "stale")}
+    st.dataframe([{col["id"]: it.id, col["page"]: it.page_id, col["title"]: it.title, col["kind"]: kind_label(it.kind),
+                   col["lang"]: it.lang, col["version"]: it.version, col["status"]: status_label(it.status),
+                   col["created"]: it.created, col["flagged"]: it.flagged,
+                   col["stale"]: " · ".join(translate(r) for r in it.stale)} for it in rows],
+                 hide_index=True, width="stretch",
+                 column_config={col["created"]: st.column_config.DateColumn(format=date_input_format())})
+    labels = {it.id: f"#{it.id} {it.page_id} [{it.lang}] v{it.version}" + (t("queue.stale_mark") if it.stale else "")
               for it in rows}
-    choice = st.selectbox("Ouvrir le brouillon", list(labels), format_func=labels.get, key="queue_open")
-    if st.button("Ouvrir", key="open_draft"):
+    choice = st.selectbox(t("queue.open"), list(labels), format_func=labels.get, key="queue_open")
+    if st.button(t("queue.open_button"), key="open_draft"):
         st.session_state.draft_id = choice
         st.query_params["draft"] = str(choice)
         st.rerun()
@@ -69,19 +75,23 @@ def queue(desk: ReviewDesk, snap, pages: list, filieres, pages_error: str | None
 def _filters(items: list, filieres) -> QueueFilter:
     """The filter widgets; choices come from the catalogue and the drafts present."""
     c1, c2 = st.columns([3, 1])
-    statuses = c1.multiselect("Statut", list(COUNTED), default=["draft", "in_review", "changes_requested"],
-                              format_func=STATUS_FR.get, key="queue_status")
-    lang = c2.selectbox("Langue", ["toutes", "fr", "en"], key="queue_lang")
+    # labels made now, in this run's language (a format_func may be called later, outside the run)
+    status_names = {s: status_label(s) for s in COUNTED}
+    statuses = c1.multiselect(t("queue.status"), list(COUNTED), default=["draft", "in_review", "changes_requested"],
+                              format_func=status_names.get, key="queue_status",
+                              placeholder=t("queue.status_placeholder"))
+    langs = {"toutes": t("queue.lang_all"), "fr": "fr", "en": "en"}
+    lang = c2.selectbox(t("label.language"), list(langs), key="queue_lang", format_func=langs.get)
     c3, c4, c5, c6 = st.columns(4)
     kinds = [ALL] + sorted({it.kind for it in items if it.kind != OFF_CATALOGUE}) + [OFF_CATALOGUE]
-    kind = c3.selectbox("Type", kinds, format_func=lambda k: "(tous)" if k == ALL else KIND_FR.get(k, k),
-                        key="queue_kind")
-    fils = [ALL] + list(filieres.items) + [OFF_CATALOGUE]
-    filiere = c4.selectbox("Filière", fils, key="queue_filiere",
-                           format_func=lambda f: "(toutes)" if f == ALL else OFF_CATALOGUE_FR if f == OFF_CATALOGUE
-                           else filieres.label(f))
-    since = c5.date_input("Créé depuis le", value=None, format="DD/MM/YYYY", key="queue_since")
-    until = c6.date_input("Créé jusqu'au", value=None, format="DD/MM/YYYY", key="queue_until")
+    kind_names = {k: t("any.masculine") if k == ALL else kind_label(k) for k in kinds}
+    kind = c3.selectbox(t("queue.kind"), kinds, format_func=kind_names.get, key="queue_kind")
+    fils = {ALL: t("any.feminine")} | {f: filieres.label(f) for f in filieres.items} | {
+        OFF_CATALOGUE: kind_label(OFF_CATALOGUE)}
+    filiere = c4.selectbox(t("label.filiere"), list(fils), key="queue_filiere", format_func=fils.get)
+    fmt, example = date_input_format(), t("queue.date_help", example=date(datetime.date.today()))
+    since = c5.date_input(t("queue.since"), value=None, format=fmt, key="queue_since", help=example)
+    until = c6.date_input(t("queue.until"), value=None, format=fmt, key="queue_until", help=example)
     return QueueFilter(statuses=frozenset(statuses), kind=None if kind == ALL else kind,
                        filiere=None if filiere == ALL else filiere, lang=None if lang == "toutes" else lang,
                        since=since, until=until)

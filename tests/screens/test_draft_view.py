@@ -22,7 +22,7 @@ def test_flags_are_marked_in_the_rendered_page_after_heading_markers_and_escaped
                               {"start": start, "end": text.index(" Il"), "status": "contradicted",
                                "reason": "95: [MAR-001] says 70,5 <x>"}])
     assert "<h1><mark class=\"flag\" title=\"titre\">Le port</mark>" in html  # after the "# ", inside the heading
-    assert "⚠ chiffre contredit : 95: [MAR-001] says 70,5 &lt;x&gt;" in html
+    assert "⚠ chiffre contredit : 95 : [MAR-001] indique 70,5 &lt;x&gt;" in html  # the checker's reason in French
     assert "&lt;b&gt;en&lt;/b&gt;" in html and "<b>" not in html
     assert html.count("<mark") == 2 and html.count("</mark>") == 2
 

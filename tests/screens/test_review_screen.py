@@ -104,9 +104,9 @@ def test_queue_counts_filters_and_stale_reasons(indexed, monkeypatch, people, dr
 
     at.multiselect(key="queue_status").set_value(["stale"]).run()
     stale = queue_table(at).set_index("page")["périmé"].to_dict()
-    assert stale == {"argumentaire-aeronautique": "[MAR-001] changed (statement, source or verification)",
-                     "argumentaire-maritime": "[GONE-001] no longer exists in the fact base",
-                     "page-retiree-du-catalogue": "page page-retiree-du-catalogue: no longer in the catalogue "
+    assert stale == {"argumentaire-aeronautique": "[MAR-001] a changé (énoncé, source ou vérification)",  # in French
+                     "argumentaire-maritime": "[GONE-001] n'existe plus dans la base de faits",
+                     "page-retiree-du-catalogue": "page page-retiree-du-catalogue : n'est plus au catalogue "
                                                   "(corpus/pages.yaml)"}
     at.multiselect(key="queue_status").set_value(["draft"]).run()
     at.selectbox(key="queue_kind").set_value("").run()
@@ -162,7 +162,7 @@ def test_approval_over_flags_needs_a_written_override(indexed, monkeypatch, peop
     flagged = store.add(replace(bad, id=None, version=None, status="draft", page_id="site-energie-investors"))
     at = open_draft(start(indexed, monkeypatch, people["approver"]), flagged.id)
     at.button(key="approve").click().run()
-    assert any("not backed by a verified fact" in e.value for e in at.error)
+    assert any("ne s'appuient sur aucun fait vérifié" in e.value for e in at.error)  # the desk's refusal, in French
     assert store.get(flagged.id).status == "draft"
     at.text_input(key="override").input("Chiffre confirmé par téléphone avec le port")
     at.button(key="approve").click().run()
@@ -174,9 +174,10 @@ def test_a_draft_citing_a_deleted_fact_renders_and_cannot_be_approved(indexed, m
     at = open_draft(start(indexed, monkeypatch, people["approver"]), drafts["gone"].id)
     assert not at.exception and at.header  # the page renders
     assert any("[GONE-001] n'existe plus dans la base de faits" in e.value for e in at.error)
-    assert any("GONE-001] no longer exists" in w.value for w in at.warning)
+    assert any("Périmé : [GONE-001] n'existe plus" in w.value for w in at.warning)
     at.button(key="approve").click().run()  # its stored report was clean: the check at approval catches it
-    assert any("not backed by a verified fact" in e.value and "GONE-001 does not exist" in e.value for e in at.error)
+    assert any("ne s'appuient sur aucun fait vérifié" in e.value and "GONE-001 n'existe pas dans la base" in e.value
+               for e in at.error)
     assert DraftStore.for_data_dir(indexed.data_dir).get(drafts["gone"].id).status == "draft"
 
 
@@ -185,10 +186,10 @@ def test_empty_and_unchanged_edits_get_a_message_and_no_version(indexed, monkeyp
     box = f"edit_{drafts['markup'].id}"
     at.text_area(key=box).input("   ")
     at.button(key="save").click().run()
-    assert any("the edited text is empty" in e.value for e in at.error)
+    assert any("le texte modifié est vide" in e.value and "écrivez le texte" in e.value for e in at.error)
     at.text_area(key=box).input(drafts["markup"].text)
     at.button(key="save").click().run()
-    assert any("nothing changed" in e.value for e in at.error)
+    assert any("rien n'a changé" in e.value for e in at.error)
     assert [r.version for r in DraftStore.for_data_dir(indexed.data_dir).list(page_id="site-sante-investors")] == [1]
 
 
@@ -198,7 +199,7 @@ def test_a_1mb_paste_is_refused_with_the_limit_and_kept_in_the_box(indexed, monk
     pasted = (f"{SUPPORTED} [MAR-001]. " * 12_000)[:1_000_000]
     at.text_area(key=box).input(pasted)
     at.button(key="save").click().run()
-    assert any("1,000,000 characters (at most 500,000)" in e.value and "reste dans le champ" in e.value
+    assert any("1\u202f000\u202f000 caractères (au plus 500\u202f000)" in e.value and "reste dans le champ" in e.value
                for e in at.error)
     assert at.text_area(key=box).value == pasted  # nothing lost: the paste is still there to cut down
     assert [r.version for r in DraftStore.for_data_dir(indexed.data_dir).list(page_id="site-sante-talents")] == [1]
@@ -207,7 +208,7 @@ def test_a_1mb_paste_is_refused_with_the_limit_and_kept_in_the_box(indexed, monk
 def test_a_comment_with_markup_is_stored_as_is_and_shown_as_text(indexed, monkeypatch, people, drafts):
     at = open_draft(start(indexed, monkeypatch, people["viewer"]), drafts["markup"].id)
     at.button(key="comment_btn").click().run()
-    assert any("the comment is empty" in e.value for e in at.error)
+    assert any("le commentaire est vide" in e.value for e in at.error)
     note = "<b>gras</b> <script>alert(1)</script> **pas gras** [lien](javascript:alert(1))"
     at.text_input(key="comment").input(note)
     at.button(key="comment_btn").click().run()
@@ -281,7 +282,7 @@ def test_two_people_on_one_draft_the_second_sees_the_newer_version_and_keeps_the
     typed = d.text.replace("70.5", "70,5") + "\n\nMy own line."
     mine.text_area(key=f"edit_{d.id}").input(typed)
     mine.button(key="save").click().run()
-    assert any("the newest is version 2 by editor1" in w.value for w in mine.warning)
+    assert any("la plus récente est la version 2, par editor1" in w.value for w in mine.warning)
     assert "version 2" in mine.header[0].value  # the newer version is what the page now shows
     assert mine.code and mine.code[0].value == typed  # and what I typed is still there to copy
     versions = [r for r in store.list(page_id=d.page_id) if r.lang == d.lang]
@@ -291,7 +292,7 @@ def test_two_people_on_one_draft_the_second_sees_the_newer_version_and_keeps_the
     ReviewDesk(store).edit(people["editor"], theirs.id, 2, theirs.text + " More.")
     again.text_input(key="override").input("checked by hand")
     again.button(key="approve").click().run()
-    assert any("the newest is version 3" in w.value for w in again.warning)
+    assert any("la plus récente est la version 3" in w.value for w in again.warning)
     assert all(r.status != "approved" for r in store.list(page_id=d.page_id))
     assert not mine.exception and not again.exception
 
