@@ -45,6 +45,7 @@ def open_answerer(settings: Settings, use_model: bool = True, embedder: Embedder
 def open_drafter(settings: Settings, embedder: Embedder | None = None, model=None, store=None) -> Iterator:
     """(Drafter, DraftStore) on the open index; the brand voice from corpus/brand.md goes into every prompt."""
     from pipeline.corpus.catalogue import read_brand
+    from pipeline.corpus.facts import load_filieres
     from pipeline.draft.drafter import Drafter
     from pipeline.index.embedding import default_embedder
     from pipeline.llm.base import llm_settings_from_env
@@ -55,7 +56,7 @@ def open_drafter(settings: Settings, embedder: Embedder | None = None, model=Non
     store = store or DraftStore.for_data_dir(settings.data_dir)
     brand = read_brand(settings.corpus_dir)
     with _grounding(settings, emb) as (retriever, checker):
-        yield Drafter(retriever, checker, model, brand, log=store), store
+        yield Drafter(retriever, checker, model, brand, log=store, filieres=load_filieres(settings.corpus_dir)), store
 
 
 def catalogue_context(s: Settings, check_titles: bool = True):

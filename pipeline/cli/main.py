@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_publish_parser(sub)
     from pipeline.cli.barometer import add_parser as add_barometer_parser
     add_barometer_parser(sub)
+    from pipeline.cli.video import add_parser as add_video_parser
+    add_video_parser(sub)
 
     c = sub.add_parser("import-csv", help="write corpus/facts/*.yaml from a CSV of facts (the seed format)")
     c.add_argument("csv")

@@ -9,7 +9,8 @@ from pipeline.config import PROMPTS_DIR
 from pipeline.corpus.facts import Filieres, fold, read_yaml_list
 from pipeline.errors import CorpusError, QueryError
 
-KINDS = ("page", "argumentaire", "employer_brand", "social")
+KINDS = ("page", "argumentaire", "employer_brand", "social", "video")
+DURATIONS = (15, 30, 60)  # seconds a short video may last (kind video); each section of one is a shot
 LANGS = ("fr", "en")
 
 
@@ -19,10 +20,20 @@ class Section:
     title_en: str
     query: str
     facts: int
+    shot_fr: str = ""  # kind video: what the crew films for this shot, written by staff (never generated)
+    shot_en: str = ""
 
     def title(self, lang: str) -> str:
         """The heading readers see in `lang` (load_pages makes sure it is written for every language of the page)."""
         return self.title_en if lang == "en" else self.title_fr
+
+    def shot(self, lang: str) -> str:
+        return self.shot_en if lang == "en" else self.shot_fr
+
+    def to_json(self) -> dict:
+        """As it enters the page's hash: the shot fields only when set, so other items keep their hash."""
+        d = {"title_fr": self.title_fr, "title_en": self.title_en, "query": self.query, "facts": self.facts}
+        return d | ({"shot_fr": self.shot_fr, "shot_en": self.shot_en} if self.shot_fr or self.shot_en else {})
 
 
 @dataclass(frozen=True)
@@ -37,14 +48,16 @@ class PageSpec:
     sections: tuple[Section, ...]
     length: int
     prompt: str
+    duration: int = 0  # kind video: the target length in seconds (one of DURATIONS)
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_fr
 
     def to_json(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "audience": self.audience, "title_fr": self.title_fr,
-                "title_en": self.title_en, "languages": list(self.languages), "filieres": list(self.filieres),
-                "sections": [s.__dict__ for s in self.sections], "length": self.length, "prompt": self.prompt}
+        d = {"id": self.id, "kind": self.kind, "audience": self.audience, "title_fr": self.title_fr,
+             "title_en": self.title_en, "languages": list(self.languages), "filieres": list(self.filieres),
+             "sections": [s.to_json() for s in self.sections], "length": self.length, "prompt": self.prompt}
+        return d | ({"duration": self.duration} if self.duration else {})  # other items keep their hash
 
 
 def read_brand(corpus_dir: Path) -> str:
@@ -86,12 +99,29 @@ def load_pages(corpus_dir: Path, filieres: Filieres, prompts_dir: Path = PROMPTS
             problems.append(f"{spec.id}: prompt {spec.prompt!r} does not exist in {prompts_dir}")
         if not spec.sections:
             problems.append(f"{spec.id}: no sections")
+        if spec.kind == "video":
+            problems += video_problems(spec)
         if check_titles:
             problems += title_problems(spec)
     if problems:
         raise CorpusError(f"{path}: {len(problems)} problem(s): " + "; ".join(problems),
                           fix="correct those items in corpus/pages.yaml (format: corpus/README.md, 'Pages')")
     return specs if specs else []
+
+
+def video_problems(spec: PageSpec) -> list[str]:
+    """A short video: a duration the studio knows how to time, 3 to 6 shots, each with what the crew films."""
+    out = []
+    if spec.duration not in DURATIONS:
+        out.append(f"{spec.id}: duration {spec.duration or 'missing'} — fix: give 'duration:' one of "
+                   f"{', '.join(map(str, DURATIONS))} (seconds)")
+    if not 3 <= len(spec.sections) <= 6:
+        out.append(f"{spec.id}: {len(spec.sections)} shot(s) — fix: give a video 3 to 6 sections (one per shot)")
+    for n, sec in enumerate(spec.sections, 1):
+        for lang in spec.languages:
+            if not sec.shot(lang).strip():
+                out.append(f"{spec.id}, shot {n}: no shot_{lang} — fix: write what the crew films in shot_{lang}")
+    return out
 
 
 def _words(text: str) -> list[str]:
@@ -122,10 +152,11 @@ def title_problems(spec: PageSpec) -> list[str]:
 
 def _spec(r: dict) -> PageSpec:
     sections = tuple(Section(str(s.get("title_fr") or "").strip(), str(s.get("title_en") or "").strip(), str(s["query"]),
-                             int(s.get("facts", 3))) for s in r["sections"])
+                             int(s.get("facts", 3)), str(s.get("shot_fr") or "").strip(),
+                             str(s.get("shot_en") or "").strip()) for s in r["sections"])
     return PageSpec(str(r["id"]), str(r["kind"]), str(r.get("audience", "general")), str(r.get("title_fr") or ""),
                     str(r.get("title_en") or ""), tuple(r.get("languages") or LANGS), tuple(r["filieres"]), sections,
-                    int(r.get("length", 150)), str(r["prompt"]))
+                    int(r.get("length", 150)), str(r["prompt"]), int(r.get("duration") or 0))
 
 
 def find_page(specs: list[PageSpec], page_id: str, lang: str | None = None) -> PageSpec:

@@ -13,6 +13,7 @@ from typing import Callable
 from pipeline.corpus.catalogue import PageSpec, Section, title_problems
 from pipeline.corpus.facts import conflict_groups
 from pipeline.draft.compose import clean_output, complete, recheck, settle, sort_sentences
+from pipeline.draft.video import compose as compose_video
 from pipeline.errors import DraftError
 from pipeline.identity import draft_inputs, inputs_key
 from pipeline.llm.pricing import cost
@@ -62,7 +63,9 @@ class Plan:
         return inputs_key(self.inputs(settings, brand))
 
     def estimate(self, model_name: str) -> tuple[int, int]:
-        """(input tokens, output tokens) expected, counted with tiktoken before any call."""
+        """(input tokens, output tokens) expected, counted with tiktoken before any call (a video calls none)."""
+        if self.spec.kind == "video":
+            return 0, 0
         tin = sum(count_tokens(s.system + "\n\n" + s.user, model_name) for s in self.sections)
         return tin, sum(s.max_tokens for s in self.sections)
 
@@ -71,8 +74,9 @@ class Drafter:
     """Drafts catalogue items from an open retriever with a chat model; stores nothing itself."""
 
     def __init__(self, retriever: Retriever, checker: ClaimChecker, model, brand: str, log=None,
-                 repair_retries: int | None = None) -> None:
+                 repair_retries: int | None = None, filieres=None) -> None:
         self.retriever = retriever
+        self.filieres = filieres  # corpus Filieres, for the labels a video's hook says
         self.checker = checker
         self.model = model
         self.brand = brand
@@ -195,7 +199,12 @@ class Drafter:
         t0 = time.perf_counter()
         plan = plan or self.plan(spec, lang)
         t_plan = time.perf_counter() - t0
-        est_in, est_out = plan.estimate(self.model.settings.model)
+        if spec.kind == "video":  # composed from the facts, timed; no model call (pipeline/draft/video.py)
+            label = self.filieres.label(spec.filieres[0], lang) if self.filieres else spec.filieres[0].capitalize()
+            text, timing = compose_video(spec, lang, [(ps.section, ps.facts) for ps in plan.sections], label)
+            rec = self._record(spec, lang, plan, text, [], (0, 0, 0, 0), t0, t_plan, 0.0)
+            rec.check_report["video"] = timing
+            return rec
         tokens_in = tokens_out = tk_in = tk_out = 0
         gen_s = 0.0
         social = spec.kind == "social"  # a post is one paragraph: no title or section headings
@@ -217,7 +226,14 @@ class Drafter:
                          f"{self._heading('##', ps.section.title(lang), lang, plan.fact_ids)}\n\n{body}")
         if progress:
             progress(len(plan.sections), len(plan.sections), "check")
-        text = "\n\n".join(parts) + "\n"
+        return self._record(spec, lang, plan, "\n\n".join(parts) + "\n", repairs,
+                            (tokens_in, tokens_out, tk_in, tk_out), t0, t_plan, gen_s)
+
+    def _record(self, spec: PageSpec, lang: str, plan: Plan, text: str, repairs: list[str], tokens: tuple,
+                t0: float, t_plan: float, gen_s: float) -> DraftRecord:
+        """The draft as stored: its text checked sentence by sentence, and everything that produced it."""
+        tokens_in, tokens_out, tk_in, tk_out = tokens
+        est_in, est_out = plan.estimate(self.model.settings.model)
         t2 = time.perf_counter()
         report = self.checker.check(text, lang)
         check_s = time.perf_counter() - t2

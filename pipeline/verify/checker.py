@@ -20,7 +20,8 @@ from pipeline.verify.entities import (TERRITORY, alias_stems, entity_lexicon, na
                                      stem, unknown_names, word_stems)
 from pipeline.verify.figure_index import FigureIndex
 from pipeline.verify.figures import Figure, comparable, extract_figures, matches
-from pipeline.verify.sentences import echo, other_language, perimeter_mismatch, prompt_grams, stutter, unverified_links
+from pipeline.verify.sentences import (echo, other_language, perimeter_mismatch, prompt_grams, script_structure,
+                                      stutter, unverified_links)
 
 STATUSES = ("supported", "connective", "contradicted", "unsupported", "dangling_citation", "unknown_entity",
             "uncited", "wrong_language", "prompt_echo", "unverified_link", "stutter")
@@ -37,8 +38,6 @@ _MD_MARKS = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _MD_LINK = re.compile(r"\[([^\]\[]*)\]\((?:[^)]*)\)")
 _URL = re.compile(r"https?://\S+")
 SEMANTIC_THRESHOLD = 0.80
-
-
 LANG_NAMES = {"fr": "French", "en": "English"}
 
 
@@ -217,14 +216,14 @@ class ClaimChecker:
 
     # ------------------------------------------------------------ one text
     def check(self, text: str, lang: str | None = None) -> CheckReport:
-        """A verdict for every sentence of `text`."""
+        """A verdict for every sentence of `text` (a video script's shot headings and crew notes are not claims)."""
         lang = lang or detect_lang(text[:5000])
         report = CheckReport([], lang)
         if not text.strip():
             report.notes.append("empty text: nothing to check")
             return report
-        for a, b in split_sentences(text):
-            report.sentences.append(self.check_sentence(text[a:b], lang, a))
+        report.sentences = [self.check_sentence(text[a:b], lang, a) for a, b in split_sentences(text)
+                            if not script_structure(text[a:b])]
         if len(text) > 200 and not re.search(r"\b(le|la|les|des|est|the|and|of|is)\b", text[:5000], re.I):
             report.notes.append("the text does not look French or English; figures were still checked")
         return report

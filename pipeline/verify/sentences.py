@@ -184,3 +184,11 @@ def perimeter_mismatch(sentence: str, fact_texts: list[str]) -> str | None:
         if axis is GEOGRAPHY and s_ax == extra and len(s_ax) == 1 and extra[0] != "city":
             return f"speaks of the {extra[0]}; the cited facts do not"
     return None
+
+
+# A video script's structure (pipeline/draft/script.py): shot headings and the crew's notes are not claims
+_STRUCTURE = re.compile(r"^\s*(?:#{2,3}\s+(?:Plan|Shot)\s+\d{1,2}\s*$|>\s*(?:Images|Footage)\s*:)")
+
+
+def script_structure(sentence: str) -> bool:
+    return bool(_STRUCTURE.match(sentence))

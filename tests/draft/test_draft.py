@@ -146,7 +146,7 @@ def test_cli_pages_draft_drafts_json(real_index_session, tmp_path):
                               text=True, timeout=600)
     p = run("pages", "--json")
     pages = json.loads(p.stdout)
-    assert p.returncode == 0 and len(pages) == 49 and {"id", "kind", "languages"} <= set(pages[0])
+    assert p.returncode == 0 and len(pages) == 54 and {"id", "kind", "languages"} <= set(pages[0])
     p = run("draft", "social-energie-1", "--lang", "fr", "--json")  # the real embedded model
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)

@@ -147,6 +147,13 @@ class Page:
             return False
         self.wait(press, f"a button {label!r}")
 
+    def tab(self, label: str) -> None:
+        """Open the tab reading `label` (the draft view's "Markdown (modifier)" holds the editor)."""
+        def press(d):
+            found = [t for t in d.find_elements(By.CSS_SELECTOR, '[role="tab"]') if label in t.text and t.is_displayed()]
+            return bool(found) and (found[0].click() or True)
+        self.wait(press, f"a tab {label!r}")
+
     def field(self, label: str):
         xpath = f'//*[self::input or self::textarea][@aria-label="{label}"]'
         return self.wait(lambda d: d.find_element(By.XPATH, xpath), f"a field labelled {label!r}")
@@ -270,6 +277,7 @@ def test_approver_sees_the_flag_edits_and_approves_with_a_reason(studio, page):
     assert not draft.find_elements(By.CSS_SELECTOR, "script, img")  # …and never becomes elements
     assert "pwned" not in page.driver.execute_script("return document.title")
 
+    page.tab("Markdown (modifier)")  # the page is shown rendered; its Markdown is on the next tab
     page.type("Texte (Markdown, citations [ID])", TEXT_V2, Keys.CONTROL + Keys.ENTER)
     page.idle()
     page.click("Enregistrer une nouvelle version")
@@ -304,9 +312,10 @@ def test_editor_sees_the_draft_but_no_approve_button(studio, page):
     page.sign_in("editor1", PASSWORD)
     links = page.wait(lambda d: [a.text for a in page.visible('[data-testid="stSidebarNavLink"]')],
                       "the navigation's links")
-    assert links == ["Relecture", "Rédaction", "État du corpus", "Base de faits"]  # no audit log for an editor
+    assert links == ["Relecture", "Rédaction", "État du corpus", "Base de faits", "Baromètre"]  # no audit log for an editor
     page.open_draft(draft.id)
     page.wait(lambda d: page.visible("mark.flag"), "highlighted flagged sentences")
+    page.tab("Markdown (modifier)")
     page.wait(lambda d: page.buttons("Enregistrer une nouvelle version"), "the save button")  # editors may edit
     page.idle()
     assert not page.buttons("Approuver", displayed=False), "an editor was offered the approve button"

@@ -45,7 +45,7 @@ def test_estimate_then_start_from_the_screen_with_progress(indexed, monkeypatch,
     at.multiselect(key="regen_langs").set_value(["fr"])
     at.button(key="regen_estimate").click().run(timeout=180)
     assert not at.error, [e.value for e in at.error]
-    assert any("7 texte(s) à rédiger" in s.value for s in at.success)
+    assert any("8 texte(s) à rédiger" in s.value for s in at.success)  # the 7 maritime items and its video
     assert {d.id for d in store.list()} == before and latest_run(store) is None  # the estimate changed nothing
 
     at.button(key="regen_start").click().run(timeout=60)
@@ -63,12 +63,12 @@ def test_estimate_then_start_from_the_screen_with_progress(indexed, monkeypatch,
         time.sleep(0.5)
     run = latest_run(store)
     assert run["status"] == "done", (indexed.data_dir / "regenerate.log").read_text()
-    assert run["counts"] == {"done": 7}
+    assert run["counts"] == {"done": 8}  # the 7 maritime items and its video
     new = [d for d in store.list() if d.id not in before]
-    assert len(new) == 7 and all(d.status == "draft" and d.model == "fake" and d.lang == "fr" for d in new)
+    assert len(new) == 8 and all(d.status == "draft" and d.model == "fake" and d.lang == "fr" for d in new)
     open_page(at, "Rédaction")
     assert any(h.value.startswith(f"Régénération n° {run['id']} — terminée") for h in at.subheader)
-    assert at.get("progress") and "7/7 textes" in at.get("progress")[0].proto.text
+    assert at.get("progress") and "8/8 textes" in at.get("progress")[0].proto.text
     entry = ReviewDesk(store).audit_log()[0]
     assert entry["action"] == "regenerate" and entry["actor"] == people["editor"].username
     assert entry["detail"]["filiere"] == "maritime"
