@@ -15,8 +15,8 @@ from pipeline.config import PROMPTS_DIR
 from pipeline.draft.compose import wording_sentence
 from pipeline.draft.script import Script, Shot, render, spoken_seconds, within
 from pipeline.errors import DraftError
-from pipeline.types import RetrievedFact
 from pipeline.textnorm import fold
+from pipeline.types import RetrievedFact
 from pipeline.verify.figures import extract_figures
 from pipeline.verify.units import UNIT_PATTERN
 
