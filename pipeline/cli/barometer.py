@@ -1,4 +1,4 @@
-"""CLI: python -m pipeline barometer [--json] [--weight ID=W ...] [--draws N]; barometer import-peers CSV."""
+"""CLI: python -m pipeline barometer [--json] [--weight ID=W ...] [--draws N]; build, changes and import-peers."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,6 +23,15 @@ def add_parser(sub) -> None:
     imp.add_argument("--verified-on", help="YYYY-MM-DD (default: today)")
     imp.add_argument("--overwrite", action="store_true")
     imp.set_defaults(func=cmd_import_peers)
+    bb = bs.add_parser("build", help="freeze an edition: the barometer and the facts behind it, written once")
+    bb.add_argument("--edition", required=True, help="YYYY-MM, e.g. 2026-12")
+    bb.add_argument("--json", action="store_true")
+    bb.set_defaults(func=cmd_build)
+    bc = bs.add_parser("changes", help="what changed since an edition, and which fact explains it")
+    bc.add_argument("--since", required=True, help="the earlier edition")
+    bc.add_argument("--edition", help="the later edition (default: the corpus now)")
+    bc.add_argument("--json", action="store_true")
+    bc.set_defaults(func=cmd_changes)
 
 
 def parse_weights(items: list[str]) -> dict[str, float]:
@@ -91,4 +100,37 @@ def cmd_barometer(args, s: Settings) -> int:
         print(f"  whole ranking unchanged in {comp.all_kept:.0%} of draws")
     for n in comp.notes:
         print(f"  note: {n}")
+    return 0
+
+
+def _current_doc(s: Settings, name: str) -> dict:
+    from pipeline.barometer.build import load_barometer
+    from pipeline.barometer.editions import edition_doc
+    from pipeline.corpus.facts import load_corpus
+    facts, _ = load_corpus(s.corpus_dir, s.today())
+    return edition_doc(load_barometer(s), facts, name)
+
+
+def cmd_build(args, s: Settings) -> int:
+    from pipeline.barometer.editions import freeze
+    doc = _current_doc(s, args.edition)
+    path = freeze(doc, s.data_dir)
+    if args.json:
+        print_json({"edition": args.edition, "path": str(path), "facts": len(doc["facts"])})
+    else:
+        print(f"edition {args.edition}: {path} ({len(doc['facts'])} facts frozen with their versions)")
+    return 0
+
+
+def cmd_changes(args, s: Settings) -> int:
+    from pipeline.barometer.editions import changes, load_edition
+    old = load_edition(s.data_dir, args.since)
+    new = load_edition(s.data_dir, args.edition) if args.edition else _current_doc(s, "now")
+    found = changes(old, new)
+    if args.json:
+        print_json({"since": args.since, "edition": args.edition or "now", "changes": [c.to_json() for c in found]})
+        return 0
+    print(f"Changes since the {args.since} edition ({args.edition or 'the corpus now'}): {len(found)}")
+    for c in found:
+        print(f"  {c.message}")
     return 0
