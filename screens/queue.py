@@ -5,8 +5,9 @@ import datetime
 
 import streamlit as st
 
+from pipeline.errors import StudioError
 from pipeline.review.desk import OFF_CATALOGUE, STALE, QueueFilter, ReviewDesk, queue_counts, queue_items
-from screens.common import plain, status_label
+from screens.common import error_text, plain, status_label
 from screens.draft_view import draft_view
 from screens.i18n import date, date_input_format, label, t, translate
 from screens.state import Studio
@@ -37,11 +38,11 @@ def page(s: Studio) -> None:
         queue(s.desk, s.snap, s.pages, s.fact_base.filieres, s.pages_error)
 
 
-def queue(desk: ReviewDesk, snap, pages: list, filieres, pages_error: str | None = None) -> None:
+def queue(desk: ReviewDesk, snap, pages: list, filieres, pages_error: StudioError | None = None) -> None:
     """The queue page; `pages` is the catalogue (PageSpec), `filieres` the corpus's filières."""
     st.header(t("queue.header"))
     if pages_error:
-        st.warning(t("queue.catalogue_unreadable") + "\n\n" + pages_error)
+        st.warning(t("queue.catalogue_unreadable") + "\n\n" + error_text(pages_error))
     items = queue_items(desk.store, pages, snap.stale)
     if not items:  # first run without the starter set (or a fresh database)
         st.info(t("queue.empty"))

@@ -61,7 +61,8 @@ def _read_signatures() -> dict:
     return {}  # fingerprint seen right after our own read -> the fingerprint the snapshot was built for
 
 
-@st.cache_resource(show_spinner="Lecture de la base de faits…", max_entries=4)
+# a cached function's spinner text is fixed when the module loads, before any session has a language: both languages
+@st.cache_resource(show_spinner="Lecture de la base de faits… / Reading the fact base…", max_entries=4)
 def _snapshot(_settings: Settings, key: tuple):
     from pipeline.llm.base import llm_settings_from_env
     from pipeline.retrieve.fact_base import current_facts
@@ -106,13 +107,13 @@ def fact_base(_settings: Settings, key: tuple) -> FactBase:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def catalogue(_settings: Settings, key: tuple) -> tuple[list, str | None]:
+def catalogue(_settings: Settings, key: tuple) -> tuple[list, StudioError | None]:
     from pipeline.corpus.catalogue import load_pages
     from pipeline.corpus.facts import load_filieres
     try:
         return load_pages(_settings.corpus_dir, load_filieres(_settings.corpus_dir), check_titles=False), None
-    except StudioError as exc:  # the queue still shows every draft, as "hors catalogue"
-        return [], f"{exc.message}\n\nCorrection : {exc.fix}"
+    except StudioError as exc:  # the queue still shows every draft, as "hors catalogue" (and says why, translated)
+        return [], exc
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -141,7 +142,7 @@ class Studio:
     snap: object
     fact_base: FactBase
     pages: list
-    pages_error: str | None
+    pages_error: StudioError | None
 
 
 def studio(settings: Settings, user, desk) -> Studio:

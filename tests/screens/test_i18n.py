@@ -296,3 +296,19 @@ def test_the_switch_changes_the_language_and_keeps_it(indexed, monkeypatch, peop
     assert {m.label for m in at.metric} >= {"Facts", "To re-check", "Errors"}
     at.radio(key="lang").set_value("fr").run()
     assert at.header[0].value == "État du corpus"
+
+
+@pytest.mark.integration
+def test_an_unreadable_catalogue_is_said_in_french(indexed, monkeypatch, people, drafts):
+    pages = indexed.corpus_dir / "pages.yaml"
+    original = pages.read_text(encoding="utf-8")
+    try:
+        pages.write_text(original + "- id: sans-sections\n  kind: page\n  audience: general\n  title_fr: Sans\n"
+                         "  title_en: Without\n  languages: [fr]\n  filieres: [territoire]\n  sections: []\n"
+                         "  length: 100\n  prompt: page\n", encoding="utf-8")
+        at = start(indexed, monkeypatch, people["viewer"])
+        (warning,) = [w.value for w in at.warning if w.value.startswith("Catalogue illisible")]
+        assert "1 problème(s) : sans-sections" in warning and "Correction : corrigez ces éléments" in warning
+        assert not at.exception and at.dataframe  # the drafts are still listed
+    finally:
+        pages.write_text(original, encoding="utf-8")
