@@ -1,4 +1,6 @@
-"""CLI: python -m pipeline subtitles DRAFT_ID: SRT and WebVTT files of an approved video script."""
+"""CLI: python -m pipeline subtitles DRAFT_ID: SRT and WebVTT files of an approved video script.
+
+publish writes them too, for every approved script, under videos/."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,7 +20,7 @@ def add_parser(sub) -> None:
 
 def cmd_subtitles(args, s: Settings) -> int:
     from pipeline.draft.script import parse
-    from pipeline.publish.subtitles import cues, to_srt, to_vtt
+    from pipeline.publish.subtitles import cues, write_subtitles
     from pipeline.store.database import DraftStore
     rec = DraftStore.for_data_dir(s.data_dir).get(args.draft_id)
     if rec is None:
@@ -30,12 +32,7 @@ def cmd_subtitles(args, s: Settings) -> int:
                          "made from approved scripts only", fix="approve it in the review screen first")
     items = cues(parse(rec.text, rec.lang), rec.lang)
     out = args.out or s.data_dir / "subtitles"
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for ext, body in (("srt", to_srt(items)), ("vtt", to_vtt(items))):
-        path = out / f"{rec.page_id}.{rec.lang}.{ext}"
-        path.write_text(body, encoding="utf-8")
-        written.append(str(path))
+    written = [str(out.parent / w) for w in write_subtitles(out, rec.page_id, rec.lang, rec.text)]
     if args.json:
         print_json({"draft_id": rec.id, "cues": len(items), "files": written})
     else:

@@ -29,6 +29,7 @@ from pipeline.publish.folder import check_target, write_site
 from pipeline.publish.pages import Download, Entry, write_pages
 from pipeline.publish.pdf import write_pdf
 from pipeline.publish.render import SourceRef, markdown_to_html, page_markdown
+from pipeline.publish.subtitles import write_subtitles
 from pipeline.store.database import DraftStore
 from pipeline.store.record import DraftRecord
 from pipeline.types import Fact
@@ -250,8 +251,11 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
     """Write every file of the site into `folder`; returns (documents written, documents not made and why).
 
     A PDF that cannot be made (a system library missing) is said in the second list; the rest still lands."""
+    subtitles = []
     for p in pages:
         _write(folder / p.md_path, page_markdown(p.text, list(p.sources), p.lang))
+        if p.kind == "video":  # an approved script: its subtitles, timed from the voice-over
+            subtitles += write_subtitles(folder / "videos", p.page_id, p.lang, p.text)
     documents, no_documents = [], []
     for kind, per_lang in DOCUMENTS.items():
         for lang, (name, title) in per_lang.items():
@@ -281,7 +285,7 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
                                            base_url):
         _write(folder / rel_path, html_text)
     feed = {"generated_at": generated_at.isoformat(), "items": [p.feed_item() for p in pages],
-            "documents": documents, "withheld": [w.to_json() for w in withheld]}
+            "documents": documents, "subtitles": subtitles, "withheld": [w.to_json() for w in withheld]}
     _write(folder / "feed.json", json.dumps(feed, ensure_ascii=False, indent=1) + "\n")
     return documents, no_documents
 

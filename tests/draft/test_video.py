@@ -126,3 +126,17 @@ def _approve(store, rec):
     desk = ReviewDesk(store)
     admin, _ = desk.add_user("chef", "approver", "correct horse battery staple 42")
     desk.approve(admin, rec.id, rec.version)
+
+
+def test_publish_writes_the_subtitles_of_an_approved_script(videos, tmp_path, real_index_session):
+    from pipeline.publish.site import publish
+    from pipeline.retrieve.fact_base import current_facts
+    store = DraftStore.for_data_dir(tmp_path / "data")
+    fr = store.add(videos[("video-energie", "fr")][1])
+    store.add(videos[("video-energie", "en")][1])  # not approved: no subtitles
+    _approve(store, fr)
+    specs = load_pages(real_index_session.corpus_dir, load_filieres(real_index_session.corpus_dir))
+    publish(tmp_path / "site", store, current_facts(real_index_session), specs, TODAY)
+    subs = sorted(p.name for p in (tmp_path / "site" / "videos").iterdir())
+    assert subs == ["video-energie.fr.srt", "video-energie.fr.vtt"]
+    assert list(srt.parse((tmp_path / "site" / "videos" / "video-energie.fr.srt").read_text(encoding="utf-8")))
