@@ -190,6 +190,8 @@ def test_the_checkers_reasons_are_shown_in_french(monkeypatch):
                           "says 4") == ("95 millions : [MAR-001] indique 70,5 millions de tonnes | 3 : [MAR-002] "
                                         "indique 79 ; [MAR-003] indique 4")
     assert i18n.translate("something the catalogue does not know") == "something the catalogue does not know"
+    assert i18n.translate("model unavailable (timeout); answer built from the facts' own statements") == \
+        "modèle indisponible (timeout) ; réponse faite des énoncés des faits eux-mêmes"
 
 
 # ---------------------------------------------------------------- every page, in each language
