@@ -291,8 +291,11 @@ def test_every_page_speaks_one_language(indexed, monkeypatch, people, drafts, co
 def test_the_switch_changes_the_language_and_keeps_it(indexed, monkeypatch, people, drafts):
     at = start(indexed, monkeypatch, people["editor"])
     assert at.header[0].value == "File de relecture" and at.radio(key="lang").value == "fr"
+    at.multiselect(key="queue_status").set_value(["stale"]).run()
     at.radio(key="lang").set_value("en").run()
     assert at.header[0].value == "Review queue" and "Drafting" in nav_pages(at)
+    assert at.multiselect(key="queue_status").value == ["stale"]  # the filters the person chose stay
+    assert at.multiselect(key="queue_status").options[-1] == "stale" and at.metric[0].label == "to review"
     at = open_page(at, "Corpus status")
     assert at.header[0].value == "Corpus status" and at.session_state["lang"] == "en"
     assert {m.label for m in at.metric} >= {"Facts", "To re-check", "Errors"}
