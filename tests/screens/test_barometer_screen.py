@@ -51,8 +51,8 @@ def test_viewer_sees_charts_backed_by_facts_and_tables_but_no_sliders(indexed, m
     spec = json.loads(chart_elements(at)[2].proto.spec)
     assert {t["field"] for t in spec["encoding"]["tooltip"]} >= {"chiffre", "année", "source", "fait"}
     tables = [d.value for d in at.dataframe]
-    assert any("fait" in t.columns and "TER-017" in set(t["fait"]) for t in tables)  # the table under the chart
-    assert any("fait" in t.columns and "PAI-031" in set(t["fait"]) and "raison" in t.columns for t in tables)
+    assert any("Fait" in t.columns and "TER-017" in set(t["Fait"]) for t in tables)  # the table under the chart
+    assert any("Fait" in t.columns and "PAI-031" in set(t["Fait"]) and "Raison" in t.columns for t in tables)
 
 
 def test_editor_moves_the_positions_with_the_weights(indexed, monkeypatch, people):
@@ -60,8 +60,8 @@ def test_editor_moves_the_positions_with_the_weights(indexed, monkeypatch, peopl
     assert not at.exception and at.slider
 
     def ranking(at):
-        table = next(d.value for d in at.dataframe if "score global" in d.value.columns)
-        return list(zip(table["territoire"], table["score global"]))
+        table = next(d.value for d in at.dataframe if "Score global" in d.value.columns)
+        return list(zip(table["Territoire ou port"], table["Score global"]))
     before = ranking(at)
     for s in at.slider:
         s.set_value(0.0)
