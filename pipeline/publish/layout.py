@@ -25,7 +25,7 @@ LABELS = {
            "kind": {"page": "Page", "argumentaire": "Argumentaire", "employer_brand": "Marque employeur",
                     "social": "Réseaux sociaux"},
            "about": "Textes approuvés par l'agence ; chaque chiffre renvoie à sa source.",
-           "lang_nav": "Langue", "breadcrumb": "Fil d'Ariane", "legal": "© {y}"},
+           "lang_nav": "Langue", "breadcrumb": "Fil d'Ariane", "legal": "© {y}", "facts": "Faits et chiffres"},
     "en": {"tagline": "The Aix-Marseille-Provence attractiveness agency", "home": "Home",
            "switch": "Français", "switch_title": "Lire cette page en français", "nav": "Main navigation",
            "filieres": "Sectors", "audiences": "Audiences", "docs": "Documents to download",
@@ -34,7 +34,7 @@ LABELS = {
            "kind": {"page": "Page", "argumentaire": "Investment case", "employer_brand": "Employer brand",
                     "social": "Social media"},
            "about": "Texts approved by the agency; every figure links to its source.",
-           "lang_nav": "Language", "breadcrumb": "Breadcrumb", "legal": "© {y}"},
+           "lang_nav": "Language", "breadcrumb": "Breadcrumb", "legal": "© {y}", "facts": "Facts and figures"},
 }
 
 
@@ -57,6 +57,16 @@ def audience_path(lang: str, audience: str) -> str:
 
 def filiere_path(lang: str, filiere: str) -> str:
     return f"{lang}/filiere-{filiere}.html"
+
+
+def facts_index_path(lang: str) -> str:
+    """The resource centre's fact base in a language (the same folder name in both: links are built, not translated)."""
+    return f"{lang}/faits/index.html"
+
+
+def facts_path(lang: str, filiere: str) -> str:
+    """The fact-base page of one filière; each fact is at its id (`fr/faits/maritime.html#MAR-001`)."""
+    return f"{lang}/faits/{filiere}.html"
 
 
 def rel(from_path: str, to_path: str) -> str:
@@ -87,6 +97,7 @@ class Site:
     base_url: str = ""
     audiences: dict[str, list[str]] = field(default_factory=dict)     # lang -> audiences with pages
     filieres: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # lang -> [(id, label)]
+    fact_base: bool = False  # the resource centre's fact base is published (a link in every page's navigation)
 
     def url(self, path: str) -> str:
         """The address of a file of the site: absolute with a base URL, else the path from the site's root."""
@@ -134,6 +145,8 @@ def _header(site: Site, f: Frame) -> str:
         return f'<li><a href="{_e(link(site, f, target))}"{current}>{_e(label)}</a></li>'
     nav = [item(home_path(f.lang), lab["home"])]
     nav += [item(audience_path(f.lang, a), lab["audience"][a]) for a in site.audiences.get(f.lang, [])]
+    if site.fact_base:
+        nav.append(item(facts_index_path(f.lang), lab["facts"]))
     fil = [item(filiere_path(f.lang, fid), label) for fid, label in site.filieres.get(f.lang, [])]
     o = other(f.lang)
     target = f.alternate or home_path(o)

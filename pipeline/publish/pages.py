@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from pipeline.errors import PublishError
 from pipeline.publish.dates import long_date
+from pipeline.publish.facts_pages import WORDS as FACT_WORDS
+from pipeline.publish.facts_pages import FactBase
 from pipeline.publish.layout import (
     AGENCY,
     AUDIENCES,
@@ -22,12 +24,14 @@ from pipeline.publish.layout import (
     audience_path,
     describe,
     document,
+    facts_index_path,
     filiere_path,
     home_path,
     labels,
     link,
     other,
 )
+from pipeline.publish.open_data import resource_centre
 from pipeline.publish.render import Notes, SourceRef, markdown_to_html, plain_text, sources_html
 
 STYLE = Path(__file__).with_name("site.css")  # the one stylesheet, shipped in the package (no fonts, no CDN)
@@ -136,6 +140,11 @@ def home_html(site: Site, lang: str, entries: list[Entry], downloads: list[Downl
         parts.append("</section>")
     else:
         parts.append(f"<p>{_EMPTY[lang]}</p>")
+    if site.fact_base:
+        fw = FACT_WORDS[lang]
+        parts.append(f'<section id="faits" aria-labelledby="h-faits">\n<h2 id="h-faits">{_e(fw["title"])}</h2>\n'
+                     f'<p><a href="{_e(link(site, frame, facts_index_path(lang)))}">{_e(fw["centre"])}</a> — '
+                     f'{_e(fw["intro"].format(a=AGENCY))}</p>\n</section>')
     docs = [d for d in downloads if d.lang == lang]
     if docs:
         rows = "\n".join(f'<li><a href="{_e(link(site, frame, d.path))}" download>{_e(d.title)}</a> '
@@ -203,10 +212,13 @@ def sitemap_xml(site: Site, pages: list[tuple[str, date, dict[str, str]]]) -> st
 
 
 def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, list[SourceRef], date]],
-                downloads: list[Download], filiere_labels: dict[str, dict[str, str]], base_url: str = ""
-                ) -> list[tuple[str, str]]:
-    """Every HTML page of the site, sitemap.xml and the stylesheet, as (path, content)."""
-    site = Site(base_url=base_url)
+                downloads: list[Download], filiere_labels: dict[str, dict[str, str]], base_url: str = "",
+                fact_base: FactBase | None = None, data_dates: tuple[datetime, datetime] | None = None,
+                extra: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """Every HTML page of the site, sitemap.xml and the stylesheet, as (path, content).
+
+    With `fact_base`, the resource centre too: its pages and open-data files (`data_dates`: created, modified)."""
+    site = Site(base_url=base_url, fact_base=bool(fact_base and fact_base.facts))
     for lang in LANGS:
         mine = [e for e in entries if e.lang == lang]
         site.audiences[lang] = [a for a in AUDIENCES if any(e.audience == a for e in mine)]
@@ -245,6 +257,13 @@ def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, li
         for path, title, of, group, alt in hubs:
             out.append((path, hub_html(site, lang, path, title, of, alt, filiere_labels.get(lang, {}), group)))
             listed.append((path, max(e.lastmod for e in of), {lang: path, **({other(lang): alt} if alt else {})}))
+    if site.fact_base:
+        created, modified = data_dates or (datetime.now(), datetime.now())
+        fact_pages, files = resource_centre(site, fact_base, filiere_labels, created, modified, extra)
+        for path, page_html, day, versions in fact_pages:
+            out.append((path, page_html))
+            listed.append((path, day, versions))
+        out += files
     out.append(("404.html", not_found_html(site)))
     out.append(("sitemap.xml", sitemap_xml(site, listed)))
     out.append((STYLESHEET, STYLE.read_text(encoding="utf-8")))

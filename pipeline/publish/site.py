@@ -25,7 +25,9 @@ from pipeline.errors import PublishError
 from pipeline.identity import text_hash
 from pipeline.publish.dates import local_day
 from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
+from pipeline.publish.facts_pages import FactBase, public_fact_base
 from pipeline.publish.folder import check_target, write_site
+from pipeline.publish.open_data import previous_created
 from pipeline.publish.pages import Download, Entry, write_pages
 from pipeline.publish.pdf import write_pdf
 from pipeline.publish.render import SourceRef, markdown_to_html, page_markdown
@@ -246,7 +248,8 @@ def select_pages(store: DraftStore, facts: list[Fact], specs: list[PageSpec], to
 
 # ------------------------------------------------------------------ writing the site
 def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld], generated_at: datetime,
-               filiere_labels: dict[str, dict[str, str]] | None = None, base_url: str = ""
+               filiere_labels: dict[str, dict[str, str]] | None = None, base_url: str = "",
+               fact_base: FactBase | None = None, data_created: datetime | None = None
                ) -> tuple[list[dict], list[dict]]:
     """Write every file of the site into `folder`; returns (documents written, documents not made and why).
 
@@ -282,7 +285,7 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
     downloads = [Download(d["lang"], DOCUMENTS[d["kind"]][d["lang"]][1], d["path"], d["format"]) for d in documents]
     texts = {(p.page_id, p.lang): (p.text, list(p.sources), p.approved_on) for p in pages}
     for rel_path, html_text in write_pages([p.entry() for p in pages], texts, downloads, filiere_labels or {},
-                                           base_url):
+                                           base_url, fact_base, (data_created or generated_at, generated_at)):
         _write(folder / rel_path, html_text)
     feed = {"generated_at": generated_at.isoformat(), "items": [p.feed_item() for p in pages],
             "documents": documents, "subtitles": subtitles, "withheld": [w.to_json() for w in withheld]}
@@ -310,8 +313,10 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
     `filieres` (corpus Filieres) names the filières in each language; `base_url` makes sitemap.xml, canonical and
     alternate addresses absolute."""
     now = now or datetime.now(timezone.utc)
-    check_target(out)  # a folder we may not write into is said first, before any other work
+    state = check_target(out)  # a folder we may not write into is said first, before any other work
     sel = select_pages(store, facts, specs, today)
+    base = public_fact_base(facts, today)  # the resource centre's facts (publish/facts_pages.py)
+    created = previous_created(Path(out)) if state == "ours" else None
     if not sel.pages:
         if not sel.withheld:
             raise PublishError("nothing has been approved yet: there is nothing to publish",
@@ -322,7 +327,7 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
     result: dict = {}
 
     def build(folder: Path) -> None:
-        result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url)
+        result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url, base, created)
 
     write_site(out, build, {"generated_at": now.isoformat(), "pages": len(sel.pages)})
     documents, no_documents = result["docs"]

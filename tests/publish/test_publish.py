@@ -176,7 +176,7 @@ def test_a_text_changed_after_approval_is_refused(studio, tmp_path):
     assert set(refused) == {"argumentaire-territoire", "site-maritime-investors"}
     assert "changed after approval" in refused["argumentaire-territoire"].reason
     assert "no approval" in refused["site-maritime-investors"].reason
-    assert "2000" not in all_text(out) and "REJECTED TEXT" not in all_text(out)
+    assert "2000 métiers" not in all_text(out) and "REJECTED TEXT" not in all_text(out)
     assert not (out / "docs" / "argumentaire-fr.docx").exists() and (out / "docs" / "argumentaire-en.docx").exists()
 
 

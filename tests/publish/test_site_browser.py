@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 
 AXE = REPO / ".venv" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 AUDITED = ["index.html", "fr/site-territoire.html", "en/argumentaire-territoire.html", "en/index.html",
-           "fr/public-general.html", "404.html"]
+           "fr/public-general.html", "404.html", "fr/faits/maritime.html", "en/faits/index.html"]
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -129,3 +129,20 @@ def test_axe_finds_no_serious_or_critical_violation(browser):
         if bad:
             found[path] = bad
     assert not found, "\n".join(f"{p}: {b}" for p, bs in found.items() for b in bs)
+
+
+def test_a_fact_anchor_lands_on_its_fact_and_a_conflict_leads_to_the_other(browser, tmp_path):
+    d = browser.driver
+    d.set_window_size(1366, 700)
+    d.get(browser.url + "fr/faits/maritime.html#MAR-004")
+    card = d.find_element(By.CSS_SELECTOR, "article.fact:target")
+    assert card.get_attribute("id") == "MAR-004"
+    top = d.execute_script("return arguments[0].getBoundingClientRect().top", card)
+    assert 0 <= top < d.execute_script("return window.innerHeight")
+    d.get(browser.url + "fr/faits/maritime.html#MAR-001")
+    sides = d.find_elements(By.CSS_SELECTOR, "#MAR-001 .side-by-side .side")
+    assert len(sides) >= 2 and sides[0].location["y"] == sides[1].location["y"]  # side by side, not stacked
+    sides[1].find_element(By.CSS_SELECTOR, "a[href$='#MAR-002']").click()
+    browser.wait(lambda _: d.current_url.endswith("#MAR-002"), "the conflicting fact")
+    assert d.find_element(By.CSS_SELECTOR, "article.fact:target").get_attribute("id") == "MAR-002"
+    assert d.save_screenshot(str(tmp_path / "faits-maritime.png"))
