@@ -25,6 +25,7 @@ from pipeline.errors import PublishError
 from pipeline.identity import text_hash
 from pipeline.publish.dates import local_day
 from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
+from pipeline.publish.fact_changes import read_snapshot
 from pipeline.publish.facts_pages import FactBase, public_fact_base
 from pipeline.publish.folder import check_target, write_site
 from pipeline.publish.open_data import previous_created
@@ -249,8 +250,8 @@ def select_pages(store: DraftStore, facts: list[Fact], specs: list[PageSpec], to
 # ------------------------------------------------------------------ writing the site
 def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld], generated_at: datetime,
                filiere_labels: dict[str, dict[str, str]] | None = None, base_url: str = "",
-               fact_base: FactBase | None = None, data_created: datetime | None = None
-               ) -> tuple[list[dict], list[dict]]:
+               fact_base: FactBase | None = None, data_created: datetime | None = None,
+               previous_facts: dict | None = None) -> tuple[list[dict], list[dict]]:
     """Write every file of the site into `folder`; returns (documents written, documents not made and why).
 
     A PDF that cannot be made (a system library missing) is said in the second list; the rest still lands."""
@@ -285,7 +286,8 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
     downloads = [Download(d["lang"], DOCUMENTS[d["kind"]][d["lang"]][1], d["path"], d["format"]) for d in documents]
     texts = {(p.page_id, p.lang): (p.text, list(p.sources), p.approved_on) for p in pages}
     for rel_path, html_text in write_pages([p.entry() for p in pages], texts, downloads, filiere_labels or {},
-                                           base_url, fact_base, (data_created or generated_at, generated_at)):
+                                           base_url, fact_base, (data_created or generated_at, generated_at),
+                                           previous_facts):
         _write(folder / rel_path, html_text)
     feed = {"generated_at": generated_at.isoformat(), "items": [p.feed_item() for p in pages],
             "documents": documents, "subtitles": subtitles, "withheld": [w.to_json() for w in withheld]}
@@ -317,6 +319,7 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
     sel = select_pages(store, facts, specs, today)
     base = public_fact_base(facts, today)  # the resource centre's facts (publish/facts_pages.py)
     created = previous_created(Path(out)) if state == "ours" else None
+    previous = read_snapshot(Path(out)) if state == "ours" else None  # for the "what changed" page
     if not sel.pages:
         if not sel.withheld:
             raise PublishError("nothing has been approved yet: there is nothing to publish",
@@ -327,7 +330,8 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
     result: dict = {}
 
     def build(folder: Path) -> None:
-        result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url, base, created)
+        result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url, base, created,
+                                    previous)
 
     write_site(out, build, {"generated_at": now.isoformat(), "pages": len(sel.pages)})
     documents, no_documents = result["docs"]

@@ -216,3 +216,63 @@ def test_the_selection_leaves_out_comparison_undated_and_draft_facts(studio):
     base = public_fact_base(current_facts(settings), TODAY)
     assert all(not f.territory and f.year and f.status == "verified" for f in base.facts)
     assert any(why.startswith("comparison fact") for why in base.left_out.values())
+
+
+NEW_FACT = """
+- id: MAR-099
+  filiere: maritime
+  statement_fr: Le port de Marseille-Fos a accueilli 2 900 escales de navires en 2025.
+  wording_fr: En 2025, le port de Marseille-Fos a accueilli 2 900 escales de navires.
+  wording_en: In 2025, the port of Marseille-Fos received 2,900 ship calls.
+  wording_status: draft
+  value: "2900"
+  unit: escales
+  year: 2025
+  source:
+    title: Rapport d'activité 2025 <Port>
+    url: https://www.marseille-port.fr/rapport-2025
+  verified_on: 2026-12-01
+  verified_by: Anna Martin
+  review_by: 2027-12-01
+  status: verified
+"""
+
+
+def test_what_changed_lists_added_changed_and_retired_facts(studio, site):
+    settings, store, _ = studio
+    first = doc(site / "fr" / "faits" / "changements.html")
+    assert "Première publication" in first.text_content()
+    assert doc(site / "fr" / "faits" / "index.html").xpath('//a[@href="changements.html"]')
+    edit_fact(settings.corpus_dir, "MAR-001", 'value: "70,5"', 'value: "70,6"')
+    edit_fact(settings.corpus_dir, "MAR-001", "verified_by: seed import", "verified_by: Anna Martin")
+    edit_fact(settings.corpus_dir, "MAR-003", "status: verified", "status: retired")
+    with (settings.corpus_dir / "facts" / "maritime.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(NEW_FACT)
+    from datetime import timedelta
+
+    from pipeline.corpus.catalogue import load_pages
+    from pipeline.corpus.facts import load_filieres
+    from pipeline.publish.site import publish
+    from tests.publish.conftest import NOW
+    publish(site, store, current_facts(settings), load_pages(settings.corpus_dir, load_filieres(settings.corpus_dir)),
+            TODAY, now=NOW + timedelta(days=1), filieres=load_filieres(settings.corpus_dir))
+    for lang, since in (("fr", "1 décembre 2026"), ("en", "1 December 2026")):
+        page = doc(site / lang / "faits" / "changements.html")
+        assert since in page.xpath('string(//p[@class="lede"])')
+        added = page.xpath('//section[@id="added"]/ul/li')
+        assert [li.xpath("string(a)") for li in added] == ["MAR-099"]
+        assert added[0].xpath("a/@href") == ["maritime.html#MAR-099"]
+        changed = {li.xpath("string(a)"): li for li in page.xpath('//section[@id="changed"]/ul/li')}
+        assert set(changed) == {"MAR-001"}
+        diffs = {" ".join(d.text_content().split()) for d in changed["MAR-001"].xpath(".//ul/li")}
+        assert any("70,5 → 70,6" in d for d in diffs), diffs
+        assert any("seed import → Anna Martin" in d for d in diffs), diffs
+        removed = page.xpath('//section[@id="removed"]/ul/li')
+        assert [li.xpath('string(span[@class="fact-ref"])') for li in removed] == ["MAR-003"]
+        assert ("retiré" if lang == "fr" else "retired") in removed[0].text_content()
+    raw = (site / "fr" / "faits" / "maritime.html").read_text(encoding="utf-8")
+    assert "Rapport d&#x27;activité 2025 &lt;Port&gt;" in raw and "<Port>" not in raw
+    assert not doc(site / "fr" / "faits" / "maritime.html").xpath('//*[@id="MAR-003"]')
+    snap = json.loads((site / ".studio-facts.json").read_text(encoding="utf-8"))
+    assert "MAR-099" in snap["facts"] and "MAR-003" not in snap["facts"]
+    assert all("notes" not in f for f in snap["facts"].values())  # staff notes stay out of the public folder

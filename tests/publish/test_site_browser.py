@@ -22,7 +22,8 @@ pytestmark = pytest.mark.integration
 
 AXE = REPO / ".venv" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 AUDITED = ["index.html", "fr/site-territoire.html", "en/argumentaire-territoire.html", "en/index.html",
-           "fr/public-general.html", "404.html", "fr/faits/maritime.html", "en/faits/index.html"]
+           "fr/public-general.html", "404.html", "fr/faits/maritime.html", "en/faits/index.html",
+           "en/faits/changements.html"]
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
