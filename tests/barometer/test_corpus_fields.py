@@ -9,16 +9,14 @@ from datetime import date
 
 import pytest
 
-from pipeline.corpus.catalogue import find_page, load_pages, read_brand
+from pipeline.corpus.catalogue import find_page, load_pages
 from pipeline.corpus.facts import load_corpus, load_filieres, read_corpus
 from pipeline.corpus.peer_import import UNDATED, UNTITLED, peer_facts
 from pipeline.corpus.seed_import import review_date
-from pipeline.draft.drafter import Drafter
 from pipeline.index.ingest import sync
-from pipeline.retrieve.retriever import Retriever
 from pipeline.types import FactFilter
-from pipeline.verify.checker import ClaimChecker
 from tests.conftest import SEED, TODAY, FakeChatModel, FakeEmbedder, edit_fact
+from tests.draft.test_compose import make_drafter
 from tests.fakes.index import FakeFactIndex
 
 
@@ -133,13 +131,8 @@ def test_a_corpus_without_the_barometer_files_still_loads(corpus_dir):
 
 # ---------------------------------------------------------------- no peer figure on a home page
 def _drafter(settings):
-    facts, _ = load_corpus(settings.corpus_dir, settings.today())
-    emb = FakeEmbedder()
-    idx = FakeFactIndex(emb.name)
-    sync(idx, facts, load_filieres(settings.corpus_dir), emb)
-    retriever = Retriever.for_settings(idx, emb, settings)
-    checker = ClaimChecker.for_corpus(list(retriever.snap.facts.values()), settings)
-    return Drafter(retriever, checker, FakeChatModel(), read_brand(settings.corpus_dir)), retriever
+    drafter = make_drafter(settings, FakeChatModel())
+    return drafter, drafter.retriever
 
 
 def test_peer_facts_never_reach_a_draft_even_with_a_wording(settings):
