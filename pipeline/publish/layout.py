@@ -98,6 +98,12 @@ class Site:
     audiences: dict[str, list[str]] = field(default_factory=dict)     # lang -> audiences with pages
     filieres: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # lang -> [(id, label)]
     fact_base: bool = False  # the resource centre's fact base is published (a link in every page's navigation)
+    fact_filiere: dict[str, str] = field(default_factory=dict)  # published fact id -> its filière (its card's page)
+
+    def fact_card(self, lang: str, fact_id: str) -> str | None:
+        """The path and anchor of a published fact's card (`fr/faits/maritime.html#MAR-001`), or None."""
+        fid = self.fact_filiere.get(fact_id)
+        return f"{facts_path(lang, fid)}#{fact_id}" if fid else None
 
     def url(self, path: str) -> str:
         """The address of a file of the site: absolute with a base URL, else the path from the site's root."""

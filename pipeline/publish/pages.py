@@ -90,8 +90,14 @@ def article_html(site: Site, entry: Entry, text: str, sources: list[SourceRef], 
     frame = Frame(entry.path, lang, entry.title, describe(plain_text(text)) or entry.title, alternate,
                   og_type="article", crumbs=crumbs, footer_note=lab["approved"].format(d=day), year=approved.year)
     page = (f'<article class="text kind-{_e(entry.kind)}">\n<p class="kicker">{_e(" · ".join(kicker))}</p>\n'
-            f"{body}\n</article>\n{sources_html(sources, lang, notes)}")
+            f"{body}\n</article>\n{sources_html(sources, lang, notes, fact_links=_cards(site, frame, sources))}")
     return document(site, frame, page)
+
+
+def _cards(site: Site, frame: Frame, sources: list[SourceRef]) -> dict[str, str]:
+    """Cited fact id -> the link from this page to its card in the fact base (published facts only)."""
+    cards = {s.id: site.fact_card(frame.lang, s.id) for s in sources}
+    return {fid: link(site, frame, path) for fid, path in cards.items() if path}
 
 
 def _list(site: Site, frame: Frame, entries: list[Entry]) -> str:
@@ -219,7 +225,8 @@ def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, li
 
     With `fact_base`, the resource centre too: its pages and open-data files (`data_dates`: created, modified), and
     what changed since `previous` (the previous publish's facts snapshot, publish/fact_changes.py)."""
-    site = Site(base_url=base_url, fact_base=bool(fact_base and fact_base.facts))
+    site = Site(base_url=base_url, fact_base=bool(fact_base and fact_base.facts),
+                fact_filiere={f.id: f.filiere for f in fact_base.facts} if fact_base else {})
     for lang in LANGS:
         mine = [e for e in entries if e.lang == lang]
         site.audiences[lang] = [a for a in AUDIENCES if any(e.audience == a for e in mine)]

@@ -32,6 +32,7 @@ _WORDS = {
 SOURCES_LABEL = {"fr": "Sources", "en": "Sources"}
 BACK_LABEL = {"fr": "Retour au texte", "en": "Back to the text"}
 NOTE_LABEL = {"fr": "Source {n}", "en": "Source {n}"}
+FACT_LABEL = {"fr": "fiche du chiffre", "en": "fact sheet"}  # the link to the fact's card in the fact base
 
 
 @dataclass(frozen=True)
@@ -224,15 +225,18 @@ def host(url: str) -> str:
     return urlsplit(url).netloc
 
 
-def source_item(s: SourceRef, lang: str, number: int | None = None, back: bool = True) -> str:
+def source_item(s: SourceRef, lang: str, number: int | None = None, back: bool = True, fact_link: str = "") -> str:
     """One source as a list item: the title (a link when http/https, its own `lang` if another language), the
-    site, the year, and a link back to where the text cites it."""
+    site, the year, the fact's card in the fact base (`fact_link`, when published), and a link back to the text."""
     title = f"<cite{lang_attr(s.title, lang)}>{html.escape(s.title)}</cite>"
     url = safe_url(s.url)
     parts = [f'<a href="{html.escape(url, quote=True)}" rel="noopener noreferrer">{title}</a>' if url else title]
     if url:
         parts.append(f'<span class="host">{html.escape(host(url))}</span>')
     parts.append(f"{int(s.year)}")
+    if fact_link:
+        parts.append(f'<a class="fact-link" href="{html.escape(fact_link, quote=True)}">'
+                     f'{FACT_LABEL.get(lang, FACT_LABEL["fr"])}</a>')
     back_link = (f' <a class="back" href="#{ref_anchor(s.id)}" title="{BACK_LABEL.get(lang, BACK_LABEL["fr"])}">'
                  f'<span aria-hidden="true">↩</span><span class="visually-hidden">'
                  f'{BACK_LABEL.get(lang, BACK_LABEL["fr"])}</span></a>' if back else "")
@@ -240,13 +244,16 @@ def source_item(s: SourceRef, lang: str, number: int | None = None, back: bool =
     return f'<li id="{anchor(s.id)}"{value}>{" · ".join(parts)}{back_link}</li>'
 
 
-def sources_html(sources: list[SourceRef], lang: str, notes: Notes | None = None, back: bool = True) -> str:
-    """The sources section: one numbered item per cited fact, in note order (source title, link, year)."""
+def sources_html(sources: list[SourceRef], lang: str, notes: Notes | None = None, back: bool = True,
+                 fact_links: dict[str, str] | None = None) -> str:
+    """The sources section: one numbered item per cited fact, in note order (source title, link, year, and the
+    link to the fact's card when `fact_links` has it)."""
     if not sources:
         return ""
     notes = notes or Notes([s.id for s in sources], lang)
     ordered = sorted(sources, key=lambda s: notes.number(s.id))
-    rows = "\n".join(source_item(s, lang, notes.number(s.id), back) for s in ordered)
+    rows = "\n".join(source_item(s, lang, notes.number(s.id), back, (fact_links or {}).get(s.id, ""))
+                     for s in ordered)
     return (f'<section id="sources" class="sources">\n<h2>{SOURCES_LABEL.get(lang, "Sources")}</h2>\n'
             f"<ol>\n{rows}\n</ol>\n</section>")
 

@@ -276,3 +276,14 @@ def test_what_changed_lists_added_changed_and_retired_facts(studio, site):
     snap = json.loads((site / ".studio-facts.json").read_text(encoding="utf-8"))
     assert "MAR-099" in snap["facts"] and "MAR-003" not in snap["facts"]
     assert all("notes" not in f for f in snap["facts"].values())  # staff notes stay out of the public folder
+
+
+def test_a_published_texts_sources_link_to_their_facts_cards(site):
+    page = doc(site / "fr" / "site-territoire.html")
+    links = {li.get("id"): li.xpath('.//a[@class="fact-link"]/@href') for li in page.xpath('//section[@id="sources"]//li')}
+    assert links["src-MAR-001"] == ["faits/maritime.html#MAR-001"]
+    target = doc(site / "fr" / "faits" / "maritime.html")
+    assert target.xpath('//article[@id="MAR-001"]')
+    en = doc(site / "en" / "argumentaire-territoire.html")
+    assert en.xpath('//section[@id="sources"]//a[@class="fact-link"]/@href') == ["faits/aeronautique.html#AER-002"]
+    assert "fact sheet" in en.xpath('string(//section[@id="sources"])')
