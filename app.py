@@ -12,9 +12,10 @@ from pipeline.config import load_settings
 from pipeline.errors import AuthError, SignInLockedError, StudioError
 from pipeline.review.desk import ReviewDesk
 from screens import audit, barometer, corpus, drafting, fact_base, i18n, queue, state
-from screens.common import show_error
+from screens.common import readable, show_error
 
 st.set_page_config(page_title="Studio — base de faits", layout="wide")
+readable()  # captions and inline code dark enough to read (WCAG AA)
 
 
 @dataclass(frozen=True)

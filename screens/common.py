@@ -39,3 +39,16 @@ def link(title: str, url: str) -> str:
     if not re.match(r"^https?://[^\s\"'<>]+$", url or "", re.I):
         return plain(title) + (f" · {plain(url)}" if url else "")
     return f"[{plain(title)}]({url.replace('(', '%28').replace(')', '%29')})"
+
+
+# Streamlit draws captions at 60 % opacity and inline code in green on grey: both under WCAG AA's 4.5:1
+# on white (axe-core's color-contrast rule, tests/screens/test_browser.py). Darker, on every page.
+CONTRAST_CSS = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {color: #474747 !important; opacity: 1 !important}
+.stMarkdown code, [data-testid="stCaptionContainer"] code {color: #1d5e2f !important; background: #f0f2f0}
+</style>"""
+
+
+def readable() -> None:
+    """The contrast fixes above, once per page run."""
+    st.html(CONTRAST_CSS)  # style tags only: Streamlit puts them in the page, not in an element

@@ -338,3 +338,44 @@ def test_five_failures_lock_the_account_and_the_right_password_waits_too(studio,
     assert [r["action"] for r in studio.audit(actor="guarded1")][:3] == [
         "sign_in_refused_locked", "sign_in_locked", "sign_in_failed"]
     assert len(studio.audit(actor="guarded1", action="sign_in")) == 0
+
+
+# ---------------------------------------------------------------- accessibility (axe-core, injected from disk)
+AXE = REPO / ".venv" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _axe(page, where: str) -> list[str]:
+    """The serious and critical violations axe-core finds on the page as it is now."""
+    d = page.driver
+    d.set_script_timeout(60)
+    d.execute_script(AXE.read_text(encoding="utf-8"))
+    result = d.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done(String(e)));")
+    assert isinstance(result, list), f"axe failed on {where}: {result}"
+    return [f"{where}: {v['id']} ({v['impact']}): {v['help']} — " + "; ".join(
+        f"{n['target'][0]} {n.get('failureSummary', '')[:160]}" for n in v["nodes"][:3])
+        for v in result if v.get("impact") in ("serious", "critical")]
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_the_studio(studio, page):
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `bash scripts/setup-test-system.sh` (it installs axe-core from npm)")
+    page.driver.get(studio.url)
+    page.wait(lambda d: page.buttons("Se connecter"), "the sign-in button")
+    page.idle()
+    found = _axe(page, "sign-in")
+    page.sign_in("editor1", PASSWORD)
+    page.shows("File de relecture")
+    page.idle()
+    found += _axe(page, "queue")
+    page.open_draft(studio.drafts["editor"].id)
+    page.wait(lambda d: page.visible("mark.flag"), "highlighted flagged sentences")
+    page.idle()
+    found += _axe(page, "draft view")
+    page.wait(lambda d: next(a for a in page.visible('[data-testid="stSidebarNavLink"]')
+                             if a.text == "État du corpus").click() or True, "the corpus page's link")
+    page.shows("Conflits à arbitrer")
+    page.idle()
+    found += _axe(page, "corpus page")
+    assert not found, "\n".join(found)
