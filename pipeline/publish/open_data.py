@@ -12,7 +12,7 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
-from pipeline.publish.fact_changes import SNAPSHOT, changes_link, changes_page, changes_path, compare, snapshot
+from pipeline.publish.fact_changes import SNAPSHOT, Changes, changes_link, changes_page, changes_path, snapshot
 from pipeline.publish.facts_pages import SEED, FactBase, fact_href, fact_pages
 from pipeline.publish.layout import AGENCY, LABELS, Site, facts_index_path
 
@@ -149,15 +149,15 @@ def downloads(lang: str) -> list[tuple[str, str, str]]:
 
 
 def resource_centre(site: Site, base: FactBase, filiere_labels: dict[str, dict[str, str]], created: datetime,
-                    modified: datetime, previous: dict | None = None
+                    modified: datetime, changes: Changes | None = None
                     ) -> tuple[list[tuple[str, str, date, dict[str, str]]], list[tuple[str, str]]]:
     """The fact-base pages (path, html, last change, {lang: path}), the open-data files and the facts snapshot
-    (path, content); `previous`: the snapshot of the previous publish, for the "what changed" page."""
+    (path, content); `changes`: the fact base against the previous publish, for the "what changed" page."""
     langs = ("fr", "en")
     pages = fact_pages(site, base, filiere_labels, {lang: downloads(lang) for lang in langs},
                        {lang: dataset_jsonld(site, lang, created, modified) for lang in langs},
                        {lang: changes_link(site, lang) for lang in langs})
-    ch = compare(previous, base)
+    ch = changes or Changes(None)
     pages += [(changes_path(lang), changes_page(site, ch, lang, base.today), modified.date(),
                {x: changes_path(x) for x in langs}) for lang in langs]
     return pages, open_data_files(base, site, created, modified) + [(SNAPSHOT, snapshot(base, modified))]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline.errors import PublishError
 from pipeline.publish.dates import long_date
+from pipeline.publish.fact_changes import Changes
 from pipeline.publish.facts_pages import WORDS as FACT_WORDS
 from pipeline.publish.facts_pages import FactBase
 from pipeline.publish.layout import (
@@ -220,11 +221,11 @@ def sitemap_xml(site: Site, pages: list[tuple[str, date, dict[str, str]]]) -> st
 def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, list[SourceRef], date]],
                 downloads: list[Download], filiere_labels: dict[str, dict[str, str]], base_url: str = "",
                 fact_base: FactBase | None = None, data_dates: tuple[datetime, datetime] | None = None,
-                previous: dict | None = None) -> list[tuple[str, str]]:
+                changes: Changes | None = None) -> list[tuple[str, str]]:
     """Every HTML page of the site, sitemap.xml and the stylesheet, as (path, content).
 
     With `fact_base`, the resource centre too: its pages and open-data files (`data_dates`: created, modified), and
-    what changed since `previous` (the previous publish's facts snapshot, publish/fact_changes.py)."""
+    what changed since the previous publish (`changes`, publish/fact_changes.py)."""
     site = Site(base_url=base_url, fact_base=bool(fact_base and fact_base.facts),
                 fact_filiere={f.id: f.filiere for f in fact_base.facts} if fact_base else {})
     for lang in LANGS:
@@ -267,7 +268,7 @@ def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, li
             listed.append((path, max(e.lastmod for e in of), {lang: path, **({other(lang): alt} if alt else {})}))
     if site.fact_base:
         created, modified = data_dates or (datetime.now(), datetime.now())
-        fact_pages, files = resource_centre(site, fact_base, filiere_labels, created, modified, previous)
+        fact_pages, files = resource_centre(site, fact_base, filiere_labels, created, modified, changes)
         for path, page_html, day, versions in fact_pages:
             out.append((path, page_html))
             listed.append((path, day, versions))

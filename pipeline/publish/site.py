@@ -9,8 +9,10 @@ review date) since the draft does not stop the page: a person approved that text
 
 Output: fr/ and en/ HTML pages (numbered notes to their sources, the approval day), the homes (index.html,
 en/index.html), a page per audience and per filière, 404.html, sitemap.xml, assets/site.css, md/<lang>/ Markdown,
-feed.json for a CMS, and docs/ with the argumentaire and the employer-brand kit as DOCX and PDF per language. See
-publish/folder.py for how the folder is replaced."""
+feed.json for a CMS, and docs/ with the argumentaire and the employer-brand kit as DOCX and PDF per language; the
+resource centre: the fact base (<lang>/faits/, publish/facts_pages.py), its open data (data/, datapackage.json,
+publish/open_data.py) and what changed since the previous publish (publish/fact_changes.py). See publish/folder.py
+for how the folder is replaced."""
 from __future__ import annotations
 
 import json
@@ -25,7 +27,7 @@ from pipeline.errors import PublishError
 from pipeline.identity import text_hash
 from pipeline.publish.dates import local_day
 from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
-from pipeline.publish.fact_changes import read_snapshot
+from pipeline.publish.fact_changes import Changes, compare, read_snapshot
 from pipeline.publish.facts_pages import FactBase, public_fact_base
 from pipeline.publish.folder import check_target, write_site
 from pipeline.publish.open_data import previous_created
@@ -137,6 +139,9 @@ class PublishReport:
     no_documents: list[dict]       # {kind, lang, reason}
     withheld: list[Withheld]
     warnings: list[str]
+    # the resource centre: facts listed, stale, left out, changes (not in to_json: `publish --json` keeps its shape,
+    # which tests/test_pre_move_data.py holds to)
+    fact_base: dict = field(default_factory=dict)
 
     @property
     def refused(self) -> list[Withheld]:
@@ -251,7 +256,7 @@ def select_pages(store: DraftStore, facts: list[Fact], specs: list[PageSpec], to
 def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld], generated_at: datetime,
                filiere_labels: dict[str, dict[str, str]] | None = None, base_url: str = "",
                fact_base: FactBase | None = None, data_created: datetime | None = None,
-               previous_facts: dict | None = None) -> tuple[list[dict], list[dict]]:
+               changes: Changes | None = None) -> tuple[list[dict], list[dict]]:
     """Write every file of the site into `folder`; returns (documents written, documents not made and why).
 
     A PDF that cannot be made (a system library missing) is said in the second list; the rest still lands."""
@@ -287,7 +292,7 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
     texts = {(p.page_id, p.lang): (p.text, list(p.sources), p.approved_on) for p in pages}
     for rel_path, html_text in write_pages([p.entry() for p in pages], texts, downloads, filiere_labels or {},
                                            base_url, fact_base, (data_created or generated_at, generated_at),
-                                           previous_facts):
+                                           changes):
         _write(folder / rel_path, html_text)
     feed = {"generated_at": generated_at.isoformat(), "items": [p.feed_item() for p in pages],
             "documents": documents, "subtitles": subtitles, "withheld": [w.to_json() for w in withheld]}
@@ -319,7 +324,7 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
     sel = select_pages(store, facts, specs, today)
     base = public_fact_base(facts, today)  # the resource centre's facts (publish/facts_pages.py)
     created = previous_created(Path(out)) if state == "ours" else None
-    previous = read_snapshot(Path(out)) if state == "ours" else None  # for the "what changed" page
+    changes = compare(read_snapshot(Path(out)) if state == "ours" else None, base)  # the "what changed" page
     if not sel.pages:
         if not sel.withheld:
             raise PublishError("nothing has been approved yet: there is nothing to publish",
@@ -331,13 +336,15 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
 
     def build(folder: Path) -> None:
         result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url, base, created,
-                                    previous)
+                                    changes)
 
     write_site(out, build, {"generated_at": now.isoformat(), "pages": len(sel.pages)})
     documents, no_documents = result["docs"]
     warnings = sel.warnings + [f"no {d['kind']} PDF in {d['lang']}: {d['reason']} — fix: {d['fix']}"
                                for d in no_documents if d.get("format") == "pdf"]
-    return PublishReport(out, now, sel.pages, documents, no_documents, sel.withheld, warnings)
+    return PublishReport(out, now, sel.pages, documents, no_documents, sel.withheld, warnings,
+                         {"facts": len(base.facts), "stale": sum(base.stale(f) for f in base.facts),
+                          "left_out": len(base.left_out), "changes": changes.to_json()})
 
 
 def _labels(filieres) -> dict[str, dict[str, str]]:

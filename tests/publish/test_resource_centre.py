@@ -287,3 +287,11 @@ def test_a_published_texts_sources_link_to_their_facts_cards(site):
     en = doc(site / "en" / "argumentaire-territoire.html")
     assert en.xpath('//section[@id="sources"]//a[@class="fact-link"]/@href') == ["faits/aeronautique.html#AER-002"]
     assert "fact sheet" in en.xpath('string(//section[@id="sources"])')
+
+
+def test_the_publish_report_counts_the_fact_base(studio, tmp_path):
+    settings, store, _ = studio
+    report = run(settings, store, tmp_path / "site").fact_base
+    base = public_fact_base(current_facts(settings), TODAY)
+    assert report["facts"] == len(base.facts) and report["stale"] == sum(f.is_stale(TODAY) for f in base.facts)
+    assert report["changes"]["since"] is None  # a first publish: nothing to compare
