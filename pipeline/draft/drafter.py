@@ -13,6 +13,7 @@ from typing import Callable
 from pipeline.corpus.catalogue import PageSpec, Section, title_problems
 from pipeline.corpus.facts import conflict_groups
 from pipeline.draft.compose import clean_output, complete, recheck, settle, sort_sentences
+from pipeline.draft.variants import SocialKit
 from pipeline.draft.video import compose as compose_video
 from pipeline.errors import DraftError
 from pipeline.identity import draft_inputs, inputs_key
@@ -87,6 +88,7 @@ class Drafter:
         self._hits: dict[str, list[RetrievedFact]] = {}  # the index does not change while a drafter is open
         self._prompts: dict[str, Prompt] = {}
         self._groups: dict[str, set[str]] | None = None
+        self.social_kit: SocialKit | None = None  # networks and hashtags, read on the first social post
 
     # ------------------------------------------------------------------ plan
     def plan(self, spec: PageSpec, lang: str) -> Plan:
@@ -226,8 +228,16 @@ class Drafter:
                          f"{self._heading('##', ps.section.title(lang), lang, plan.fact_ids)}\n\n{body}")
         if progress:
             progress(len(plan.sections), len(plan.sections), "check")
-        return self._record(spec, lang, plan, "\n\n".join(parts) + "\n", repairs,
-                            (tokens_in, tokens_out, tk_in, tk_out), t0, t_plan, gen_s)
+        variants: list[dict] = []
+        if social:  # one variant per network, each within its limit (pipeline/draft/variants.py)
+            self.social_kit = self.social_kit or SocialKit.load(filieres=self.filieres)
+            text, notes, variants = self.social_kit.compose(spec, lang, " ".join(parts))
+            parts, plan.notes = [text.rstrip("\n")], plan.notes + notes
+        rec = self._record(spec, lang, plan, "\n\n".join(parts) + "\n", repairs,
+                           (tokens_in, tokens_out, tk_in, tk_out), t0, t_plan, gen_s)
+        if social:
+            rec.check_report["variants"] = variants
+        return rec
 
     def _record(self, spec: PageSpec, lang: str, plan: Plan, text: str, repairs: list[str], tokens: tuple,
                 t0: float, t_plan: float, gen_s: float) -> DraftRecord:

@@ -5,12 +5,14 @@ claim checker stays thread-safe and fast. Tolerances are documented in README.md
 """
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from pipeline.corpus.networks import NETWORK_NAMES
 from pipeline.verify.figures import fold
 
 # ---------------------------------------------------------------------------------------------- language
@@ -188,7 +190,24 @@ def perimeter_mismatch(sentence: str, fact_texts: list[str]) -> str | None:
 
 # A video script's structure (pipeline/draft/script.py): shot headings and the crew's notes are not claims
 _STRUCTURE = re.compile(r"^\s*(?:#{2,3}\s+(?:Plan|Shot)\s+\d{1,2}\s*$|>\s*(?:Images|Footage)\s*:)")
+# A social post's variants (pipeline/draft/variants.py): the network's heading, the hashtag line and the line giving
+# the address of the studio's own published page are structure too. Any other address stays a sentence, checked
+_NETWORK = re.compile(rf"^\s*##\s+(?:{'|'.join(map(re.escape, NETWORK_NAMES))})\s*$")
+_HASHTAGS = re.compile(r"^\s*#[^\W_]\w*(?:\s+#[^\W_]\w*)*\s*$")
+_PAGE_LINK = re.compile(r"^\s*>?\s*(?:Lien en bio|Link in bio|Lien|Link)\s*:\s*(?P<address>\S+)\s*$")
+_PAGE_PATH = re.compile(r"(?:fr|en)/[a-z0-9][a-z0-9-]*\.html")
 
 
 def script_structure(sentence: str) -> bool:
-    return bool(_STRUCTURE.match(sentence))
+    if _STRUCTURE.match(sentence) or _NETWORK.match(sentence) or _HASHTAGS.match(sentence):
+        return True
+    m = _PAGE_LINK.match(sentence)
+    return bool(m) and studio_page(m.group("address"))
+
+
+def studio_page(address: str) -> bool:
+    """A published page's address: `fr/<id>.html`, or that path on the site's base URL (STUDIO_SITE_URL) only."""
+    base = os.environ.get("STUDIO_SITE_URL", "").strip().rstrip("/")
+    if base and address.startswith(base + "/"):
+        address = address[len(base) + 1:]
+    return bool(_PAGE_PATH.fullmatch(address))
