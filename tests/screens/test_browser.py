@@ -379,3 +379,20 @@ def test_axe_finds_no_serious_or_critical_violation_on_the_studio(studio, page):
     page.idle()
     found += _axe(page, "corpus page")
     assert not found, "\n".join(found)
+
+
+def test_a_click_on_a_queue_row_opens_its_draft(studio, page):
+    from selenium.webdriver.common.action_chains import ActionChains
+    page.sign_in("editor1", PASSWORD)
+    page.shows("File de relecture")
+    page.idle()
+    grid = page.wait(lambda d: page.visible('[data-testid="stDataFrame"]'), "the queue's table")[0]
+    first_row_y = 35 + 17  # the header row, then half a row (the grid's default row height is 35 px)
+    ActionChains(page.driver).move_to_element_with_offset(grid, -grid.size["width"] // 2 + 15,
+                                                          -grid.size["height"] // 2 + first_row_y).click().perform()
+    page.wait(lambda d: page.visible("div.draft"), "the draft the row belongs to")
+    assert "draft=" in page.driver.current_url  # its own address
+    page.click("← Retour à la file")
+    page.shows("File de relecture")
+    page.idle()
+    assert not page.visible("div.draft")  # back in the queue, the row no longer selected: it stays there
