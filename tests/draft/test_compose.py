@@ -121,8 +121,10 @@ def test_french_draft_headings_are_the_written_titles(settings):
 
 
 def test_social_posts_keep_no_headings(settings):
+    """No title or section heading: only one heading per network's variant (tests/draft/test_variants.py)."""
     rec = make_drafter(settings, FakeChatModel()).draft(find_page(specs_of(settings), "social-maritime-1"), "en")
-    assert rec.text.strip() and not HEADING.findall(rec.text) and "[MAR-" in rec.text
+    assert rec.text.strip() and HEADING.findall(rec.text) == ["LinkedIn", "Instagram", "X", "Facebook"]
+    assert "[MAR-" in rec.text
 
 
 def test_a_fact_without_wording_en_is_left_out_of_english_drafts_with_a_note(settings):
