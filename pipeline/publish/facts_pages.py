@@ -28,7 +28,7 @@ from pipeline.publish.layout import (
     link,
     other,
 )
-from pipeline.publish.render import host
+from pipeline.publish.render import host, lang_attr
 from pipeline.types import Fact
 
 SEED = "seed import"
@@ -129,9 +129,9 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _source(f: Fact) -> str:
+def _source(f: Fact, lang: str) -> str:
     url = source_url(f.source.url)
-    title = f"<cite>{_e(f.source.title)}</cite>"
+    title = f"<cite{lang_attr(f.source.title, lang)}>{_e(f.source.title)}</cite>"  # a French title on an English page
     if not url:
         return title
     return (f'<a href="{_e(url)}" rel="noopener noreferrer">{title}</a> '
@@ -167,7 +167,7 @@ def _short_card(site: Site, frame: Frame, f: Fact, lang: str, head: str, stale: 
     here = f"#{f.id}" if facts_path(lang, f.filiere) == frame.path else link(site, frame, fact_href(lang, f))
     return (f'<div class="side{" stale" if stale else ""}">\n<p class="side-head">{_e(head)} · '
             f'<a href="{_e(here)}">{_e(f.id)}</a></p>\n{_text(f, lang)}\n'
-            f'<p class="side-meta"><strong>{_figure(f, lang)}</strong> · {_year(f)} · {_source(f)}</p>\n'
+            f'<p class="side-meta"><strong>{_figure(f, lang)}</strong> · {_year(f)} · {_source(f, lang)}</p>\n'
             + (f'<p class="stale-mark">{_e(w["stale_mark"].format(d=long_date(f.review_by, lang)))}</p>\n'
                if stale else "") + "</div>")
 
@@ -182,7 +182,7 @@ def fact_card(site: Site, frame: Frame, base: FactBase, f: Fact) -> str:
     lang, w = frame.lang, WORDS[frame.lang]
     stale = base.stale(f)
     review = f'<time datetime="{f.review_by.isoformat()}">{_e(long_date(f.review_by, lang))}</time>'
-    rows = [(w["figure"], _figure(f, lang)), (w["year"], _year(f)), (w["source"], _source(f)),
+    rows = [(w["figure"], _figure(f, lang)), (w["year"], _year(f)), (w["source"], _source(f, lang)),
             (w["verified"], _verified(f, lang)), (w["review"], review)]
     meta = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in rows)
     parts = [f'<article class="fact{" stale" if stale else ""}" id="{_e(f.id)}">',

@@ -53,8 +53,10 @@ FIELDS = (
      "True when the review date has passed (figure due for review)"),
     ("en_conflit_avec", "string", "Identifiants des faits qui donnent un autre chiffre, séparés par des espaces",
      "Ids of the facts that give another figure, separated by spaces"),
-    ("page_fr", "string", "Adresse du fait sur le site, en français", "Address of the fact on the site, in French"),
-    ("page_en", "string", "Adresse du fait sur le site, en anglais", "Address of the fact on the site, in English"),
+    ("page_fr", "string", "Adresse du fait sur le site, en français (depuis la racine du site sans --base-url)",
+     "Address of the fact on the site, in French (from the site's root without --base-url)"),
+    ("page_en", "string", "Adresse du fait sur le site, en anglais (depuis la racine du site sans --base-url)",
+     "Address of the fact on the site, in English (from the site's root without --base-url)"),
 )
 NAMES = tuple(name for name, *_ in FIELDS)
 

@@ -74,6 +74,7 @@ def test_each_fact_shows_its_year_source_verification_and_review_date(site):
     assert fr.xpath('.//dd/time/@datetime')[-1] == "2027-11-29"
     en = doc(site / "en" / "faits" / "maritime.html").xpath('//*[@id="MAR-001"]')[0]
     assert "imported, not yet re-read" in en.text_content()
+    assert en.xpath('.//dd/a/cite[@lang="fr"]')  # the French source title is marked French on the English page
     assert "In 2024, the port of Marseille-Fos handled 70.5 million tonnes" in " ".join(en.text_content().split())
 
 
