@@ -37,6 +37,11 @@ def sign_in(desk: ReviewDesk) -> None:
     st.title("Studio — connexion")
     if st.session_state.get("signin_notice"):  # why the person was signed out (an idle session)
         st.info(st.session_state.signin_notice)
+    if st.session_state.pop("signin_clear", False):
+        st.session_state["signin_password"] = ""  # a refused password does not stay in the field (set before it is drawn)
+    refusal = st.session_state.pop("signin_refusal", None)
+    if refusal:
+        st.error(refusal)
     with st.form("signin"):
         user = st.text_input("Utilisateur", key="signin_user")
         password = st.text_input("Mot de passe", type="password", key="signin_password")
@@ -44,19 +49,23 @@ def sign_in(desk: ReviewDesk) -> None:
             try:
                 signed_in = desk.sign_in(user, password)
             except SignInLockedError as exc:  # the delay after repeated failures: the right password waits too
-                st.error(f"Trop de tentatives : réessayez dans {exc.minutes} minute{'s' if exc.minutes > 1 else ''}.")
-                return
+                _refuse(f"Trop de tentatives : réessayez dans {exc.minutes} minute{'s' if exc.minutes > 1 else ''}.")
             except AuthError:
-                st.error("Nom d'utilisateur ou mot de passe incorrect (ou compte désactivé).")
-                return
+                _refuse("Nom d'utilisateur ou mot de passe incorrect (ou compte désactivé).")
             except StudioError as exc:
-                st.error(exc.message)  # the fix would name the CLI: not for a stranger at the door
-                return
+                _refuse(exc.message)  # the fix would name the CLI: not for a stranger at the door
             st.session_state.pop("signin_notice", None)
             st.session_state.user = signed_in
             st.session_state.last_active = time.time()
             st.session_state.signin_warning = _refused_since_last(desk, signed_in.username)
             st.rerun()
+
+
+def _refuse(message: str) -> None:
+    """A refused sign-in: the message shown, the password field emptied, the name kept."""
+    st.session_state.signin_refusal = message
+    st.session_state.signin_clear = True
+    st.rerun()
 
 
 def _refused_since_last(desk: ReviewDesk, username: str) -> str | None:

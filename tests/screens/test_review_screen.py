@@ -78,6 +78,7 @@ def test_wrong_password_is_refused_and_logged(indexed, monkeypatch, drafts):
     at.text_input(key="signin_password").input("not the password")
     at.button[0].click().run()
     assert any("mot de passe incorrect" in e.value for e in at.error)  # in French now
+    assert at.text_input(key="signin_password").value == "" and at.text_input(key="signin_user").value == "editor1"
     desk = ReviewDesk(DraftStore.for_data_dir(indexed.data_dir))
     assert desk.audit_log()[0]["action"] == "sign_in_failed"
     at.text_input(key="signin_password").input("correct horse battery")
