@@ -147,16 +147,17 @@ def _versions(desk: ReviewDesk, user, rec) -> None:
         c2.markdown(right, unsafe_allow_html=True)
         if old.text == new.text:
             st.caption(t("versions.same"))
-        newest = max(versions, key=lambda r: r.version)
-        if user.can("editor") and old.version != newest.version and st.button(
+        # restored on top of the version this person is looking at: if someone saved a newer one meanwhile, the
+        # desk refuses (ConflictError) and theirs is shown, nothing restored over it unseen
+        if user.can("editor") and old.version != rec.version and st.button(
                 t("versions.restore", version=old.version), key="restore"):
             def restore():
-                restored = desk.edit(user, newest.id, newest.version, old.text)
+                restored = desk.edit(user, rec.id, rec.version, old.text)
                 desk.comment(user, restored.id, t("versions.restored_comment", old=old.version,
                                                   new=restored.version))
                 return restored
             _do(restore, t("versions.restored", version=old.version),
-                follow=True, on=(desk, newest, None))
+                follow=True, on=(desk, rec, None))
 
 
 def _actions(desk: ReviewDesk, user, rec) -> None:

@@ -107,3 +107,24 @@ def test_facts_beside_show_who_verified_them_and_their_conflicts(indexed, monkey
     assert "importé, non relu le" in page and "à revoir le" in page
     (conflict,) = [i.value.replace("\\", "") for i in at.info if "En conflit avec" in i.value]
     assert "[MAR-002]" in conflict and "2023" in conflict and "79" in conflict  # its figure, year and source
+
+
+def test_a_restore_while_someone_else_saves_shows_their_version_and_loses_nothing(indexed, monkeypatch, people,
+                                                                                 drafts):
+    from pipeline.review.desk import ReviewDesk
+    rec = drafts["paste"]
+    store = DraftStore.for_data_dir(indexed.data_dir)
+    desk = ReviewDesk(store)
+    at = open_draft(start(indexed, monkeypatch, people["editor"]), rec.id)
+    at.text_area(key=f"edit_{rec.id}").input(rec.text + " Le port est ouvert [MAR-001].")
+    at.button(key="save").click().run()
+    v2 = [r for r in store.list(page_id=rec.page_id)][-1]
+    assert v2.version == 2
+    # while the comparison is on the screen, someone else saves a third version
+    other = people["approver"]
+    desk.edit(other, v2.id, v2.version, rec.text + " Une autre phrase [MAR-001].")
+    at.button(key="restore").click().run()
+    versions = [r.version for r in store.list(page_id=rec.page_id)]
+    assert versions == [1, 2, 3]  # nothing restored over their version, nothing lost
+    assert any("version 3" in w.value for w in at.warning), [w.value for w in at.warning]  # theirs, said
+    assert "version 3" in at.header[0].value  # and shown
