@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pipeline.config import load_settings
+from pipeline.corpus.networks import load_networks
+from pipeline.draft.variants import parse as parse_variants
 from pipeline.errors import ConflictError, StudioError
 from pipeline.review.desk import MAX_COMMENT, MAX_TEXT, ReviewDesk
 from pipeline.verify.checker import cited_ids
@@ -45,11 +48,31 @@ def draft_view(desk: ReviewDesk, user, snap) -> None:
         page_tab, source_tab = st.tabs([t("draft.tab_page"), t("draft.tab_source")])
         with page_tab:  # rendered as the site renders it, everything escaped first: no markup from the text runs
             st.markdown(review_html(rec.text, rec.check_report.get("sentences", [])), unsafe_allow_html=True)
+            for line, over in variant_counts(rec.text):
+                (st.error if over else st.caption)(line)
         with source_tab:
             _edit(desk, user, rec)
     with right:
         _cited_facts(rec, snap)
     _actions(desk, user, rec)
+
+
+def variant_counts(text: str) -> list[tuple[str, bool]]:
+    """A social post's variants (pipeline/draft/variants.py): each network's characters against its limit, and
+    whether it is over; [] for another text or when corpus/networks.yaml cannot be read (validate says why)."""
+    if "## " not in text:
+        return []
+    try:
+        networks = load_networks(load_settings().corpus_dir)
+    except StudioError:
+        return []
+    out = []
+    for v in parse_variants(text, networks):
+        n, limit = v.length(), v.network.limit
+        key = "draft.variant_over" if n > limit else "draft.variant_count"
+        out.append((t(key, network=v.network.name, n=number(n), limit=number(limit), over=number(n - limit)),
+                    n > limit))
+    return out
 
 
 def omitted_reason(o: dict) -> str:

@@ -128,3 +128,18 @@ def test_a_restore_while_someone_else_saves_shows_their_version_and_loses_nothin
     assert versions == [1, 2, 3]  # nothing restored over their version, nothing lost
     assert any("version 3" in w.value for w in at.warning), [w.value for w in at.warning]  # theirs, said
     assert "version 3" in at.header[0].value  # and shown
+
+
+def test_a_social_post_shows_each_variant_s_characters_against_its_limit(monkeypatch):
+    from screens.draft_view import variant_counts
+    from tests.conftest import REPO
+    monkeypatch.setenv("STUDIO_CORPUS_DIR", str(REPO / "corpus"))
+    sentence = f"{SUPPORTED} [MAR-001]."
+    text = (f"## LinkedIn\n\n{sentence}\n\n#OneProvence #Maritime\n\nLien : fr/site-maritime-investors.html\n\n"
+            f"## X\n\n{' '.join([sentence] * 8)}\n\n#OneProvence\n\nLien : https://x.example/fr/a.html\n")
+    (linkedin, ok), (x, over) = variant_counts(text)
+    posted = len(SUPPORTED) + 1 + 2 + len("#OneProvence #Maritime") + 2 + len("fr/site-maritime-investors.html")
+    assert linkedin == f"LinkedIn : {posted} caractères sur 3\u202f000 (liens comptés comme le réseau les compte, " \
+                       "citations non publiées)" and not ok
+    assert over and x.startswith("X : ") and "sur 280" in x and "de trop : raccourcissez cette variante" in x
+    assert variant_counts(f"# Port\n\n{sentence}") == []
