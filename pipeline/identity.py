@@ -1,4 +1,5 @@
-"""The one owner of each computed identity a draft carries: its text hash and its inputs key (and their parts).
+"""The one owner of each computed identity a draft carries: its text hash and its inputs key (and their parts), and
+of the audit log's entry hash.
 
 Drafting records these, staleness compares them, review audits them and publish checks them; if two places computed
 one of them apart and ever drifted, every draft would read as stale or every approval as tampered with."""
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timezone
 
 
 def _sha256(text: str) -> str:
@@ -39,3 +41,20 @@ def draft_inputs(spec, lang: str, facts, prompt_hash: str, brand: str, settings)
 def inputs_key(inputs: dict) -> str:
     """Same inputs, same key: regeneration skips an item whose key matches a stored draft."""
     return _sha256(json.dumps(inputs, sort_keys=True))
+
+
+AUDIT_FIELDS = ("ts", "actor", "action", "draft_id", "page_id", "lang", "version", "text_hash", "detail")
+
+
+def audit_entry_hash(prev_hash: str, entry: dict) -> str:
+    """The hash of one audit-log entry (its AUDIT_FIELDS, as the database gives them back) chained to the entry
+    before it (`prev_hash`; "" for the first): store/audit_chain.py writes it with every entry, back-fills it for
+    older ones and recomputes it to prove nothing was changed, removed or re-ordered. It never changes: every
+    stored chain depends on it."""
+    fields = {k: entry.get(k) for k in AUDIT_FIELDS}
+    ts = fields["ts"]
+    if ts is not None:  # aware UTC with microseconds, as SQLite and PostgreSQL both read it back
+        ts = ts.replace(tzinfo=timezone.utc) if ts.tzinfo is None else ts.astimezone(timezone.utc)
+        fields["ts"] = ts.isoformat(timespec="microseconds")
+    fields["detail"] = fields["detail"] or {}
+    return _sha256(prev_hash + "\n" + json.dumps(fields, sort_keys=True, ensure_ascii=False))

@@ -12,6 +12,10 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from pipeline.store.audit_chain import ChainReport
+from pipeline.store.audit_chain import append as append_entry
+from pipeline.store.audit_chain import head as chain_head
+from pipeline.store.audit_chain import verify as verify_chain
 from pipeline.store.record import DraftRecord
 from pipeline.store.schema import audit, comments, drafts, sign_in_throttle, users
 
@@ -185,6 +189,16 @@ class ReviewQueries:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(select(audit).order_by(audit.c.id.desc()).limit(limit)).mappings()]
 
+    def verify_audit(self) -> ChainReport:
+        """The audit log's hash chain walked whole (store/audit_chain.py): what was changed, removed or moved."""
+        with self.engine.connect() as conn:
+            return verify_chain(conn)
+
+    def audit_head(self) -> dict:
+        """The chain's head: the number of entries, the last one's id and hash."""
+        with self.engine.connect() as conn:
+            return chain_head(conn)
+
     def approvals_for(self, draft_ids: Iterable[int], actions: Iterable[str]) -> list[dict]:
         """The audit entries of `actions` (the approval actions) about these drafts, oldest first."""
         q = (select(audit).where(audit.c.draft_id.in_(list(draft_ids)), audit.c.action.in_(list(actions)))
@@ -194,7 +208,8 @@ class ReviewQueries:
 
 
 def _audit(conn, entry: AuditEntry, rec: DraftRecord | None = None) -> None:
-    conn.execute(insert(audit).values(
+    """The entry, chained to the one before it (store/audit_chain.py), in the caller's transaction."""
+    append_entry(conn, dict(
         ts=_now(), actor=entry.actor, action=entry.action, draft_id=rec.id if rec else None,
         page_id=rec.page_id if rec else None, lang=rec.lang if rec else None,
         version=rec.version if rec else None,

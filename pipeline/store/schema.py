@@ -97,14 +97,27 @@ users = Table(
     Column("active", Integer, nullable=False, default=1),
     Column("created_at", UTCDateTime(), nullable=False),
 )
-audit = Table(
-    "audit", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("ts", UTCDateTime(), nullable=False),
-    Column("actor", String(100), nullable=False),
-    Column("action", String(50), nullable=False),
-    Column("draft_id", Integer), Column("page_id", String(200)), Column("lang", String(5)),
-    Column("version", Integer), Column("text_hash", String(64)), Column("detail", JSON),
+def _audit_table(md: MetaData, *extra: Column) -> Table:
+    """The audit log; `extra` are the columns later migrations added."""
+    return Table(
+        "audit", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("ts", UTCDateTime(), nullable=False),
+        Column("actor", String(100), nullable=False),
+        Column("action", String(50), nullable=False),
+        Column("draft_id", Integer), Column("page_id", String(200)), Column("lang", String(5)),
+        Column("version", Integer), Column("text_hash", String(64)), Column("detail", JSON),
+        *extra,
+    )
+
+
+# the hash chain's columns (store/audit_chain.py)
+audit = _audit_table(metadata, Column("prev_hash", String(64)), Column("entry_hash", String(64)))
+# the audit chain's head: the number of entries and the last one's hash (taken by every append, so they take turns)
+audit_head = Table(
+    "audit_head", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entries", Integer, nullable=False), Column("last_id", Integer), Column("last_hash", String(64)),
 )
 comments = Table(
     "comments", metadata,
@@ -168,7 +181,10 @@ def _m2_draft_lookup_index(conn) -> None:
 
 
 def _m3_review(conn) -> None:
-    metadata.create_all(conn, tables=[users, audit, comments])
+    v3 = MetaData()
+    _audit_table(v3)
+    metadata.create_all(conn, tables=[users, comments])
+    v3.create_all(conn)
     conn.execute(text("ALTER TABLE drafts ADD COLUMN parent_id INTEGER"))
     conn.execute(text("ALTER TABLE drafts ADD COLUMN review_note TEXT"))
     # the audit log is append-only, enforced by the database itself
@@ -197,11 +213,23 @@ def _m5_sign_in_throttle(conn) -> None:
     v5.create_all(conn)
 
 
+def _m6_audit_chain(conn) -> None:
+    conn.execute(text("ALTER TABLE audit ADD COLUMN prev_hash VARCHAR(64)"))
+    conn.execute(text("ALTER TABLE audit ADD COLUMN entry_hash VARCHAR(64)"))
+    v6 = MetaData()
+    Table("audit_head", v6, Column("id", Integer, primary_key=True), Column("entries", Integer, nullable=False),
+          Column("last_id", Integer), Column("last_hash", String(64)))
+    v6.create_all(conn)
+    from pipeline.store.audit_chain import backfill
+    backfill(conn)  # the entries written before: chained in id order
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_calls", _m1_initial),
                                                (2, "index drafts by status", _m2_draft_lookup_index),
                                                (3, "review: users, audit log, comments", _m3_review),
                                                (4, "regeneration: inputs key, runs and items", _m4_regeneration),
-                                               (5, "sign-in: failed attempts and delays", _m5_sign_in_throttle)]
+                                               (5, "sign-in: failed attempts and delays", _m5_sign_in_throttle),
+                                               (6, "audit log: hash chain", _m6_audit_chain)]
 
 
 def migrate(engine: Engine) -> list[int]:
