@@ -130,32 +130,45 @@ comments = Table(
 
 
 # batch regeneration: one row per run, one per item of a run (what makes a killed run resumable)
-regen_runs = Table(
-    "regen_runs", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("started_at", UTCDateTime(), nullable=False),
-    Column("finished_at", UTCDateTime()),
-    Column("status", String(20), nullable=False),        # running, done, budget, interrupted, resumed
-    Column("selection", JSON, nullable=False),            # what was asked (mode, pages, filières, langs, force)
-    Column("signature", String(64), nullable=False),      # hash of the selection, to resume the same run
-    Column("pid", Integer), Column("backend", String(50)), Column("model", String(200)),
-    Column("total", Integer, nullable=False), Column("estimate_tokens", Integer), Column("estimate_cost", Float),
-    Column("message", Text),
-)
-regen_items = Table(
-    "regen_items", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("run_id", Integer, nullable=False, index=True),
-    Column("page_id", String(200), nullable=False),
-    Column("lang", String(5), nullable=False),
-    Column("state", String(20), nullable=False),          # pending, done, skipped, carried, failed, not_started
-    Column("inputs_key", String(64)),
-    Column("draft_id", Integer),
-    Column("reason", Text),
-    Column("tokens", Integer), Column("cost", Float), Column("seconds", Float),
-    Column("updated_at", UTCDateTime()),
-    UniqueConstraint("run_id", "page_id", "lang", name="uq_regen_item"),
-)
+def _regen_tables(md: MetaData, runs_extra: tuple = (), items_extra: tuple = ()) -> tuple[Table, Table]:
+    """The runs and items tables; the extras are the columns later migrations added."""
+    runs = Table(
+        "regen_runs", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("started_at", UTCDateTime(), nullable=False),
+        Column("finished_at", UTCDateTime()),
+        Column("status", String(20), nullable=False),        # running, done, budget, interrupted, resumed
+        Column("selection", JSON, nullable=False),            # what was asked (mode, pages, filières, langs, force)
+        Column("signature", String(64), nullable=False),      # hash of the selection, to resume the same run
+        Column("pid", Integer), Column("backend", String(50)), Column("model", String(200)),
+        Column("total", Integer, nullable=False), Column("estimate_tokens", Integer), Column("estimate_cost", Float),
+        Column("message", Text),
+        *runs_extra,
+    )
+    items = Table(
+        "regen_items", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("run_id", Integer, nullable=False, index=True),
+        Column("page_id", String(200), nullable=False),
+        Column("lang", String(5), nullable=False),
+        Column("state", String(20), nullable=False),  # pending, claimed, done, skipped, carried, failed, not_started
+        Column("inputs_key", String(64)),
+        Column("draft_id", Integer),
+        Column("reason", Text),
+        Column("tokens", Integer), Column("cost", Float), Column("seconds", Float),
+        Column("updated_at", UTCDateTime()),
+        UniqueConstraint("run_id", "page_id", "lang", name="uq_regen_item"),
+        *items_extra,
+    )
+    return runs, items
+
+
+# several workers share a run (draft/workers.py): an item is claimed by one worker (claimed_by) until its lease ends
+# (lease_until, the database's clock), then another may take it (claims counts the takes); a run records how many
+# workers it asked for (NULL: a run of one process, which takes no workers) and its model temperature
+regen_runs, regen_items = _regen_tables(
+    metadata, (Column("workers", Integer), Column("temperature", Float)),
+    (Column("claimed_by", String(100)), Column("lease_until", UTCDateTime()), Column("claims", Integer)))
 
 
 # failed sign-ins per name tried (known or not, so a delay tells nothing about who has an account): the delay
@@ -202,7 +215,9 @@ def _m3_review(conn) -> None:
 def _m4_regeneration(conn) -> None:
     conn.execute(text("ALTER TABLE drafts ADD COLUMN inputs_key VARCHAR(64)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_drafts_inputs_key ON drafts (inputs_key)"))
-    metadata.create_all(conn, tables=[regen_runs, regen_items])
+    v4 = MetaData()
+    _regen_tables(v4)
+    v4.create_all(conn)
 
 
 def _m5_sign_in_throttle(conn) -> None:
@@ -224,12 +239,24 @@ def _m6_audit_chain(conn) -> None:
     backfill(conn)  # the entries written before: chained in id order
 
 
+def _m8_regen_workers(conn) -> None:
+    ts = UTCDateTime().impl.compile(dialect=conn.dialect)
+    for sql in ("ALTER TABLE regen_runs ADD COLUMN workers INTEGER",
+                "ALTER TABLE regen_runs ADD COLUMN temperature FLOAT",
+                "ALTER TABLE regen_items ADD COLUMN claimed_by VARCHAR(100)",
+                f"ALTER TABLE regen_items ADD COLUMN lease_until {ts}",
+                "ALTER TABLE regen_items ADD COLUMN claims INTEGER",
+                "CREATE INDEX IF NOT EXISTS ix_regen_items_run_state ON regen_items (run_id, state)"):
+        conn.execute(text(sql))
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_calls", _m1_initial),
                                                (2, "index drafts by status", _m2_draft_lookup_index),
                                                (3, "review: users, audit log, comments", _m3_review),
                                                (4, "regeneration: inputs key, runs and items", _m4_regeneration),
                                                (5, "sign-in: failed attempts and delays", _m5_sign_in_throttle),
-                                               (6, "audit log: hash chain", _m6_audit_chain)]
+                                               (6, "audit log: hash chain", _m6_audit_chain),
+                                               (8, "regeneration: workers claim items for a lease", _m8_regen_workers)]
 
 
 def migrate(engine: Engine) -> list[int]:
