@@ -120,3 +120,16 @@ class BarometerError(StudioError):
     """The barometer cannot be computed as asked (weights negative or all zero, an unknown indicator)."""
 
     exit_code = 2
+
+
+class BackupError(StudioError):
+    """A backup or a restore refused or failed (a full disk, a folder not empty, a manifest that does not match its
+    files); the data was left as it was."""
+
+    exit_code = 9
+
+
+class AuditChainError(StudioError):
+    """The audit log's hash chain is broken: an entry was changed, removed or moved (each named)."""
+
+    exit_code = 10
