@@ -67,21 +67,26 @@ def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
     return Settings(corpus_dir=corpus_dir, data_dir=tmp_path / "data", lock_timeout=0.5, today_override=TODAY)
 
 
+def edit_item(path: Path, item_id: str, old: str, new: str) -> bool:
+    """Replace `old` by `new` once inside the YAML block `- id: item_id` of the list in `path` (a fact, a catalogue
+    item, a network); False when the file has no such item, AssertionError when the block lacks `old`."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(f"- id: {item_id}\n")
+    if start < 0:
+        return False
+    end = text.find("\n- id:", start + 1)
+    end = len(text) if end < 0 else end
+    block = text[start:end]
+    if old not in block:
+        raise AssertionError(f"{old!r} not in {item_id}")
+    path.write_text(text[:start] + block.replace(old, new, 1) + text[end:], encoding="utf-8")
+    return True
+
+
 def edit_fact(corpus_dir: Path, fact_id: str, old: str, new: str) -> None:
     """Replace `old` by `new` inside the YAML block of one fact."""
-    for path in (corpus_dir / "facts").glob("*.yaml"):
-        text = path.read_text(encoding="utf-8")
-        start = text.find(f"- id: {fact_id}\n")
-        if start < 0:
-            continue
-        end = text.find("\n- id:", start + 1)
-        end = len(text) if end < 0 else end
-        block = text[start:end]
-        if old not in block:
-            raise AssertionError(f"{old!r} not in {fact_id}")
-        path.write_text(text[:start] + block.replace(old, new, 1) + text[end:], encoding="utf-8")
-        return
-    raise AssertionError(f"{fact_id} not found")
+    if not any(edit_item(path, fact_id, old, new) for path in (corpus_dir / "facts").glob("*.yaml")):
+        raise AssertionError(f"{fact_id} not found")
 
 
 def remove_fact(corpus_dir: Path, fact_id: str) -> None:
@@ -132,6 +137,47 @@ def stop_server(proc: subprocess.Popen, group: bool = False) -> None:
     except subprocess.TimeoutExpired:
         send(signal.SIGKILL)
         proc.wait(timeout=10)
+
+
+def _pg_bin(name: str) -> str:
+    import glob
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if not found:
+        pytest.fail("PostgreSQL is not installed: scripts/setup-test-system.sh installs it (apt-get install postgresql)")
+    return found[-1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server (Debian's package) started once per session on 127.0.0.1 (trust auth, in /tmp: the
+    postgres user must reach it); yields its URL without a database name."""
+    import tempfile
+    root = Path(tempfile.mkdtemp(prefix="studio-pg-"))
+    data = root / "data"
+    as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_pg:
+        shutil.chown(root, "postgres")
+    subprocess.run(as_pg + [_pg_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"], check=True,
+                   capture_output=True)
+    port = free_port()
+    subprocess.run(as_pg + [_pg_bin("pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
+                            f"-p {port} -k {root} -c listen_addresses=127.0.0.1", "start"], check=True,
+                   capture_output=True, timeout=60)
+    yield f"postgresql://postgres@127.0.0.1:{port}"
+    subprocess.run(as_pg + [_pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True, timeout=60)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A new, empty database on the session's PostgreSQL server, for one test: its URL (postgresql://…)."""
+    import uuid
+
+    import psycopg
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"{postgres_server}/{name}"
 
 
 class FakeChatModel:

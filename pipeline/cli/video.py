@@ -19,22 +19,24 @@ def add_parser(sub) -> None:
 
 
 def cmd_subtitles(args, s: Settings) -> int:
-    from pipeline.draft.script import parse
-    from pipeline.publish.subtitles import cues, write_subtitles
+    from pipeline.publish.subtitles import write_subtitles
     from pipeline.store.database import DraftStore
+    from pipeline.wiring import catalogue_context
     rec = DraftStore.for_data_dir(s.data_dir).get(args.draft_id)
     if rec is None:
         raise QueryError(f"no draft {args.draft_id}", fix="list them with 'python -m pipeline drafts'")
-    if not rec.page_id.startswith("video-") and "video" not in rec.check_report:
-        raise QueryError(f"draft {rec.id} ({rec.page_id}) is not a video script", fix="give the id of a video draft")
+    specs, _, _ = catalogue_context(s, check_titles=False)  # the catalogue says what is a video, as for publish
+    if not any(p.id == rec.page_id and p.kind == "video" for p in specs):
+        raise QueryError(f"draft {rec.id} ({rec.page_id}) is not a video script of the catalogue",
+                         fix="give the id of a video draft ('python -m pipeline pages' lists the kind video)")
     if rec.status != "approved":
         raise QueryError(f"draft {rec.id} ({rec.page_id} [{rec.lang}]) is {rec.status}, not approved: subtitles are "
                          "made from approved scripts only", fix="approve it in the review screen first")
-    items = cues(parse(rec.text, rec.lang), rec.lang)
     out = args.out or s.data_dir / "subtitles"
-    written = [str(out.parent / w) for w in write_subtitles(out, rec.page_id, rec.lang, rec.text)]
+    paths, n = write_subtitles(out, rec.page_id, rec.lang, rec.text)
+    written = [str(out.parent / w) for w in paths]
     if args.json:
-        print_json({"draft_id": rec.id, "cues": len(items), "files": written})
+        print_json({"draft_id": rec.id, "cues": n, "files": written})
     else:
-        print(f"{len(items)} cue(s) written: " + ", ".join(written))
+        print(f"{n} cue(s) written: " + ", ".join(written))
     return 0

@@ -264,7 +264,7 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
     for p in pages:
         _write(folder / p.md_path, page_markdown(p.text, list(p.sources), p.lang))
         if p.kind == "video":  # an approved script: its subtitles, timed from the voice-over
-            subtitles += write_subtitles(folder / "videos", p.page_id, p.lang, p.text)
+            subtitles += write_subtitles(folder / "videos", p.page_id, p.lang, p.text)[0]
     documents, no_documents = [], []
     for kind, per_lang in DOCUMENTS.items():
         for lang, (name, title) in per_lang.items():

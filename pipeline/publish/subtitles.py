@@ -11,7 +11,7 @@ from datetime import timedelta
 import srt
 from webvtt import Caption, WebVTT
 
-from pipeline.draft.script import Script, spoken_seconds, uncited
+from pipeline.draft.script import Script, parse, spoken_seconds, uncited
 from pipeline.draft.video import SILENT_S
 
 LINE = 42
@@ -65,13 +65,13 @@ def to_vtt(items: list[Cue]) -> str:
     return vtt.content
 
 
-def write_subtitles(folder, page_id: str, lang: str, text: str) -> list[str]:
-    """<page>.<lang>.srt and .vtt of an approved script in `folder`; the paths written, relative to its parent."""
-    from pipeline.draft.script import parse
+def write_subtitles(folder, page_id: str, lang: str, text: str) -> tuple[list[str], int]:
+    """<page>.<lang>.srt and .vtt of an approved script in `folder`: (the paths written, relative to its parent, the
+    number of cues)."""
     items = cues(parse(text, lang), lang)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for ext, body in (("srt", to_srt(items)), ("vtt", to_vtt(items))):
         (folder / f"{page_id}.{lang}.{ext}").write_text(body, encoding="utf-8")
         written.append(f"{folder.name}/{page_id}.{lang}.{ext}")
-    return written
+    return written, len(items)

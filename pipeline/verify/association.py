@@ -39,13 +39,9 @@ def _clause(text: str, start: int, end: int) -> str:
     return text[left:nxt.start() if nxt else len(text)]
 
 
+@lru_cache(maxsize=4096)
 def contexts(text: str, lang: str, lexicon: frozenset[str]) -> tuple[Context, ...]:
     """Every figure of `text` (years left out: they date, they do not measure) with its clause's perimeters/names."""
-    return _contexts(text, lang, lexicon)
-
-
-@lru_cache(maxsize=4096)
-def _contexts(text: str, lang: str, lexicon: frozenset[str]) -> tuple[Context, ...]:
     out = []
     first = _BREAK.search(text)
     subject = perimeters(text[:first.start()] if first else text)

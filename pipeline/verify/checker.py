@@ -41,8 +41,10 @@ SEMANTIC_THRESHOLD = 0.80
 LANG_NAMES = {"fr": "French", "en": "English"}
 
 
-def _wordings(f: Fact) -> list[str]:
-    return [w for w in (f.wording_fr, f.wording_en) if w]
+def fact_texts(f: Fact) -> list[tuple[str, str]]:
+    """(text, language) of every text a fact holds: its statements, then its publication wordings."""
+    return [(t, lang) for t, lang in ((f.statement_fr, "fr"), (f.statement_en, "en"), (f.wording_fr, "fr"),
+                                      (f.wording_en, "en")) if t]
 
 
 def cited_ids(text: str) -> list[str]:
@@ -165,21 +167,20 @@ class ClaimChecker:
                  prompts_dir: Path | None = PROMPTS_DIR, aliases: dict[str, list[str]] | None = None,
                  glossary: dict[str, set[str]] | None = None) -> None:
         self.facts = {f.id: f for f in facts}
-        self.texts = {f.id: [f.statement_fr, f.statement_en, *_wordings(f)] for f in facts}
+        self.lang_texts = {f.id: fact_texts(f) for f in facts}
+        self.texts = {fid: [t for t, _ in texts] for fid, texts in self.lang_texts.items()}
         self.echo_grams = prompt_grams(prompts_dir) if prompts_dir else set()
         self.today = today
         self.embedder = embedder
         self.superseded = superseded_map(facts)
-        self.figures = {f.id: self._fact_figures(f) for f in facts}
+        self.figures = {f.id: [g for t, lang in self.lang_texts[f.id] for g in extract_figures(t, lang)]
+                        + [Figure(str(f.year), float(f.year), "year", None, None, 1.0, -1, -1)] for f in facts}
         self.words = {f.id: word_stems(" ".join(self.texts[f.id])) | alias_stems(self.texts[f.id], aliases or {})
                       for f in facts}
         self.source_words = {f.id: word_stems(f.source.title) for f in facts}  # "selon l'Insee": the source's name
         self.glossary = {stem(k): v for k, v in (glossary or {}).items()}  # English name word -> French stems
         self.lexicon = entity_lexicon([t for ts in self.texts.values() for t in ts])
         self.frozen_lexicon = frozenset(self.lexicon)
-        self.lang_texts = {f.id: [(t, lang) for t, lang in zip((f.statement_fr, f.statement_en, f.wording_fr,
-                                                                 f.wording_en), "fr en fr en".split()) if t]
-                           for f in facts}
         self.index = FigureIndex(self.figures)
         self._vectors: dict[str, list[float]] = {}
 
@@ -188,16 +189,6 @@ class ClaimChecker:
         """The checker as every entry point builds it: the corpus's aliases and glossary, the shipped prompts."""
         return cls(facts, settings.today(), embedder, aliases=load_aliases(settings.corpus_dir),
                    glossary=load_glossary(settings.corpus_dir))
-
-    @staticmethod
-    def _fact_figures(f: Fact) -> list[Figure]:
-        figs = extract_figures(f.statement_fr, "fr")
-        if f.statement_en:
-            figs += extract_figures(f.statement_en, "en")
-        figs += (extract_figures(f.wording_fr, "fr") if f.wording_fr else []) + \
-            (extract_figures(f.wording_en, "en") if f.wording_en else [])
-        figs.append(Figure(str(f.year), float(f.year), "year", None, None, 1.0, -1, -1))
-        return figs
 
     def problem(self, fid: str) -> str | None:
         """Why citing `fid` is not enough to back a figure, or None."""

@@ -14,7 +14,7 @@ from pipeline.draft.variants import SocialKit, Variant, fit, parse
 from pipeline.errors import CorpusError, DraftError
 from pipeline.verify.sentences import script_structure
 from pipeline.wiring import open_drafter
-from tests.conftest import FakeChatModel
+from tests.conftest import FakeChatModel, edit_item
 from tests.draft.test_compose import make_drafter, specs_of
 
 SITE = "https://www.oneprovence.example"
@@ -168,9 +168,7 @@ def test_an_unquoted_hashtag_in_a_block_list_is_named():
 ])
 def test_bad_networks_are_refused_naming_the_file_the_network_and_the_fix(corpus_dir, old, new, expected):
     path = corpus_dir / "networks.yaml"
-    text = path.read_text(encoding="utf-8")
-    i = text.index("- id: x\n")
-    path.write_text(text[:i] + text[i:].replace(old, new, 1), encoding="utf-8")
+    assert edit_item(path, "x", old, new)
     with pytest.raises(CorpusError) as exc:
         load_networks(corpus_dir)
     assert str(path) in exc.value.message and expected in exc.value.message

@@ -18,7 +18,7 @@ from pipeline.errors import CorpusError, DraftError
 from pipeline.publish.subtitles import LINE, LINES, MIN_S, cues, to_srt, to_vtt
 from pipeline.store.database import DraftStore
 from pipeline.wiring import open_drafter
-from tests.conftest import REPO, TODAY, FakeChatModel
+from tests.conftest import REPO, TODAY, FakeChatModel, edit_item
 
 
 @pytest.fixture(scope="module")
@@ -93,10 +93,7 @@ def test_a_duration_the_facts_cannot_reach_is_refused_with_what_they_reach(real_
     ("    shot_en: A cargo plane being loaded on the tarmac\n", "", "no shot_en"),
 ])
 def test_bad_video_items_are_refused_naming_the_item(corpus_dir, old, new, expected):
-    path = corpus_dir / "pages.yaml"
-    text = path.read_text(encoding="utf-8")
-    i = text.index("- id: video-logistique")
-    path.write_text(text[:i] + text[i:].replace(old, new, 1), encoding="utf-8")
+    assert edit_item(corpus_dir / "pages.yaml", "video-logistique", old, new)
     with pytest.raises(CorpusError) as exc:
         load_pages(corpus_dir, load_filieres(corpus_dir))
     assert "video-logistique" in exc.value.message and expected in exc.value.message
