@@ -182,6 +182,30 @@ sign_in_throttle = Table(
 )
 
 
+# the photo library (pipeline/photos/): one row per photo file, stored once under its content hash; the metadata an
+# editor confirms, what an approver reviewed (field -> hash of the text reviewed) and what the file said, as JSON
+def _photos_table(md: MetaData) -> Table:
+    return Table(
+        "photos", md,
+        Column("id", String(20), primary_key=True),
+        Column("sha256", String(64), nullable=False, unique=True),
+        Column("ext", String(10), nullable=False),
+        Column("width", Integer, nullable=False), Column("height", Integer, nullable=False),
+        Column("size_bytes", Integer, nullable=False),
+        Column("phash", String(16), nullable=False, index=True),
+        Column("original_name", Text, nullable=False),
+        Column("imported_by", String(100), nullable=False),
+        Column("imported_at", UTCDateTime(), nullable=False),
+        Column("updated_at", UTCDateTime(), nullable=False),
+        Column("version", Integer, nullable=False),           # +1 at every change: an edit names the one it saw
+        Column("meta", JSON, nullable=False), Column("reviews", JSON, nullable=False),
+        Column("proposals", JSON, nullable=False),
+    )
+
+
+photos = _photos_table(metadata)
+
+
 def _m1_initial(conn) -> None:
     v1 = MetaData()
     _drafts_table(v1)
@@ -239,6 +263,10 @@ def _m6_audit_chain(conn) -> None:
     backfill(conn)  # the entries written before: chained in id order
 
 
+def _m7_photos(conn) -> None:
+    _photos_table(MetaData()).create(conn)
+
+
 def _m8_regen_workers(conn) -> None:
     ts = UTCDateTime().impl.compile(dialect=conn.dialect)
     for sql in ("ALTER TABLE regen_runs ADD COLUMN workers INTEGER",
@@ -256,6 +284,7 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_call
                                                (4, "regeneration: inputs key, runs and items", _m4_regeneration),
                                                (5, "sign-in: failed attempts and delays", _m5_sign_in_throttle),
                                                (6, "audit log: hash chain", _m6_audit_chain),
+                                               (7, "photo library: photos", _m7_photos),
                                                (8, "regeneration: workers claim items for a lease", _m8_regen_workers)]
 
 
