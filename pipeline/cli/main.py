@@ -117,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_barometer_parser(sub)
     from pipeline.cli.video import add_parser as add_video_parser
     add_video_parser(sub)
+    from pipeline.cli.backup import add_parsers as add_backup_parsers
+    add_backup_parsers(sub)
 
     c = sub.add_parser("import-csv", help="write corpus/facts/*.yaml from a CSV of facts (the seed format)")
     c.add_argument("csv")

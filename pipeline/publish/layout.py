@@ -64,6 +64,14 @@ def facts_index_path(lang: str) -> str:
     return f"{lang}/faits/index.html"
 
 
+BAROMETER_LABEL = {"fr": "Baromètre", "en": "Barometer"}
+
+
+def barometer_path(lang: str) -> str:
+    """The published barometer's first page in a language (publish/barometer.py writes its pages)."""
+    return f"{lang}/barometre/index.html"
+
+
 def facts_path(lang: str, filiere: str) -> str:
     """The fact-base page of one filière; each fact is at its id (`fr/faits/maritime.html#MAR-001`)."""
     return f"{lang}/faits/{filiere}.html"
@@ -99,6 +107,7 @@ class Site:
     filieres: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # lang -> [(id, label)]
     fact_base: bool = False  # the resource centre's fact base is published (a link in every page's navigation)
     fact_filiere: dict[str, str] = field(default_factory=dict)  # published fact id -> its filière (its card's page)
+    barometer: bool = False  # the barometer is published (a link in every page's navigation)
 
     def fact_card(self, lang: str, fact_id: str) -> str | None:
         """The path and anchor of a published fact's card (`fr/faits/maritime.html#MAR-001`), or None."""
@@ -153,6 +162,8 @@ def _header(site: Site, f: Frame) -> str:
     nav += [item(audience_path(f.lang, a), lab["audience"][a]) for a in site.audiences.get(f.lang, [])]
     if site.fact_base:
         nav.append(item(facts_index_path(f.lang), lab["facts"]))
+    if site.barometer:
+        nav.append(item(barometer_path(f.lang), BAROMETER_LABEL.get(f.lang, BAROMETER_LABEL["fr"])))
     fil = [item(filiere_path(f.lang, fid), label) for fid, label in site.filieres.get(f.lang, [])]
     o = other(f.lang)
     target = f.alternate or home_path(o)

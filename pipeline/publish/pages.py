@@ -221,13 +221,16 @@ def sitemap_xml(site: Site, pages: list[tuple[str, date, dict[str, str]]]) -> st
 def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, list[SourceRef], date]],
                 downloads: list[Download], filiere_labels: dict[str, dict[str, str]], base_url: str = "",
                 fact_base: FactBase | None = None, data_dates: tuple[datetime, datetime] | None = None,
-                changes: Changes | None = None) -> list[tuple[str, str]]:
+                changes: Changes | None = None, barometer=None) -> list[tuple[str, str]]:
     """Every HTML page of the site, sitemap.xml and the stylesheet, as (path, content).
+
+    With `barometer` ((Barometer, every fact of the corpus)), the barometer's pages and data (publish/barometer.py).
 
     With `fact_base`, the resource centre too: its pages and open-data files (`data_dates`: created, modified), and
     what changed since the previous publish (`changes`, publish/fact_changes.py)."""
     site = Site(base_url=base_url, fact_base=bool(fact_base and fact_base.facts),
-                fact_filiere={f.id: f.filiere for f in fact_base.facts} if fact_base else {})
+                fact_filiere={f.id: f.filiere for f in fact_base.facts} if fact_base else {},
+                barometer=barometer is not None)
     for lang in LANGS:
         mine = [e for e in entries if e.lang == lang]
         site.audiences[lang] = [a for a in AUDIENCES if any(e.audience == a for e in mine)]
@@ -273,6 +276,13 @@ def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, li
             out.append((path, page_html))
             listed.append((path, day, versions))
         out += files
+    if barometer is not None:
+        from pipeline.publish.barometer import barometer_pages
+        bar_pages, bar_files = barometer_pages(site, *barometer)
+        for path, page_html, day, versions in bar_pages:
+            out.append((path, page_html))
+            listed.append((path, day, versions))
+        out += bar_files
     out.append(("404.html", not_found_html(site)))
     out.append(("sitemap.xml", sitemap_xml(site, listed)))
     out.append((STYLESHEET, STYLE.read_text(encoding="utf-8")))

@@ -256,7 +256,7 @@ def select_pages(store: DraftStore, facts: list[Fact], specs: list[PageSpec], to
 def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld], generated_at: datetime,
                filiere_labels: dict[str, dict[str, str]] | None = None, base_url: str = "",
                fact_base: FactBase | None = None, data_created: datetime | None = None,
-               changes: Changes | None = None) -> tuple[list[dict], list[dict]]:
+               changes: Changes | None = None, barometer=None) -> tuple[list[dict], list[dict]]:
     """Write every file of the site into `folder`; returns (documents written, documents not made and why).
 
     A PDF that cannot be made (a system library missing) is said in the second list; the rest still lands."""
@@ -292,7 +292,7 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
     texts = {(p.page_id, p.lang): (p.text, list(p.sources), p.approved_on) for p in pages}
     for rel_path, html_text in write_pages([p.entry() for p in pages], texts, downloads, filiere_labels or {},
                                            base_url, fact_base, (data_created or generated_at, generated_at),
-                                           changes):
+                                           changes, barometer=barometer):
         _write(folder / rel_path, html_text)
     feed = {"generated_at": generated_at.isoformat(), "items": [p.feed_item() for p in pages],
             "documents": documents, "subtitles": subtitles, "withheld": [w.to_json() for w in withheld]}
@@ -314,11 +314,11 @@ def _write(path: Path, text: str) -> None:
 
 
 def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date,
-            now: datetime | None = None, filieres=None, base_url: str = "") -> PublishReport:
+            now: datetime | None = None, filieres=None, base_url: str = "", barometer=None) -> PublishReport:
     """Select, check and write the site into `out` (replaced whole, or refused if it holds other files).
 
     `filieres` (corpus Filieres) names the filières in each language; `base_url` makes sitemap.xml, canonical and
-    alternate addresses absolute."""
+    alternate addresses absolute; `barometer` (pipeline.barometer's Barometer) adds its pages (publish/barometer.py)."""
     now = now or datetime.now(timezone.utc)
     state = check_target(out)  # a folder we may not write into is said first, before any other work
     sel = select_pages(store, facts, specs, today)
@@ -336,7 +336,7 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
 
     def build(folder: Path) -> None:
         result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url, base, created,
-                                    changes)
+                                    changes, (barometer, facts) if barometer is not None else None)
 
     write_site(out, build, {"generated_at": now.isoformat(), "pages": len(sel.pages)})
     documents, no_documents = result["docs"]

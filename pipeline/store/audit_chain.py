@@ -55,7 +55,7 @@ def append(conn, values: dict) -> int:
     return new_id
 
 
-def _rows(conn, batch: int = 2000):
+def entries(conn, batch: int = 2000):
     cols = [audit.c.id, *(audit.c[k] for k in AUDIT_FIELDS), audit.c.prev_hash, audit.c.entry_hash]
     result = conn.execution_options(stream_results=True, yield_per=batch).execute(
         select(*cols).order_by(audit.c.id))
@@ -76,7 +76,7 @@ def backfill(conn) -> int:
     prev, n, last_id, todo = "", 0, None, []
     stmt = (update(audit).where(audit.c.id == bindparam("b_id"))
             .values(prev_hash=bindparam("b_prev"), entry_hash=bindparam("b_hash")))
-    for row in list(_rows(conn)):
+    for row in list(entries(conn)):
         h = audit_entry_hash(prev, row)
         todo.append({"b_id": row["id"], "b_prev": prev, "b_hash": h})
         prev, n, last_id = h, n + 1, row["id"]
@@ -109,7 +109,7 @@ def verify(conn) -> ChainReport:
     h = head(conn)
     rep = ChainReport()
     seen: dict[str, int] = {}  # entry hash -> id, for the entries walked so far
-    rows = list(_rows(conn))
+    rows = list(entries(conn))
     prev_stored, prev_id, upto_head, head_row = "", None, 0, None
     for row in rows:
         rid, stored, claimed = row["id"], row["entry_hash"], row["prev_hash"]
