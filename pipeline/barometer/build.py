@@ -23,6 +23,7 @@ class Barometer:
     indicators: list[IndicatorReport]
     compass: Compass
     notes: list[str] = field(default_factory=list)
+    territories: Territories | None = None  # the names in each language (the published pages, in English too)
 
     def points(self) -> list[Point]:
         """Every figure the barometer shows: each is one fact's value."""
@@ -62,7 +63,7 @@ def build_barometer(facts: list[Fact], indicators: dict[str, Indicator], territo
         reports.append(r)
     names = {t: territories.label(t) for t in {p.territory for r in reports for p in r.points()}}
     compass = compute_compass(reports, names, weights, draws=draws, seed=seed)
-    return Barometer(territories.home, territories.label(""), today, reports, compass)
+    return Barometer(territories.home, territories.label(""), today, reports, compass, territories=territories)
 
 
 def load_barometer(settings: Settings, weights: dict[str, float] | None = None, draws: int = 1000) -> Barometer:

@@ -30,7 +30,7 @@ def cmd_publish(args, s: Settings) -> int:
     filieres = load_filieres(s.corpus_dir)
     specs = load_pages(s.corpus_dir, filieres, check_titles=False)  # publishes what was approved
     report = publish(Path(args.out), DraftStore.for_data_dir(s.data_dir), current_facts(s), specs, s.today(),
-                     filieres=filieres, base_url=args.base_url or "")
+                     filieres=filieres, base_url=args.base_url or "", barometer=_barometer(s))
     code = EXIT_WITHHELD if report.refused or (args.strict and report.withheld) else 0
     if args.json:
         print_json({**report.to_json(), "exit_code": code})
@@ -44,6 +44,18 @@ def cmd_publish(args, s: Settings) -> int:
         print(f"{len(report.withheld)} approved page(s) not published (listed above)"
               + ("" if code else "; use --strict to make this a failure"), file=sys.stderr)
     return code
+
+
+def _barometer(s: Settings):
+    """The barometer the site publishes (its pages: publish/barometer.py), or None when the corpus defines no
+    indicator (said on stderr)."""
+    from pipeline.barometer.build import load_barometer
+    from pipeline.errors import BarometerError
+    try:
+        return load_barometer(s)
+    except BarometerError as exc:
+        print(f"warning: no barometer published: {exc.message} — fix: {exc.fix}", file=sys.stderr)
+        return None
 
 
 def _print_summary(report) -> None:

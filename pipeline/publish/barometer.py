@@ -1,0 +1,447 @@
+"""The published barometer: its pages in French and English, its charts, its data and the cards of its facts.
+
+Written by `publish` when the corpus defines indicators (corpus/indicators.yaml), from pipeline.barometer's figures
+only: every point on a chart and every figure in a table is one fact's value (in the page's language's way of
+writing numbers), and links to that fact's card: a home fact's card in the fact base (`faits/<filière>.html#ID`), a
+comparison fact's (a peer's, or the home's gathered for comparison, which the fact base leaves out) on
+`<lang>/faits/comparaisons.html#ID`, written here with the fact base's own cards. Pages:
+
+- `<lang>/barometre/index.html`: the compass (one radar per territory, its table, the robustness) and the indicators;
+- `<lang>/barometre/<indicator>.html`: the home's series and the place among peers, each chart with its table, what
+  is missing or left out and why, conflicting figures, the sources;
+- `<lang>/barometre/methode.html`: perimeters, year tolerance, weights, normalisation, robustness, every source;
+- `data/barometre.csv` (one row per point), `data/boussole.csv` (the compass), `data/barometre.json` (all of it).
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pipeline.barometer.build import Barometer
+from pipeline.barometer.compass import MIN_COVERAGE, SPREAD
+from pipeline.barometer.model import YEAR_TOLERANCE, IndicatorReport, Point
+from pipeline.errors import PublishError
+from pipeline.publish import barometer_words as bw
+from pipeline.publish.charts import Mark, Radar, bars_svg, line_svg, radar_svg
+from pipeline.publish.dates import long_date
+from pipeline.publish.facts_pages import FactBase, fact_card, facts_index_path, source_url
+from pipeline.publish.layout import Frame, Site, describe, document, facts_path, link
+from pipeline.publish.render import host
+from pipeline.types import Fact
+
+LANGS = ("fr", "en")
+CSV_PATH, COMPASS_CSV_PATH, JSON_PATH = "data/barometre.csv", "data/boussole.csv", "data/barometre.json"
+STYLESHEET = "assets/barometre.css"
+STYLE = Path(__file__).with_name("barometer.css")
+COMPARISON_FACTS = "comparaisons"  # <lang>/faits/comparaisons.html
+CSV_FIELDS = ("indicateur", "territoire", "nom", "role", "annee", "valeur", "valeur_nombre", "unite",
+              "annee_comparaison", "rang", "ecart_annee", "fait", "a_revoir", "autres_faits", "source_titre",
+              "source_url", "page_fr", "page_en")
+
+
+def index_path(lang: str) -> str:
+    return f"{lang}/barometre/index.html"
+
+
+def indicator_path(lang: str, indicator_id: str) -> str:
+    return f"{lang}/barometre/{indicator_id}.html"
+
+
+def method_path(lang: str) -> str:
+    return f"{lang}/barometre/methode.html"
+
+
+def comparison_facts_path(lang: str) -> str:
+    return facts_path(lang, COMPARISON_FACTS)
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+@dataclass
+class Published:
+    """What the pages need: the barometer, every fact it shows, and where each fact's card is."""
+
+    b: Barometer
+    facts: dict[str, Fact]
+    site: Site
+
+    def card(self, lang: str, fact_id: str) -> str:
+        """The path and anchor of a fact's card: in the fact base if it lists it, else among the comparison facts."""
+        return self.site.fact_card(lang, fact_id) or f"{comparison_facts_path(lang)}#{fact_id}"
+
+    def name(self, tid: str, lang: str, perimeter: str = "") -> str:
+        t = self.b.territories
+        return t.label(tid, lang, perimeter) if t is not None else (tid or self.b.home_name)
+
+    def unit(self, r: IndicatorReport, lang: str) -> str:
+        return (r.indicator.unit_fr or r.indicator.unit) if lang == "fr" else r.indicator.unit
+
+    def shown(self) -> list[IndicatorReport]:
+        return [r for r in self.b.indicators if r.points()]
+
+
+def shown_fact_ids(b: Barometer) -> list[str]:
+    """Every fact whose figure a page of the barometer shows (the points and the conflicting figures beside them)."""
+    return list(dict.fromkeys([p.fact_id for p in b.points()] + [o.fact_id for p in b.points() for o in p.others]))
+
+
+# ------------------------------------------------------------------ small pieces
+def _fact_link(pub: Published, frame: Frame, fid: str) -> str:
+    return f'<a class="fact-ref" href="{_e(link(pub.site, frame, pub.card(frame.lang, fid)))}">{_e(fid)}</a>'
+
+
+def _source(f: Fact | None, lang: str) -> str:
+    if f is None:
+        return ""
+    url = source_url(f.source.url)
+    title = f"<cite>{_e(f.source.title)}</cite>"
+    return (f'<a href="{_e(url)}" rel="noopener noreferrer">{title}</a> <span class="host">{_e(host(url))}</span>'
+            if url else title)
+
+
+def _tip(pub: Published, r: IndicatorReport, p: Point, lang: str) -> str:
+    return bw.W[lang]["point_tip"].format(name=pub.name(p.territory, lang, r.indicator.perimeter), year=p.year,
+                                          figure=bw.figure(p.value_text, lang), unit=pub.unit(r, lang),
+                                          source=p.source_title, fact=p.fact_id) + \
+        (f" ({bw.W[lang]['stale']})" if p.stale else "")
+
+
+def _mark(pub: Published, frame: Frame, r: IndicatorReport, p: Point, label: str) -> Mark:
+    return Mark(label, p.value, bw.figure(p.value_text, frame.lang), link(pub.site, frame, pub.card(frame.lang, p.fact_id)),
+                _tip(pub, r, p, frame.lang), p.fact_id, p.territory == "", p.stale)
+
+
+def _table(caption: str, head: list[str], rows: list[list[str]], cls: str = "data") -> str:
+    th = "".join(f'<th scope="col">{_e(h)}</th>' for h in head)
+    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (f'<div class="table-wrap"><table class="{cls}">\n<caption>{_e(caption)}</caption>\n<thead><tr>{th}</tr>'
+            f"</thead>\n<tbody>\n{body}\n</tbody>\n</table></div>")
+
+
+def _frame(pub: Published, path: str, alt: str, lang: str, title: str, desc: str, crumbs=()) -> Frame:
+    return Frame(path, lang, title, describe(desc), alt, crumbs=crumbs, year=pub.b.today.year)
+
+
+def _body(pub: Published, frame: Frame, inner: str) -> str:
+    """The page's content, with the barometer's own stylesheet (a <link> the body may hold: the site's one
+    stylesheet stays as it is)."""
+    css = link(pub.site, frame, STYLESHEET)
+    return f'<link rel="stylesheet" href="{_e(css)}">\n<div class="barometer">\n{inner}\n</div>'
+
+
+# ------------------------------------------------------------------ the index: compass and indicators
+def _compass_section(pub: Published, frame: Frame) -> str:
+    lang, w, c = frame.lang, bw.W[frame.lang], pub.b.compass
+    parts = [f'<section id="boussole" aria-labelledby="h-compass">\n<h2 id="h-compass">{_e(w["compass"])}</h2>',
+             f'<p>{_e(w["compass_intro"])} <a href="{_e(link(pub.site, frame, method_path(lang)))}#boussole">'
+             f'{_e(w["see_method"])}</a></p>']
+    dims = sorted({d for d in c.dimension_of.values() if any(d in v for v in c.dimensions.values())})
+    order = sorted(c.names, key=lambda t: (c.ranks.get(t) or 999, c.overall.get(t) is None, c.names[t]))
+    if not dims or not order:
+        return "\n".join(parts + ["</section>"])
+    radars, rows = [], []
+    method = link(pub.site, frame, method_path(lang))
+    for t in order:
+        name, rank = pub.name(t, lang), c.ranks.get(t)
+        caption = (f"{bw.ordinal(rank, lang)} · {bw.score(c.overall[t], lang)}" if rank
+                   else f"{w['not_ranked']} · {bw.score(c.overall.get(t), lang)}")
+        scores = [c.dimensions.get(t, {}).get(d) for d in dims]
+        marks = [None if s is None else
+                 Mark(bw.dimension(d, lang), round(s, 1), bw.score(s, lang), f"{method}#dim-{_slug(d)}",
+                      w["score_tip"].format(name=name, dimension=bw.dimension(d, lang), score=bw.score(s, lang)),
+                      "", t == "") for d, s in zip(dims, scores)]
+        radars.append(Radar(name, caption, [None if s is None else round(s, 1) for s in scores], marks, t == ""))
+        rows.append([_e(bw.ordinal(rank, lang)) if rank else _e(w["not_ranked"]),
+                     f"<strong>{_e(name)}</strong>" if t == "" else _e(name), _e(bw.score(c.overall.get(t), lang)),
+                     *[_e(bw.score(s, lang)) for s in scores], _e(bw.percent(c.coverage.get(t, 0), lang)),
+                     _e(bw.percent(c.robustness[t], lang)) if t in c.robustness else w["none"]])
+    home = next((r for r in radars if r.highlight), None)
+    summary = (f"{home.name} : {home.caption}." if lang == "fr" else f"{home.name}: {home.caption}.") if home else ""
+    svg = radar_svg("chart-compass", w["compass_chart"],
+                    w["compass_desc"].format(k=len(dims), dims=", ".join(bw.dimension(d, lang) for d in dims),
+                                             summary=summary),
+                    [bw.dimension(d, lang, short=True) for d in dims], radars)
+    parts.append(f'<figure class="chart chart-compass">\n{svg}\n</figure>')
+    parts.append(_table(w["compass_table"], [w["rank"], w["territory"], w["overall"],
+                                             *[bw.dimension(d, lang) for d in dims], w["coverage"], w["robustness"]],
+                        rows))
+    if c.all_kept is not None:
+        parts.append(f'<p>{_e(w["robust_all"].format(p=bw.percent(c.all_kept, lang), n=bw.format_decimal(c.draws, locale=bw.LOCALES[lang])))}</p>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _slug(d: str) -> str:
+    import unicodedata
+    s = unicodedata.normalize("NFKD", d).encode("ascii", "ignore").decode()
+    return "-".join(s.lower().split())
+
+
+def _place(pub: Published, r: IndicatorReport, lang: str) -> str:
+    c, w = r.comparison, bw.W[lang]
+    if c is None:
+        return w["none"]
+    if not c.home_rank:
+        return w["unplaced"].format(home=pub.b.home_name)
+    return w["place"].format(rank=bw.ordinal(c.home_rank, lang), n=len(c.rows)) + f" ({c.year})"
+
+
+def index_page(pub: Published, lang: str) -> str:
+    w, b = bw.W[lang], pub.b
+    peers = {p.territory for p in b.points() if p.territory}
+    lede = w["lede"].format(home=b.home_name, n=len(peers), d=long_date(b.today, lang))
+    frame = _frame(pub, index_path(lang), index_path(bw_other(lang)), lang, w["title"], lede)
+    rows = []
+    for r in pub.shown():
+        last = r.series[-1] if r.series else None
+        latest = (f"{_e(bw.figure(last.value_text, lang))} {_e(pub.unit(r, lang))} ({last.year}) · "
+                  f"{_fact_link(pub, frame, last.fact_id)}" if last else w["none"])
+        rows.append([f'<a href="{_e(link(pub.site, frame, indicator_path(lang, r.indicator.id)))}">'
+                     f'{_e(r.indicator.name(lang))}</a>',
+                     _e(bw.dimension(r.indicator.dimension, lang)) if r.indicator.dimension else _e(w["no_compass"]),
+                     latest, _e(_place(pub, r, lang))])
+    data = [(w["csv"], CSV_PATH, "CSV"), (w["compass_csv"], COMPASS_CSV_PATH, "CSV"), (w["json"], JSON_PATH, "JSON")]
+    downloads = "\n".join(f'<li><a href="{_e(link(pub.site, frame, p))}" download>{_e(t)}</a> '
+                          f'<span class="tag">{fmt}</span></li>' for t, p, fmt in data)
+    body = [f'<section class="hero">\n<h1>{_e(w["title"])}</h1>\n<p class="lede">{_e(lede)}</p>\n</section>',
+            _compass_section(pub, frame),
+            f'<section id="indicateurs" aria-labelledby="h-ind">\n<h2 id="h-ind">{_e(w["indicators"])}</h2>',
+            _table(w["indicators_table"].format(home=b.home_name),
+                   [w["indicator"], w["dimension"], w["latest"], w["place_col"]], rows), "</section>",
+            f'<section id="donnees" aria-labelledby="h-data">\n<h2 id="h-data">{_e(w["downloads"])}</h2>\n'
+            f'<ul class="pages">\n{downloads}\n</ul>\n<p><a href="{_e(link(pub.site, frame, method_path(lang)))}">'
+            f'{_e(w["method"])}</a></p>\n</section>']
+    return document(pub.site, frame, _body(pub, frame, "\n".join(body)))
+
+
+def bw_other(lang: str) -> str:
+    return "en" if lang == "fr" else "fr"
+
+
+# ------------------------------------------------------------------ one indicator
+def _point_row(pub: Published, frame: Frame, r: IndicatorReport, p: Point, extra: list[str]) -> list[str]:
+    lang, w = frame.lang, bw.W[frame.lang]
+    others = ", ".join(f"{_fact_link(pub, frame, o.fact_id)} ({_e(bw.figure(o.value_text, lang))})"
+                       for o in p.others)
+    return [*extra, f"{_e(bw.figure(p.value_text, lang))} {_e(pub.unit(r, lang))}"
+            + (f' <span class="stale-mark">{_e(w["stale"])}</span>' if p.stale else ""),
+            _fact_link(pub, frame, p.fact_id), _source(pub.facts.get(p.fact_id), lang), others or w["none"]]
+
+
+def indicator_page(pub: Published, r: IndicatorReport, lang: str) -> str:
+    w, ind, home = bw.W[lang], r.indicator, pub.name("", lang, r.indicator.perimeter)
+    name, unit = ind.name(lang), pub.unit(r, lang)
+    compass = (w["in_compass"].format(dimension=bw.dimension(ind.dimension, lang), weight=_weight(pub, ind.id, lang))
+               if ind.dimension and pub.b.compass.weights.get(ind.id, 0) > 0 else w["no_compass"])
+    meta = w["meta"].format(unit=unit, perimeter=bw.perimeter(ind.perimeter, lang), direction=w[ind.direction],
+                            compass=compass)
+    frame = _frame(pub, indicator_path(lang, ind.id), indicator_path(bw_other(lang), ind.id), lang,
+                   f"{name} — {w['title']}", f"{name} : {meta}" if lang == "fr" else f"{name}: {meta}",
+                   crumbs=((w["title"], index_path(lang)),))
+    parts = [f"<h1>{_e(name)}</h1>", f'<p class="lede">{_e(meta)}</p>',
+             f'<section aria-labelledby="h-series">\n<h2 id="h-series">{_e(w["series"].format(home=home))}</h2>']
+    if r.series:
+        marks = [_mark(pub, frame, r, p, str(p.year)) for p in r.series]
+        desc = w["series_desc"].format(n=len(marks), points="; ".join(f"{p.year} : {m.text}" if lang == "fr" else
+                                                                     f"{p.year}: {m.text}"
+                                                                     for p, m in zip(r.series, marks)))
+        svg = line_svg(f"chart-{ind.id}-series", w["series_chart"].format(name=name, home=home, unit=unit), desc,
+                       marks, invert=ind.direction == "lower")
+        parts.append(f'<figure class="chart">\n{svg}\n</figure>')
+        parts.append(_table(w["table"] + f" — {w['series'].format(home=home)}",
+                            [w["year"], w["figure"], w["fact"], w["source"], w["others"]],
+                            [_point_row(pub, frame, r, p, [str(p.year)]) for p in r.series]))
+    else:
+        parts.append(f'<p>{_e(w["no_series"].format(home=home))}</p>')
+    parts.append("</section>")
+    parts.append(_comparison(pub, frame, r, home, name, unit))
+    parts.append(_conflicts(pub, frame, r))
+    parts.append(_left_out(pub, frame, r))
+    parts.append(_sources(pub, frame, [p.fact_id for p in r.points()] + [o.fact_id for p in r.points()
+                                                                          for o in p.others]))
+    return document(pub.site, frame, _body(pub, frame, "\n".join(p for p in parts if p)))
+
+
+def _weight(pub: Published, iid: str, lang: str) -> str:
+    return bw.format_decimal(pub.b.compass.weights.get(iid, 0), locale=bw.LOCALES[lang])
+
+
+def _comparison(pub: Published, frame: Frame, r: IndicatorReport, home: str, name: str, unit: str) -> str:
+    lang, w, c = frame.lang, bw.W[frame.lang], r.comparison
+    if c is None:
+        if not r.series:
+            return ""
+        why = w["one_territory"] if not any(p.territory for p in r.points()) else w["no_common_year"]
+        return f'<section aria-labelledby="h-comp">\n<h2 id="h-comp">{_e(w["comparison"].format(year="—"))}</h2>' \
+               f"\n<p>{_e(why)}</p>\n</section>"
+    place = _place(pub, r, lang)
+    labels = [pub.name(x.point.territory, lang, r.indicator.perimeter)
+              + (f" ({x.point.year})" if x.year_gap else "") for x in c.rows]
+    marks = [_mark(pub, frame, r, x.point, label) for x, label in zip(c.rows, labels)]
+    desc = w["comparison_desc"].format(home=home, place=place, rows="; ".join(
+        f"{x.rank}. {label} {m.text}" for x, label, m in zip(c.rows, labels, marks)))
+    svg = bars_svg(f"chart-{r.indicator.id}-peers", w["comparison_chart"].format(name=name, year=c.year, unit=unit),
+                   desc, marks, invert=r.indicator.direction == "lower")
+    rows = [_point_row(pub, frame, r, x.point, [str(x.rank), (f"<strong>{_e(label)}</strong>" if x.point.territory
+                                                                == "" else _e(label)),
+                                                   str(x.point.year) + (f" ({_e(w['year_gap'].format(ref=c.year))})"
+                                                                        if x.year_gap else "")])
+            for x, label in zip(c.rows, [pub.name(x.point.territory, lang, r.indicator.perimeter) for x in c.rows])]
+    parts = [f'<section aria-labelledby="h-comp">\n<h2 id="h-comp">{_e(w["comparison"].format(year=c.year))}</h2>',
+             f"<p>{_e(home)} : {_e(place)}.</p>" if lang == "fr" else f"<p>{_e(home)}: {_e(place)}.</p>",
+             f'<figure class="chart">\n{svg}\n</figure>',
+             _table(w["table"] + f" — {w['comparison'].format(year=c.year)}",
+                    [w["rank"], w["territory"], w["year"], w["figure"], w["fact"], w["source"], w["others"]], rows)]
+    if c.missing:
+        names = ", ".join(w["missing_one"].format(name=pub.name(_tid(pub, n), lang, r.indicator.perimeter), year=y)
+                          for n, y in c.missing)
+        parts.append(f'<p class="missing">{_e(w["missing"].format(year=c.year, names=names))}</p>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _tid(pub: Published, name: str) -> str:
+    """A territory's id from its French name (Comparison.missing keeps names)."""
+    t = pub.b.territories
+    if t is None:
+        return name
+    return next((tid for tid, x in t.items.items() if name in (x.name_fr, *x.names.values())), name)
+
+
+def _conflicts(pub: Published, frame: Frame, r: IndicatorReport) -> str:
+    lang, w = frame.lang, bw.W[frame.lang]
+    lines = []
+    for p in r.points():
+        differ = [o for o in p.others if not o.agrees]
+        if not differ or any(p.fact_id in line for line in lines):
+            continue
+        others = "; ".join(w["other_gives"].format(fact=_fact_link(pub, frame, o.fact_id),
+                                                   value=_e(bw.figure(o.value_text, lang))) for o in differ)
+        lines.append(f"<li>{w['conflict_line'].format(name=_e(pub.name(p.territory, lang, r.indicator.perimeter)), year=p.year, used=_fact_link(pub, frame, p.fact_id), value=_e(bw.figure(p.value_text, lang)), others=others)}</li>")
+    if not lines:
+        return ""
+    return (f'<section aria-labelledby="h-conf">\n<h2 id="h-conf">{_e(w["conflicts"])}</h2>\n<ul>\n'
+            + "\n".join(lines) + "\n</ul>\n</section>")
+
+
+def _left_out(pub: Published, frame: Frame, r: IndicatorReport) -> str:
+    lang, w, ind = frame.lang, bw.W[frame.lang], r.indicator
+    if not r.left_out:
+        return ""
+    items = []
+    for x in r.left_out:
+        card = pub.site.fact_card(lang, x.fact_id)  # a left-out comparison fact has no card: its id, its reason
+        fid = (f'<a class="fact-ref" href="{_e(link(pub.site, frame, card))}">{_e(x.fact_id)}</a>' if card
+               else f'<span class="fact-ref">{_e(x.fact_id)}</span>')
+        reason = bw.REASONS.get(x.kind, (x.reason, x.reason))[lang == "en"].format(
+            unit=pub.unit(r, lang), perimeter=bw.perimeter(ind.perimeter, lang))
+        who = pub.name(x.territory if x.territory != pub.b.home else "", lang, ind.perimeter)
+        items.append(f"<li>{fid} · {_e(who)}{f' · {x.year}' if x.year else ''} : {_e(reason)}</li>"
+                     if lang == "fr" else f"<li>{fid} · {_e(who)}{f' · {x.year}' if x.year else ''}: {_e(reason)}</li>")
+    return (f'<section aria-labelledby="h-out">\n<h2 id="h-out">{_e(w["left_out"])}</h2>\n<p>{_e(w["left_out_intro"])}'
+            "</p>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</section>")
+
+
+def _sources(pub: Published, frame: Frame, ids: list[str]) -> str:
+    w = bw.W[frame.lang]
+    items = [f"<li>{_fact_link(pub, frame, fid)} · {_source(pub.facts.get(fid), frame.lang)}"
+             f"{f' · {pub.facts[fid].year}' if fid in pub.facts and pub.facts[fid].year else ''}</li>"
+             for fid in dict.fromkeys(ids)]
+    if not items:
+        return ""
+    return (f'<section class="sources" aria-labelledby="h-src">\n<h2 id="h-src">{_e(w["sources"])}</h2>\n<ul>\n'
+            + "\n".join(items) + "\n</ul>\n</section>")
+
+
+# ------------------------------------------------------------------ the comparison facts' cards
+def comparison_facts_page(pub: Published, lang: str) -> str | None:
+    """The cards of every fact the barometer shows that the fact base does not list, as the fact base draws them."""
+    w = bw.W[lang]
+    facts = [pub.facts[i] for i in shown_fact_ids(pub.b) if i in pub.facts and not pub.site.fact_card(lang, i)]
+    if not facts:
+        return None
+    base = FactBase(tuple(facts), pub.b.today, {}, {})  # conflicts: said on the indicator pages, linked there
+    frame = _frame(pub, comparison_facts_path(lang), comparison_facts_path(bw_other(lang)), lang,
+                   w["comparison_facts"], w["comparison_facts_intro"],
+                   crumbs=((bw.W[lang]["title"], index_path(lang)),))
+    cards = "\n".join(fact_card(pub.site, frame, base, f) for f in sorted(facts, key=lambda f: f.id))
+    return document(pub.site, frame, f'<h1>{_e(w["comparison_facts"])}</h1>\n<p class="lede">'
+                    f'{_e(w["comparison_facts_intro"])}</p>\n<section class="facts">\n{cards}\n</section>')
+
+
+from pipeline.publish.barometer_method import method_page  # noqa: E402  (it uses the pieces above)
+
+
+# ------------------------------------------------------------------ data files
+def point_rows(pub: Published) -> list[dict]:
+    rows = []
+    for r in pub.shown():
+        c = r.comparison
+        placed = [("serie", p, None) for p in r.series] + ([("comparaison", x.point, x) for x in c.rows] if c else [])
+        for role, p, x in placed:
+            rows.append({"indicateur": r.indicator.id, "territoire": p.territory or pub.b.home, "nom": p.name,
+                         "role": role, "annee": p.year, "valeur": p.value_text, "valeur_nombre": p.value,
+                         "unite": p.unit, "annee_comparaison": c.year if x else "", "rang": x.rank if x else "",
+                         "ecart_annee": x.year_gap if x else "", "fait": p.fact_id,
+                         "a_revoir": "true" if p.stale else "false",
+                         "autres_faits": " ".join(o.fact_id for o in p.others), "source_titre": p.source_title,
+                         "source_url": p.source_url, "page_fr": pub.site.url(pub.card("fr", p.fact_id)),
+                         "page_en": pub.site.url(pub.card("en", p.fact_id))})
+    return rows
+
+
+def _csv(fields: list[str], rows: list[dict]) -> str:
+    buf = io.StringIO()
+    wr = csv.DictWriter(buf, fieldnames=fields, lineterminator="\r\n")
+    wr.writeheader()
+    wr.writerows(rows)
+    return buf.getvalue()
+
+
+def compass_rows(pub: Published) -> tuple[list[str], list[dict]]:
+    c = pub.b.compass
+    dims = sorted({d for d in c.dimension_of.values() if any(d in v for v in c.dimensions.values())})
+    rows = [{"territoire": t or pub.b.home, "nom": c.names[t], "rang": c.ranks.get(t) or "",
+             "score_global": round(c.overall[t], 1), "couverture": round(c.coverage[t], 3),
+             "rang_conserve": round(c.robustness[t], 3) if t in c.robustness else "",
+             **{_slug(d): ("" if c.dimensions[t].get(d) is None else round(c.dimensions[t][d], 1)) for d in dims}}
+            for t in sorted(c.overall, key=lambda t: (c.ranks.get(t) or 999, c.names[t]))]
+    return ["territoire", "nom", "rang", "score_global", "couverture", "rang_conserve", *map(_slug, dims)], rows
+
+
+def barometer_pages(site: Site, b: Barometer, facts: list[Fact]
+                    ) -> tuple[list[tuple[str, str, date, dict[str, str]]], list[tuple[str, str]]]:
+    """The barometer's pages (path, html, last change, {lang: path}) and data files (path, content)."""
+    if COMPARISON_FACTS in {f.filiere for f in facts}:
+        raise PublishError(f"a filière is named {COMPARISON_FACTS!r}: its fact-base page would be the barometer's "
+                           "comparison facts", fix="rename that filière in corpus/filieres.yaml")
+    by_id = {f.id: f for f in facts}
+    pub = Published(b, {i: by_id[i] for i in shown_fact_ids(b) if i in by_id}, site)
+    day = max((f.verified_on for f in pub.facts.values()), default=b.today)
+    both = {x: index_path(x) for x in LANGS}
+    pages = [(index_path(lang), index_page(pub, lang), day, both) for lang in LANGS]
+    pages += [(method_path(lang), method_page(pub, lang), day, {x: method_path(x) for x in LANGS}) for lang in LANGS]
+    for r in pub.shown():
+        pages += [(indicator_path(lang, r.indicator.id), indicator_page(pub, r, lang), day,
+                   {x: indicator_path(x, r.indicator.id) for x in LANGS}) for lang in LANGS]
+    for lang in LANGS:
+        page = comparison_facts_page(pub, lang)
+        if page:
+            pages.append((comparison_facts_path(lang), page, day, {x: comparison_facts_path(x) for x in LANGS}))
+    fields, crow = compass_rows(pub)
+    doc = {**b.to_json(), "fact_pages": {i: {x: site.url(pub.card(x, i)) for x in LANGS} for i in pub.facts}}
+    files = [(CSV_PATH, _csv(list(CSV_FIELDS), point_rows(pub))), (COMPASS_CSV_PATH, _csv(fields, crow)),
+             (JSON_PATH, json.dumps(doc, ensure_ascii=False, indent=1) + "\n"),
+             (STYLESHEET, STYLE.read_text(encoding="utf-8"))]
+    return pages, files
+
+
+__all__ = ["barometer_pages", "index_path", "method_path", "indicator_path", "comparison_facts_path",
+           "YEAR_TOLERANCE", "MIN_COVERAGE", "SPREAD", "facts_index_path"]
