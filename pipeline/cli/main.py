@@ -119,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_video_parser(sub)
     from pipeline.cli.backup import add_parsers as add_backup_parsers
     add_backup_parsers(sub)
+    from pipeline.cli.photos import add_parser as add_photos_parser
+    add_photos_parser(sub)
 
     c = sub.add_parser("import-csv", help="write corpus/facts/*.yaml from a CSV of facts (the seed format)")
     c.add_argument("csv")
