@@ -1,11 +1,6 @@
-"""The drafts store on a real PostgreSQL server (Debian's package), started by the test on 127.0.0.1."""
+"""The drafts store on a real PostgreSQL server (Debian's package), started by the tests on 127.0.0.1 (the
+postgres_server and postgres_url fixtures of tests/conftest.py)."""
 from __future__ import annotations
-
-import glob
-import os
-import shutil
-import socket
-import subprocess
 
 import pytest
 
@@ -14,35 +9,6 @@ from pipeline.store.schema import MIGRATIONS
 from tests.test_store import record
 
 pytestmark = pytest.mark.integration
-
-
-def _bin(name: str) -> str:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    if not found:
-        pytest.fail("PostgreSQL is not installed: .ci/run installs it (apt-get install postgresql)")
-    return found[-1]
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    import tempfile
-    from pathlib import Path
-    root = Path(tempfile.mkdtemp(prefix="studio-pg-"))  # under /tmp: the postgres user must reach it
-    data = root / "data"
-    as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_pg:
-        shutil.chown(root, "postgres")
-    subprocess.run(as_pg + [_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"], check=True,
-                   capture_output=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    subprocess.run(as_pg + [_bin("pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
-                            f"-p {port} -k {root} -c listen_addresses=127.0.0.1", "start"], check=True,
-                   capture_output=True, timeout=60)
-    yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    subprocess.run(as_pg + [_bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True, timeout=60)
-    shutil.rmtree(root, ignore_errors=True)
 
 
 def test_drafts_on_postgres(postgres_url, monkeypatch, tmp_path):

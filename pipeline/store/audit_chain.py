@@ -57,8 +57,9 @@ def append(conn, values: dict) -> int:
 
 def entries(conn, batch: int = 2000):
     cols = [audit.c.id, *(audit.c[k] for k in AUDIT_FIELDS), audit.c.prev_hash, audit.c.entry_hash]
-    result = conn.execution_options(stream_results=True, yield_per=batch).execute(
-        select(*cols).order_by(audit.c.id))
+    # the options on the statement, not the connection: Connection.execution_options changes the connection itself,
+    # and every later statement on it (an INSERT) would run in a PostgreSQL server-side cursor and fail
+    result = conn.execute(select(*cols).order_by(audit.c.id).execution_options(stream_results=True, yield_per=batch))
     for row in result.mappings():
         yield row
 
