@@ -25,7 +25,9 @@ LABELS = {
            "kind": {"page": "Page", "argumentaire": "Argumentaire", "employer_brand": "Marque employeur",
                     "social": "Réseaux sociaux"},
            "about": "Textes approuvés par l'agence ; chaque chiffre renvoie à sa source.",
-           "lang_nav": "Langue", "breadcrumb": "Fil d'Ariane", "legal": "© {y}", "facts": "Faits et chiffres"},
+           "lang_nav": "Langue", "breadcrumb": "Fil d'Ariane", "legal": "© {y}", "facts": "Faits et chiffres",
+           "search": "Rechercher", "search_hint": "un chiffre, une page, un document…",
+           "search_results": "Résultats de la recherche"},
     "en": {"tagline": "The Aix-Marseille-Provence attractiveness agency", "home": "Home",
            "switch": "Français", "switch_title": "Lire cette page en français", "nav": "Main navigation",
            "filieres": "Sectors", "audiences": "Audiences", "docs": "Documents to download",
@@ -34,7 +36,9 @@ LABELS = {
            "kind": {"page": "Page", "argumentaire": "Investment case", "employer_brand": "Employer brand",
                     "social": "Social media"},
            "about": "Texts approved by the agency; every figure links to its source.",
-           "lang_nav": "Language", "breadcrumb": "Breadcrumb", "legal": "© {y}", "facts": "Facts and figures"},
+           "lang_nav": "Language", "breadcrumb": "Breadcrumb", "legal": "© {y}", "facts": "Facts and figures",
+           "search": "Search", "search_hint": "a figure, a page, a document…",
+           "search_results": "Search results"},
 }
 
 
@@ -108,6 +112,7 @@ class Site:
     fact_base: bool = False  # the resource centre's fact base is published (a link in every page's navigation)
     fact_filiere: dict[str, str] = field(default_factory=dict)  # published fact id -> its filière (its card's page)
     barometer: bool = False  # the barometer is published (a link in every page's navigation)
+    search: bool = True  # the search box in every page's header (publish/search.py writes what it loads)
 
     def fact_card(self, lang: str, fact_id: str) -> str | None:
         """The path and anchor of a published fact's card (`fr/faits/maritime.html#MAR-001`), or None."""
@@ -175,7 +180,21 @@ def _header(site: Site, f: Frame) -> str:
             f'<nav class="lang" aria-label="{lab["lang_nav"]}">{switch}</nav>\n</div>\n'
             f'<nav class="main-nav" aria-label="{lab["nav"]}">\n<ul class="audiences">{"".join(nav)}</ul>\n'
             + (f'<ul class="filieres" aria-label="{lab["filieres"]}">{"".join(fil)}</ul>\n' if fil else "")
-            + "</nav>\n</header>")
+            + "</nav>\n" + (_search_box(site, f) if site.search else "") + "</header>")
+
+
+def _search_box(site: Site, f: Frame) -> str:
+    """The search form (hidden until assets/search.js shows it: without JavaScript there is no dead box)."""
+    lab, script = labels(f.lang), "assets/search.js"
+    src = link(site, f, script)
+    root = src[: -len(script)]
+    return (f'<div class="search-bar">\n<form class="search" role="search" hidden>\n'
+            f'<label for="search-q">{_e(lab["search"])}</label>\n'
+            f'<input id="search-q" type="search" name="q" autocomplete="off" placeholder="{_e(lab["search_hint"])}" '
+            'aria-controls="search-results">\n</form>\n'
+            f'<section id="search-results" class="search-results" aria-label="{_e(lab["search_results"])}" hidden>\n'
+            '<p class="search-status" role="status"></p>\n<ol></ol>\n</section>\n</div>\n'
+            f'<script src="{_e(src)}" data-root="{_e(root)}" data-lang="{f.lang}" defer></script>\n')
 
 
 def _crumbs(site: Site, f: Frame) -> str:

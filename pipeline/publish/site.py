@@ -34,6 +34,7 @@ from pipeline.publish.open_data import previous_created
 from pipeline.publish.pages import Download, Entry, write_pages
 from pipeline.publish.pdf import write_pdf
 from pipeline.publish.render import SourceRef, markdown_to_html, page_markdown
+from pipeline.publish.search import search_files, site_records
 from pipeline.publish.subtitles import write_subtitles
 from pipeline.store.database import DraftStore
 from pipeline.store.record import DraftRecord
@@ -294,6 +295,8 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
                                            base_url, fact_base, (data_created or generated_at, generated_at),
                                            changes, barometer=barometer):
         _write(folder / rel_path, html_text)
+    for rel_path, content in search_files(site_records(pages, fact_base, downloads, filiere_labels or {})):
+        _write(folder / rel_path, content)  # the search box's script, library and index (publish/search.py)
     feed = {"generated_at": generated_at.isoformat(), "items": [p.feed_item() for p in pages],
             "documents": documents, "subtitles": subtitles, "withheld": [w.to_json() for w in withheld]}
     _write(folder / "feed.json", json.dumps(feed, ensure_ascii=False, indent=1) + "\n")

@@ -117,8 +117,11 @@ def test_meta_description_open_graph_and_one_local_stylesheet(site):
             assert meta.get(tag), f"{path} lacks {tag}"
         sheets = doc.xpath('//link[@rel="stylesheet"]/@href')
         assert len(sheets) == 1 and sheets[0].endswith("assets/site.css") and "//" not in sheets[0], path
-        # no program: the one script allowed is data (the resource centre's schema.org Dataset, JSON-LD)
-        assert not doc.xpath("//script[not(@type='application/ld+json')]") and not doc.xpath("//@src[contains(., '//')]"), path
+        # one program, the search box's, from the site itself; the other script allowed is data (the resource
+        # centre's schema.org Dataset, JSON-LD)
+        programs = doc.xpath("//script[not(@type='application/ld+json')]")
+        assert [s.get("src").endswith("assets/search.js") and not s.text for s in programs] == [True], path
+        assert not doc.xpath("//@src[contains(., '//')]"), path
         assert doc.xpath('//header//*[@class="brand-name"]/text()') == ["One Provence"], path
     social = pages(site)["en/social-energie-1.html"]
     assert social.xpath('//meta[@name="description"]/@content')[0].startswith("<script>alert")  # escaped by lxml's
