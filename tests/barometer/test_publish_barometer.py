@@ -1,0 +1,210 @@
+"""The published barometer: every plotted value and every figure in its tables is a fact's value and equals the CSV;
+every point links to an existing card; the charts are well-formed, titled and described SVG with a table beside; the
+pages are in the navigation and the sitemap, in French and in English. The browser test (integration) opens them
+with no network and runs axe-core."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+from html import unescape
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from babel.numbers import parse_decimal
+
+from pipeline.barometer.build import load_barometer
+from pipeline.barometer.model import parse_value
+from pipeline.corpus.catalogue import load_pages
+from pipeline.corpus.facts import load_filieres
+from pipeline.publish.barometer_words import LOCALES, fact_decimal, figure
+from pipeline.publish.site import publish
+from pipeline.retrieve.fact_base import current_facts
+from tests.conftest import TODAY
+from tests.publish.conftest import NOW, studio  # noqa: F401  (the fixture)
+
+SVG = "{http://www.w3.org/2000/svg}"
+SVG_RE = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
+@pytest.fixture
+def site(studio, tmp_path):  # noqa: F811
+    settings, store, _ = studio
+    out = tmp_path / "site"
+    specs = load_pages(settings.corpus_dir, load_filieres(settings.corpus_dir))
+    facts = current_facts(settings)
+    bar = load_barometer(settings, draws=200)
+    publish(out, store, facts, specs, TODAY, now=NOW, filieres=load_filieres(settings.corpus_dir), barometer=bar)
+    return out, {f.id: f for f in facts}, bar
+
+
+def pages(out: Path, lang: str) -> list[Path]:
+    return sorted((out / lang / "barometre").glob("*.html"))
+
+
+def svgs(path: Path) -> list[ET.Element]:
+    return [ET.fromstring(m.group(0)) for m in SVG_RE.finditer(path.read_text(encoding="utf-8"))]
+
+
+def anchor_exists(out: Path, page: Path, href: str) -> bool:
+    target = urlsplit(href)
+    file = (page.parent / unquote(target.path)).resolve()
+    return file.is_file() and f'id="{target.fragment}"' in file.read_text(encoding="utf-8")
+
+
+def shown(text: str, lang: str) -> Decimal:
+    return parse_decimal(text.replace("\u202f", "\xa0"), locale=LOCALES[lang], strict=False)
+
+
+def test_every_plotted_value_is_its_facts_value_and_the_csvs_and_links_to_its_card(site):
+    out, facts, _ = site
+    rows = list(csv.DictReader(io.StringIO((out / "data" / "barometre.csv").read_text(encoding="utf-8"))))
+    by_point = {(r["indicateur"], r["fait"]) for r in rows}
+    for r in rows:  # the CSV: the fact's own text and number
+        f = facts[r["fait"]]
+        assert r["valeur"] == f.value and float(r["valeur_nombre"]) == parse_value(f.value) and int(r["annee"]) == f.year
+        assert r["source_url"] == f.source.url and r["page_fr"].startswith(("fr/faits/",))
+    marks = 0
+    for lang in ("fr", "en"):
+        for page in pages(out, lang):
+            if page.stem in ("index", "methode"):
+                continue
+            for svg in svgs(page):
+                for a in svg.iter(f"{SVG}a"):
+                    fid, value = a.get("data-fact"), float(a.get("data-value"))
+                    f = facts[fid]
+                    assert value == parse_value(f.value), (page, fid)
+                    label = "".join(t.text for t in a.iter(f"{SVG}text"))
+                    assert shown(label, lang) == fact_decimal(f.value), (page, fid, label)  # every digit, none rounded
+                    assert fid in a.find(f"{SVG}title").text and str(f.year) in a.get("aria-label")
+                    assert (page.stem, fid) in by_point
+                    assert anchor_exists(out, page, a.get("href")), (page, a.get("href"))
+                    marks += 1
+    assert marks > 100
+    # a home fact's card is in the fact base, a peer's among the comparison facts
+    air = (out / "fr" / "barometre" / "airport_passengers.html").read_text(encoding="utf-8")
+    assert f'href="../faits/{facts["TER-017"].filiere}.html#TER-017"' in air
+    assert 'href="../faits/comparaisons.html#PAI-041"' in air
+
+
+def test_no_page_claims_a_figure_that_no_fact_backs(site):
+    out, facts, bar = site
+    doc = json.loads((out / "data" / "barometre.json").read_text(encoding="utf-8"))
+    scores = {str(v) for t in doc["compass"]["territories"] for v in [t["overall"], *t["dimensions"].values()]
+              if v is not None}
+    for lang in ("fr", "en"):
+        for page in pages(out, lang):
+            for svg in svgs(page):
+                for t in svg.iter(f"{SVG}text"):
+                    text = "".join(t.itertext())
+                    for n in re.findall(r"\d[\d\s\u202f\xa0.,]*", text):
+                        n = n.strip(" .,\u202f\xa0")
+                        ok = (re.fullmatch(r"(19|20)\d\d", n) or re.fullmatch(r"\d{1,2}", n)  # a year, a rank
+                              or any(fact_decimal(f.value) == shown(n, lang) for f in facts.values())
+                              or str(float(shown(n, lang))) in scores)
+                        assert ok, (page, text)
+            html = page.read_text(encoding="utf-8")  # every table row naming a fact shows that fact's own figure
+            for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
+                ids = re.findall(r'class="fact-ref" href="[^"]*#([A-Z]+-\d+)">', row)
+                if ids and page.stem not in ("index", "methode"):
+                    assert figure(facts[ids[0]].value, lang) in row, (page, ids[0])
+    # facts in another unit are never plotted
+    air = svgs(out / "fr" / "barometre" / "airport_passengers.html")
+    plotted = {a.get("data-fact") for s in air for a in s.iter(f"{SVG}a")}
+    assert plotted >= {"PAI-041", "TER-017"} and not plotted & {"PAI-031", "PAI-035", "TER-016"}
+    page = (out / "fr" / "barometre" / "airport_passengers.html").read_text(encoding="utf-8")
+    assert "PAI-031" in page and "ni convertie ni comparée" in page  # left out, said with the reason
+    assert "Lyon (dernier chiffre : 2022)" in page  # missing, never filled in
+
+
+def test_each_chart_is_titled_described_and_has_its_table_beside_it(site):
+    out, _, _ = site
+    for lang in ("fr", "en"):
+        for page in pages(out, lang):
+            html = page.read_text(encoding="utf-8")
+            assert f'<html lang="{lang}">' in html and "barometre.css" in html
+            for svg in svgs(page):
+                title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
+                assert svg.get("aria-labelledby") == title.get("id") and svg.get("aria-describedby") == desc.get("id")
+                assert title.text.strip() and desc.text.strip()
+            assert html.count("<figure") == len(svgs(page))
+            for m in re.finditer(r"</figure>\s*(<\w+[^>]*>)", html):
+                assert 'class="table-wrap"' in m.group(1), page  # the table follows each chart
+            assert "<script" not in html.split("<main", 1)[1].split("</main>")[0]  # nothing to run: offline
+    index = unescape((out / "fr" / "barometre" / "index.html").read_text(encoding="utf-8"))
+    assert "Baromètre de l'attractivité" in index and "La boussole" in index
+    en = (out / "en" / "barometre" / "index.html").read_text(encoding="utf-8")
+    assert "Attractiveness barometer" in en and "The compass" in en and "Rank kept" in en
+
+
+def test_the_barometer_is_in_the_navigation_the_sitemap_and_its_data_files(site):
+    out, _, bar = site
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="fr/barometre/index.html">Baromètre</a>' in home
+    assert 'href="../barometre/index.html">Barometer</a>' in (out / "en" / "faits" / "index.html").read_text("utf-8")
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "fr/barometre/methode.html" in sitemap and "en/barometre/teu.html" in sitemap
+    compass = list(csv.DictReader(io.StringIO((out / "data" / "boussole.csv").read_text(encoding="utf-8"))))
+    c = bar.compass
+    assert {r["nom"]: float(r["score_global"]) for r in compass} == {c.names[t]: round(v, 1)
+                                                                   for t, v in c.overall.items()}
+    method = (out / "en" / "barometre" / "methode.html").read_text(encoding="utf-8")
+    assert "±50%" in method and "within 1 year" in method and "Containers (TEU)" in method
+    cards = (out / "fr" / "faits" / "comparaisons.html").read_text(encoding="utf-8")
+    assert 'id="PAI-041"' in cards and 'id="TER-017"' not in cards  # a home fact keeps its card in the fact base
+
+
+def test_without_a_barometer_publish_writes_none(studio, tmp_path):  # noqa: F811
+    from tests.publish.conftest import run
+    settings, store, _ = studio
+    run(settings, store, tmp_path / "site")
+    assert not (tmp_path / "site" / "fr" / "barometre").exists()
+    assert "barometre" not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.integration
+def test_the_pages_show_their_charts_offline_and_axe_finds_nothing_serious(site, tmp_path, monkeypatch):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from tests.publish.test_site_browser import AXE
+    from tests.screens.test_browser import CHROMEDRIVER, CHROMIUM
+    out, _, _ = site
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1366,900",
+                "--allow-file-access-from-files", f"--user-data-dir={tmp_path / 'profile'}"):
+        opts.add_argument(arg)
+    d = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER, log_output=str(tmp_path / "driver.log")))
+    try:
+        d.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+        axe = AXE.read_text(encoding="utf-8")
+        d.set_script_timeout(60)
+        bad = []
+        for rel in ("fr/barometre/index.html", "en/barometre/airport_passengers.html", "fr/barometre/methode.html",
+                    "fr/faits/comparaisons.html", "en/barometre/student_city_rank.html"):
+            d.get((out / rel).as_uri())
+            drawn = d.execute_script(
+                "return [...document.querySelectorAll('svg.chart-svg')].map(s => {const r = s.getBoundingClientRect();"
+                " return [r.width, r.height, s.querySelectorAll('a.mark').length]})")
+            assert all(w > 300 and h > 100 and n > 0 for w, h, n in drawn), (rel, drawn)
+            assert d.execute_script("return [...document.styleSheets].every(s => s.cssRules.length > 0)"), rel
+            assert not d.execute_script("return performance.getEntriesByType('resource')"
+                                        ".filter(e => !e.name.startsWith('file:')).map(e => e.name)"), rel
+            d.execute_script(axe)
+            result = d.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done(String(e)));")
+            assert isinstance(result, list), result
+            bad += [f"{rel}: {v['id']} ({v['impact']}): " + "; ".join(n["target"][0] for n in v["nodes"][:3])
+                    for v in result if v.get("impact") in ("serious", "critical")]
+            d.save_screenshot(str(tmp_path / (rel.replace("/", "_") + ".png")))
+        assert not bad, "\n".join(bad)
+    finally:
+        d.quit()
