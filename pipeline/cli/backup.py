@@ -83,6 +83,8 @@ def cmd_audit_verify(args, s: Settings) -> int:
     rep = DraftStore.for_data_dir(s.data_dir).verify_audit()
     if args.json:
         print_json(rep.to_json())
+    elif rep.ok and not rep.entries:
+        print("audit log empty: nothing to verify yet")
     elif rep.ok:
         print(f"audit log whole: {rep.entries} entries (#{rep.first_id} to #{rep.last_id}), each hashing the one "
               f"before; last hash {rep.last_hash[:16]}…")
