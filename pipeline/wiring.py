@@ -56,7 +56,16 @@ def open_drafter(settings: Settings, embedder: Embedder | None = None, model=Non
     store = store or DraftStore.for_data_dir(settings.data_dir)
     brand = read_brand(settings.corpus_dir)
     with _grounding(settings, emb) as (retriever, checker):
-        yield Drafter(retriever, checker, model, brand, log=store, filieres=load_filieres(settings.corpus_dir)), store
+        yield Drafter(retriever, checker, model, brand, log=store, filieres=load_filieres(settings.corpus_dir),
+                      photos=photo_picker(settings, store)), store
+
+
+def photo_picker(settings: Settings, store):
+    """(spec, lang) -> (photos, notes): the library's photos an item asks for, whose rights hold and alt is reviewed."""
+    from pipeline.photos.library import PhotoLibrary
+    from pipeline.photos.pick import choose
+    lib = PhotoLibrary(settings.data_dir, store, settings.today())
+    return lambda spec, lang: choose(lib.all(), spec.photos, lang, settings.today(), spec.filieres)
 
 
 def catalogue_context(s: Settings, check_titles: bool = True):
@@ -72,7 +81,20 @@ def staleness_judge_factory(s: Settings, specs, brand: str, llm=None):
     from pipeline.draft.staleness import StalenessJudge
     from pipeline.llm.base import llm_settings_from_env
     llm = llm or llm_settings_from_env()
-    return lambda facts: StalenessJudge(facts, s.today(), llm=llm, brand=brand, specs={p.id: p for p in specs})
+    photos = _photos_now(s)
+    return lambda facts: StalenessJudge(facts, s.today(), llm=llm, brand=brand, specs={p.id: p for p in specs},
+                                        photos=photos)
+
+
+def _photos_now(s: Settings) -> dict | None:
+    """photo id -> Photo of the library (None when the drafts database cannot be read: photos left out)."""
+    from pipeline.errors import StoreError
+    from pipeline.photos.records import PhotoRecords
+    from pipeline.store.database import DraftStore
+    try:
+        return {p.id: p for p in PhotoRecords(DraftStore.for_data_dir(s.data_dir)).all()}
+    except StoreError:
+        return None
 
 
 def regenerator_for(s: Settings, store, model=None, embedder=None):

@@ -37,6 +37,26 @@ class Section:
 
 
 @dataclass(frozen=True)
+class PhotoRequest:
+    """The photos an item asks for (`photos:` in pages.yaml): named by id, or `count` photos of a filière with
+    every one of `tags`. Drafting takes only photos whose rights hold and whose alt text is reviewed in the
+    draft's language (pipeline/photos/pick.py)."""
+
+    ids: tuple[str, ...] = ()
+    filiere: str = ""
+    tags: tuple[str, ...] = ()
+    count: int = 0
+
+    def to_json(self) -> dict:
+        if self.ids:
+            return {"ids": list(self.ids)}
+        return {"filiere": self.filiere, "tags": list(self.tags), "count": self.count}
+
+
+MAX_PHOTOS = 6  # photos one item may ask for
+
+
+@dataclass(frozen=True)
 class PageSpec:
     id: str
     kind: str
@@ -49,6 +69,7 @@ class PageSpec:
     length: int
     prompt: str
     duration: int = 0  # kind video: the target length in seconds (one of DURATIONS)
+    photos: PhotoRequest | None = None  # the photos it asks for, if any
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_fr
@@ -57,7 +78,8 @@ class PageSpec:
         d = {"id": self.id, "kind": self.kind, "audience": self.audience, "title_fr": self.title_fr,
              "title_en": self.title_en, "languages": list(self.languages), "filieres": list(self.filieres),
              "sections": [s.to_json() for s in self.sections], "length": self.length, "prompt": self.prompt}
-        return d | ({"duration": self.duration} if self.duration else {})  # other items keep their hash
+        d |= {"duration": self.duration} if self.duration else {}  # other items keep their hash
+        return d | ({"photos": self.photos.to_json()} if self.photos else {})
 
 
 def read_brand(corpus_dir: Path) -> str:
@@ -101,6 +123,8 @@ def load_pages(corpus_dir: Path, filieres: Filieres, prompts_dir: Path = PROMPTS
             problems.append(f"{spec.id}: no sections")
         if spec.kind == "video":
             problems += video_problems(spec)
+        if spec.photos:
+            problems += photo_problems(spec, filieres)
         if check_titles:
             problems += title_problems(spec)
     if problems:
@@ -122,6 +146,31 @@ def video_problems(spec: PageSpec) -> list[str]:
             if not sec.shot(lang).strip():
                 out.append(f"{spec.id}, shot {n}: no shot_{lang} — fix: write what the crew films in shot_{lang}")
     return out
+
+
+def photo_problems(spec: PageSpec, filieres: Filieres) -> list[str]:
+    req = spec.photos
+    out = []
+    if len(req.ids) > MAX_PHOTOS or (not req.ids and not 1 <= req.count <= MAX_PHOTOS):
+        out.append(f"{spec.id}: photos asks for {len(req.ids) or req.count} — fix: name or ask for 1 to {MAX_PHOTOS}")
+    if req.filiere and req.filiere not in filieres:
+        out.append(f"{spec.id}: photos filière {req.filiere!r} is unknown — fix: use an id of corpus/filieres.yaml")
+    return out
+
+
+def _photos(raw) -> PhotoRequest | None:
+    """`photos: [ph-…, …]` or `photos: {filiere: …, tags: […], count: N}` (TypeError/ValueError when neither)."""
+    if raw is None:
+        return None
+    if isinstance(raw, list):
+        return PhotoRequest(ids=tuple(str(i) for i in raw))
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"filiere", "tags", "count"}
+        if unknown:
+            raise ValueError(f"photos: unknown key(s) {', '.join(sorted(unknown))}; use filiere, tags, count")
+        return PhotoRequest(filiere=str(raw.get("filiere") or ""), tags=tuple(str(t) for t in raw.get("tags") or ()),
+                            count=int(raw.get("count", 1)))
+    raise TypeError("photos: give a list of photo ids or {filiere, tags, count}")
 
 
 def _words(text: str) -> list[str]:
@@ -156,7 +205,7 @@ def _spec(r: dict) -> PageSpec:
                              str(s.get("shot_en") or "").strip()) for s in r["sections"])
     return PageSpec(str(r["id"]), str(r["kind"]), str(r.get("audience", "general")), str(r.get("title_fr") or ""),
                     str(r.get("title_en") or ""), tuple(r.get("languages") or LANGS), tuple(r["filieres"]), sections,
-                    int(r.get("length", 150)), str(r["prompt"]), int(r.get("duration") or 0))
+                    int(r.get("length", 150)), str(r["prompt"]), int(r.get("duration") or 0), _photos(r.get("photos")))
 
 
 def find_page(specs: list[PageSpec], page_id: str, lang: str | None = None) -> PageSpec:

@@ -49,6 +49,7 @@ class Plan:
     sections: list[PlannedSection]
     notes: list[str] = field(default_factory=list)
     omitted: list[dict] = field(default_factory=list)  # [{"title", "reason"}]: catalogue sections left out
+    photos: list = field(default_factory=list)  # the library's photos chosen (pipeline/photos/pick.py)
 
     @property
     def fact_ids(self) -> set[str]:
@@ -57,8 +58,10 @@ class Plan:
     def inputs(self, settings, brand: str) -> dict:
         """Everything that produces the draft: the page's definition, the facts given (with their content hashes),
         the prompt, the brand voice and the model settings. Same inputs, same draft: regeneration skips it."""
-        return draft_inputs(self.spec, self.lang, [h.fact for s in self.sections for h in s.facts],
-                            self.prompt.content_hash, brand, settings)
+        d = draft_inputs(self.spec, self.lang, [h.fact for s in self.sections for h in s.facts],
+                         self.prompt.content_hash, brand, settings)
+        # a photo's file or sheet changing changes the key (only items with photos have this entry)
+        return d | ({"photos": [[p.id, p.sheet_hash] for p in self.photos]} if self.photos else {})
 
     def inputs_key(self, settings, brand: str) -> str:
         return inputs_key(self.inputs(settings, brand))
@@ -75,8 +78,9 @@ class Drafter:
     """Drafts catalogue items from an open retriever with a chat model; stores nothing itself."""
 
     def __init__(self, retriever: Retriever, checker: ClaimChecker, model, brand: str, log=None,
-                 repair_retries: int | None = None, filieres=None) -> None:
+                 repair_retries: int | None = None, filieres=None, photos=None) -> None:
         self.retriever = retriever
+        self.photos = photos  # (spec, lang) -> (photos, notes): the photo library's choice, None without a library
         self.filieres = filieres  # corpus Filieres, for the labels a video's hook says
         self.checker = checker
         self.model = model
@@ -133,7 +137,11 @@ class Drafter:
                              fix=f"add or re-verify facts for those sections, write their wording_{lang} (python -m "
                                  "pipeline validate lists stale facts and translation gaps), or change or remove the "
                                  "sections in corpus/pages.yaml")
-        return Plan(spec, lang, prompt, planned, notes, omitted)
+        plan = Plan(spec, lang, prompt, planned, notes, omitted)
+        if spec.photos and self.photos is not None:
+            plan.photos, photo_notes = self.photos(spec, lang)
+            plan.notes += photo_notes
+        return plan
 
     def _select(self, spec: PageSpec, lang: str, flt: FactFilter) -> tuple[dict, dict]:
         """The facts of each section (by index) and the translation gaps met. A fact goes to the section where it
@@ -256,6 +264,8 @@ class Drafter:
         check["notes"] = plan.notes + check.get("notes", [])
         check["omitted_sections"] = list(plan.omitted)
         check["flagged"] = [v.text for v in report.sentences if not v.ok]
+        if plan.photos:
+            check["photos"] = self._photos(plan, lang, check)
         return DraftRecord(
             page_id=spec.id, lang=lang, title=spec.title(lang), text=text, facts=facts, prompt_name=spec.prompt,
             prompt_hash=plan.prompt.content_hash, backend=s.backend, model=s.model,
@@ -268,6 +278,23 @@ class Drafter:
                      "total_s": round(time.perf_counter() - t0, 3), "estimate_in": est_in, "estimate_out": est_out,
                      "tiktoken_in": tk_in, "tiktoken_out": tk_out},
             check_report=check)
+
+    def _photos(self, plan: Plan, lang: str, check: dict) -> list[dict]:
+        """The photos as the draft records them, each caption checked like the text: a caption whose figure is not
+        backed by a fact (or contradicts one) is left out of the draft, noted and flagged."""
+        from pipeline.photos.pick import DraftPhoto
+        out = []
+        for p in plan.photos:
+            caption, note = p.caption(lang), ""
+            if caption:
+                bad = [v for v in self.checker.check(caption, lang).sentences
+                       if (v.figures or v.status != "uncited") and not v.ok]  # naming a place needs no fact
+                if bad:
+                    note = f"caption of photo {p.id} left out: {bad[0].status}: {bad[0].reason}"
+                    check["notes"].append(note)
+                    caption = ""
+            out.append(DraftPhoto(p.id, p.sha256, p.sheet_hash, caption, note).to_json())
+        return out
 
     def _heading(self, marks: str, title: str, lang: str, allowed: set[str]) -> str:
         """A heading from the catalogue; a figure in it ("JO 2024") is cited like any other, or left to be flagged."""

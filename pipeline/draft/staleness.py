@@ -20,7 +20,7 @@ from pipeline.types import Fact
 
 @dataclass(frozen=True)
 class Staleness:
-    kind: str   # fact, prompt, model, brand, page
+    kind: str   # fact, prompt, model, brand, page, photo
     item: str   # the fact id, prompt name, model name or page id
     what: str   # what changed, in words
 
@@ -35,8 +35,9 @@ class StalenessJudge:
     """Compares drafts' recorded inputs with the current fact base, prompts, brand voice, catalogue and model."""
 
     def __init__(self, facts: dict[str, Fact], today: date, llm=None, brand: str | None = None,
-                 specs: dict | None = None, prompts_dir: Path = PROMPTS_DIR) -> None:
+                 specs: dict | None = None, prompts_dir: Path = PROMPTS_DIR, photos: dict | None = None) -> None:
         self.facts = facts
+        self.photos = photos      # photo id -> Photo of the library now, or None to leave photos out
         self.today = today
         self.llm = llm            # LLMSettings now configured, or None to leave the model out
         self.brand_hash = brand_hash(brand) if brand is not None else None
@@ -55,6 +56,8 @@ class StalenessJudge:
             out += self._model(rec)
         if self.brand_hash is not None and inputs.get("brand") and inputs["brand"] != self.brand_hash:
             out.append(Staleness("brand", "corpus/brand.md", "the brand voice changed since the draft"))
+        if self.photos is not None:
+            out += self._photos(inputs.get("photos") or [])
         if self.specs is not None:
             spec = self.specs.get(rec.page_id)
             if spec is None:
@@ -77,6 +80,19 @@ class StalenessJudge:
             out.append(Staleness("fact", fid, _what_changed(snap, cur)))
         if cur.is_stale(self.today):
             out.append(Staleness("fact", fid, f"is past its review date ({cur.review_by.isoformat()})"))
+        return out
+
+    def _photos(self, recorded: list) -> list[Staleness]:
+        from pipeline.photos.model import rights
+        out = []
+        for pid, sheet in recorded:
+            cur = self.photos.get(pid)
+            if cur is None:
+                out.append(Staleness("photo", pid, "is no longer in the photo library"))
+            elif cur.sheet_hash != sheet:
+                out.append(Staleness("photo", pid, "its file, metadata or reviews changed since the draft"))
+            elif not rights(cur, self.today).usable:
+                out.append(Staleness("photo", pid, f"its rights are {rights(cur, self.today).state}"))
         return out
 
     def _prompt(self, rec: DraftRecord) -> list[Staleness]:

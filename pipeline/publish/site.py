@@ -30,6 +30,7 @@ from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
 from pipeline.publish.fact_changes import Changes, compare, read_snapshot
 from pipeline.publish.facts_pages import FactBase, public_fact_base
 from pipeline.publish.folder import check_target, write_site
+from pipeline.publish.odt import write_markdown, write_odt
 from pipeline.publish.open_data import previous_created
 from pipeline.publish.pages import Download, Entry, write_pages
 from pipeline.publish.pdf import write_pdf
@@ -280,6 +281,11 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
             write_docx(folder / "docs" / name, kind, lang, sections, _merged_sources(mine), day)
             documents.append({"kind": kind, "lang": lang, "format": "docx", "path": f"docs/{name}",
                               "pages": [p.page_id for p in mine]})
+            for fmt, write in (("odt", write_odt), ("md", write_markdown)):  # the open formats (publish/odt.py)
+                open_name = name.rsplit(".", 1)[0] + "." + fmt
+                write(folder / "docs" / open_name, lang, title, sections, _merged_sources(mine), day)
+                documents.append({"kind": kind, "lang": lang, "format": fmt, "path": f"docs/{open_name}",
+                                  "pages": [p.page_id for p in mine]})
             pdf = name.rsplit(".", 1)[0] + ".pdf"
             try:
                 write_pdf(folder / "docs" / pdf, kind, lang, title, sections, _merged_sources(mine), day)
