@@ -1,13 +1,16 @@
 """Regeneration runs: one at a time, what the newest one is doing, and whether its process is still alive.
 
-One run at a time is a file lock; what a run is doing is its items' states in the database (store/runs.py), read by
-`status` and the review screen."""
+One run at a time is a named lock (pipeline/locks.py): a file in the data folder with SQLite, a PostgreSQL advisory
+lock when the drafts are there, so two machines sharing the database cannot run two at once. What a run is doing is
+its items' states in the database (store/runs.py), read by `status` and the review screen."""
 from __future__ import annotations
 
 from pipeline.config import Settings
 from pipeline.errors import LockBusy, RegenerationError
-from pipeline.locks import FileLock, is_held
-from pipeline.store.database import DraftStore
+from pipeline.locks import named_lock
+from pipeline.store.database import DraftStore, database_url
+
+LOCK_NAME = "regenerate"
 
 
 def check_budget(budget: float | None) -> None:
@@ -18,10 +21,11 @@ def check_budget(budget: float | None) -> None:
 
 
 class RunLock:
-    """One regeneration at a time per data folder; earlier runs still marked running were interrupted."""
+    """One regeneration at a time per drafts database (per data folder with SQLite); earlier runs still marked
+    running were interrupted."""
 
     def __init__(self, settings: Settings, store: DraftStore) -> None:
-        self.lock = FileLock(settings.data_dir / "regenerate.lock")
+        self.lock = run_lock(settings, store.url)
         self.store = store
 
     def __enter__(self) -> "RunLock":
@@ -38,9 +42,13 @@ class RunLock:
         self.lock.release()
 
 
+def run_lock(settings: Settings, url: str):
+    return named_lock(LOCK_NAME, url, settings.data_dir / "regenerate.lock", label="regenerate")
+
+
 def run_alive(settings: Settings) -> bool:
     """Whether a regeneration holds the lock now (a run marked running without it was killed)."""
-    return is_held(settings.data_dir / "regenerate.lock")
+    return run_lock(settings, database_url(settings.data_dir)).held_elsewhere()
 
 
 def latest_run(store: DraftStore) -> dict | None:

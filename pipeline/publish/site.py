@@ -23,8 +23,9 @@ from pathlib import Path
 
 from pipeline.corpus.catalogue import PageSpec
 from pipeline.corpus.facts import superseded_map
-from pipeline.errors import PublishError
+from pipeline.errors import LockBusy, PublishError
 from pipeline.identity import text_hash
+from pipeline.locks import publish_lock
 from pipeline.publish.dates import local_day
 from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
 from pipeline.publish.fact_changes import Changes, compare, read_snapshot
@@ -324,6 +325,22 @@ def _write(path: Path, text: str) -> None:
 
 def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date,
             now: datetime | None = None, filieres=None, base_url: str = "", barometer=None) -> PublishReport:
+    """`_publish` holding the folder's publish lock (pipeline/locks.py: an advisory lock when the drafts database is
+    PostgreSQL, else a file beside the folder): a second publish into that folder, from any machine, is refused."""
+    lock = publish_lock(Path(out), store.url)
+    try:
+        lock.acquire()
+    except LockBusy as busy:
+        raise PublishError(f"another publish into {Path(out).resolve()} is running ({busy.holder}); nothing was "
+                           "changed", fix="wait for it to finish, then publish again (or stop that process)")
+    try:
+        return _publish(out, store, facts, specs, today, now, filieres, base_url, barometer)
+    finally:
+        lock.release()
+
+
+def _publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date,
+             now: datetime | None = None, filieres=None, base_url: str = "", barometer=None) -> PublishReport:
     """Select, check and write the site into `out` (replaced whole, or refused if it holds other files).
 
     `filieres` (corpus Filieres) names the filières in each language; `base_url` makes sitemap.xml, canonical and
