@@ -22,6 +22,20 @@ DOCUMENTS = {
                        "en": ("employer-brand-kit-en.docx", "Employer brand kit — Aix-Marseille-Provence")},
 }
 NOTES_TITLE = {"fr": "Notes et sources", "en": "Notes and sources"}
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+_LICENCE = {
+    "fr": "Publié sous Licence Ouverte / Open Licence version 2.0 (etalab-2.0, {u}) : réutilisation libre, y compris "
+          "commerciale, en mentionnant la source et la date de dernière mise à jour : « {a} — {t}, {d} ». Les "
+          "sources citées en notes restent sous leurs propres conditions.",
+    "en": "Published under the Licence Ouverte / Open Licence version 2.0 (etalab-2.0, {u}): free reuse, commercial "
+          "too, crediting the source and the date of the last update: “{a} — {t}, {d}”. The sources cited in the "
+          "notes keep their own terms.",
+}
+
+
+def licence_statement(lang: str, title: str, day: date) -> str:
+    """The licence of a document and the attribution etalab-2.0 asks for (source and date of the last update)."""
+    return _LICENCE.get(lang, _LICENCE["fr"]).format(u=LICENCE_URL, a=AGENCY, t=title, d=long_date(day, lang))
 PAGE_WORD = {"fr": "Page", "en": "Page"}
 # characters XML 1.0 cannot hold; python-docx would raise on them
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -86,6 +100,7 @@ def _title_page(doc, title: str, lang: str, day: date) -> None:
         doc.add_paragraph()
     doc.add_heading(_clean(title), level=0)
     doc.add_paragraph(long_date(day, lang))
+    doc.add_paragraph(licence_statement(lang, title, day))
 
 
 def _footer(doc, title: str, lang: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.errors import PublishError
 from pipeline.publish.dates import long_date
-from pipeline.publish.documents import NOTES_TITLE, DocSection, document_notes
+from pipeline.publish.documents import NOTES_TITLE, DocSection, document_notes, licence_statement
 from pipeline.publish.layout import AGENCY, labels
 from pipeline.publish.render import SourceRef, markdown_to_html, sources_html
 
@@ -42,7 +42,8 @@ def document_html(kind: str, lang: str, title: str, sections: list[DocSection], 
     e = html.escape
     parts = [f'<section class="title-page">\n<p class="brand-name">{AGENCY}</p>\n'
              f'<p class="brand-tagline">{e(labels(lang)["tagline"])}</p>\n<h1>{e(title)}</h1>\n'
-             f'<p class="date"><time datetime="{day.isoformat()}">{e(long_date(day, lang))}</time></p>\n</section>']
+             f'<p class="date"><time datetime="{day.isoformat()}">{e(long_date(day, lang))}</time></p>\n'
+             f'<p class="licence">{e(licence_statement(lang, title, day))}</p>\n</section>']
     for sec in sections:
         body = markdown_to_html(sec.text, notes, lang, shift=0)
         if not sec.text.lstrip().startswith("# "):

@@ -25,7 +25,8 @@ def test_docx_has_author_title_page_page_numbers_and_endnotes(studio, tmp_path):
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "One Provence" and any(re.fullmatch(rf"\d{{1,2}} ({MONTHS_FR}) \d{{4}}", t) for t in texts[:12])
     title_at = next(n for n, p in enumerate(doc.paragraphs) if p.style.name == "Title")
-    assert 'w:type="page"' in doc.paragraphs[title_at + 1]._p.xml  # the title page ends with a page break
+    assert 'etalab-2.0' in doc.paragraphs[title_at + 2].text  # the date, then the licence statement (issue 16)
+    assert 'w:type="page"' in doc.paragraphs[title_at + 2]._p.xml  # the title page ends with a page break
     notes_at = texts.index("Notes et sources")
     assert not any(CODE.search(t) for t in texts[:notes_at])  # no [ID] in the body
     assert texts[notes_at + 1].startswith("1. ") and "2024" in texts[notes_at + 1]
