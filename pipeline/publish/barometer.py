@@ -27,7 +27,7 @@ from pipeline.barometer.compass import MIN_COVERAGE, SPREAD
 from pipeline.barometer.model import YEAR_TOLERANCE, IndicatorReport, Point
 from pipeline.errors import PublishError
 from pipeline.publish import barometer_words as bw
-from pipeline.publish.charts import Mark, Radar, bars_svg, line_svg, radar_svg
+from pipeline.publish.charts import Mark, Radar, bars_svg, line_svg, radar_svgs
 from pipeline.publish.dates import long_date
 from pipeline.publish.facts_pages import FactBase, fact_card, facts_index_path, source_url
 from pipeline.publish.layout import Frame, Site, describe, document, facts_path, link
@@ -164,11 +164,12 @@ def _compass_section(pub: Published, frame: Frame) -> str:
                      _e(bw.percent(c.robustness[t], lang)) if t in c.robustness else w["none"]])
     home = next((r for r in radars if r.highlight), None)
     summary = (f"{home.name} : {home.caption}." if lang == "fr" else f"{home.name}: {home.caption}.") if home else ""
-    svg = radar_svg("chart-compass", w["compass_chart"],
-                    w["compass_desc"].format(k=len(dims), dims=", ".join(bw.dimension(d, lang) for d in dims),
-                                             summary=summary),
-                    [bw.dimension(d, lang, short=True) for d in dims], radars)
-    parts.append(f'<figure class="chart chart-compass">\n{svg}\n</figure>')
+    charts = radar_svgs("chart-compass", [bw.dimension(d, lang, short=True) for d in dims], radars,
+                        (w["radar_title"], w["radar_desc"]))
+    caption = w["compass_desc"].format(k=len(dims), dims=", ".join(bw.dimension(d, lang) for d in dims),
+                                       summary=summary)
+    parts.append(f'<figure class="chart chart-compass" aria-label="{_e(w["compass_chart"])}">\n<div class="radars">\n'
+                 + "\n".join(charts) + f'\n</div>\n<figcaption>{_e(caption)}</figcaption>\n</figure>')
     parts.append(_table(w["compass_table"], [w["rank"], w["territory"], w["overall"],
                                              *[bw.dimension(d, lang) for d in dims], w["coverage"], w["robustness"]],
                         rows))

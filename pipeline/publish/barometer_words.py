@@ -42,6 +42,7 @@ W = {
         "compass_chart": "Boussole de l'attractivité : score par dimension de chaque territoire",
         "compass_desc": "Un radar par territoire, {k} axes ({dims}), 0 au centre, 100 au bord. {summary}",
         "compass_table": "Scores de la boussole (0 à 100) par territoire",
+        "radar_title": "Boussole de {name} : {caption}", "radar_desc": "Scores de {name} sur 100 : {scores}.",
         "robust_all": "Le classement entier est inchangé dans {p} des {n} tirages de poids (chaque poids varie de "
                       "± 50 %).",
         "indicators": "Les indicateurs", "indicators_table": "Les indicateurs : dernier chiffre de {home} et son "
@@ -91,6 +92,7 @@ W = {
         "compass_chart": "Attractiveness compass: each territory's score per dimension",
         "compass_desc": "One radar per territory, {k} axes ({dims}), 0 at the centre, 100 at the rim. {summary}",
         "compass_table": "Compass scores (0 to 100) per territory",
+        "radar_title": "Compass of {name}: {caption}", "radar_desc": "{name}'s scores out of 100: {scores}.",
         "robust_all": "The whole ranking is unchanged in {p} of {n} weight draws (each weight varies by ±50%).",
         "indicators": "The indicators", "indicators_table": "The indicators: {home}'s latest figure and its rank "
                       "among the territories compared",

@@ -95,7 +95,7 @@ def bars_svg(cid: str, title: str, desc: str, marks: list[Mark], invert: bool = 
     """The territories' figures for one year as horizontal bars, in rank order, each labelled with its figure.
 
     The home's bar is drawn in ochre and its name in bold (the table beside says it in words too). With `invert` (a
-    rank, lower is better) the bars are still proportional to the figure: the order says who leads."""
+    rank, lower is better) each figure is a dot on a line from rank 1 on the left: a longer bar would read as more."""
     row, left, width, right, top = 34, 230, 640, 90, 10
     height = top + row * len(marks) + 10
     hi = max((abs(m.value) for m in marks), default=1) or 1
@@ -104,6 +104,17 @@ def bars_svg(cid: str, title: str, desc: str, marks: list[Mark], invert: bool = 
         y0 = top + i * row
         w = max(2.0, (width - left - right) * abs(m.value) / hi)
         colour = OCHRE if m.highlight else SEA
+        if invert:  # a rank: a dot at its place on a line from 1 (the best, on the left), not a bar whose length
+            # would read as "more"
+            cx = left + 8 + (width - left - right - 8) * (m.value - 1) / max(hi - 1, 1)
+            shape = (f'<line x1="{left}" y1="{y0 + row / 2:.1f}" x2="{width - right}" y2="{y0 + row / 2:.1f}" '
+                     f'stroke="{LINE}"/><circle cx="{cx:.1f}" cy="{y0 + row / 2:.1f}" r="7" '
+                     f'fill="{"#fff" if m.stale else colour}" stroke="{colour}" stroke-width="2"/>'
+                     + _text(cx + 12, y0 + row / 2 + 5, m.text, 13, anchor="start", weight="bold", fill=INK))
+            out.append(_text(left - 8, y0 + row / 2 + 5, m.label, 13, anchor="end", fill=INK,
+                             weight="bold" if m.highlight else "normal"))
+            out.append(_link(m, shape))
+            continue
         shape = (f'<rect x="{left}" y="{y0 + 6}" width="{w:.1f}" height="{row - 12}" fill="{colour}"'
                  + (f' fill-opacity="0.45" stroke="{colour}" stroke-dasharray="4 2"' if m.stale else "") + "/>"
                  + _text(left + w + 6, y0 + row / 2 + 5, m.text, 13, anchor="start", weight="bold", fill=INK))
@@ -125,53 +136,55 @@ class Radar:
     highlight: bool = False
 
 
-def radar_svg(cid: str, title: str, desc: str, axes: list[str], radars: list[Radar], columns: int = 3) -> str:
-    """The compass as small multiples: one radar per territory, the same axes (dimensions), 0 at the centre and
-    100 at the rim; a dimension without a score is left open (no point, no line to it), never drawn as 0."""
+def radar_svgs(cid: str, axes: list[str], radars: list[Radar], names: tuple[str, str]) -> list[str]:
+    """The compass as small multiples: one radar (one SVG, so that they wrap on a narrow screen) per territory, the
+    same axes (dimensions), 0 at the centre and 100 at the rim; a dimension without a score is left open (no point,
+    no line to it), never drawn as 0. `names`: the title and description templates ({name}, {caption}, {scores})."""
     cell_w, cell_h, r = 300, 236, 62
-    rows = math.ceil(len(radars) / columns) or 1
-    width, height = cell_w * columns, cell_h * rows
     k = len(axes)
-    out = [_open(cid, width, height, title, desc)]
+    out = []
 
     def point(cx: float, cy: float, i: int, share: float) -> tuple[float, float]:
         a = -math.pi / 2 + 2 * math.pi * i / k
         return cx + r * share * math.cos(a), cy + r * share * math.sin(a)
 
     for n, rad in enumerate(radars):
-        x0, y0 = (n % columns) * cell_w, (n // columns) * cell_h
-        cx, cy = x0 + cell_w / 2, y0 + 58 + r + 8
+        x0, y0 = 0, 0
+        cx, cy = cell_w / 2, 58 + r + 8
         colour = OCHRE if rad.highlight else SEA
-        out.append(f'<g class="radar{" home" if rad.highlight else ""}" data-territory="{_e(rad.name)}">\n')
-        out.append(_text(cx, y0 + 18, rad.name, 14, weight="bold", fill=OCHRE if rad.highlight else SEA_DARK))
-        out.append(_text(cx, y0 + 35, rad.caption, 12, fill=MUTED))
+        scores = "; ".join(f"{a} {m.text}" for a, m in zip(axes, rad.marks) if m is not None)
+        svg = [_open(f"{cid}-{n}", cell_w, cell_h, names[0].format(name=rad.name, caption=rad.caption),
+                     names[1].format(name=rad.name, caption=rad.caption, scores=scores or "—")),
+               f'<g class="radar{" home" if rad.highlight else ""}" data-territory="{_e(rad.name)}">\n',
+               _text(cx, y0 + 18, rad.name, 14, weight="bold", fill=OCHRE if rad.highlight else SEA_DARK),
+               _text(cx, y0 + 35, rad.caption, 12, fill=MUTED)]
         for ring in (0.5, 1.0):
             pts = " ".join("{:.1f},{:.1f}".format(*point(cx, cy, i, ring)) for i in range(k))
-            out.append(f'<polygon points="{pts}" fill="none" stroke="{LINE}" stroke-width="1"/>\n')
+            svg.append(f'<polygon points="{pts}" fill="none" stroke="{LINE}" stroke-width="1"/>\n')
         for i, label in enumerate(axes):
             ex, ey = point(cx, cy, i, 1.0)
-            out.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="{LINE}"/>\n')
-            half = 3.4 * len(label) + 4  # about half the label's width at 11 px: kept inside the territory's cell
+            svg.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="{LINE}"/>\n')
+            half = 3.4 * len(label) + 4  # about half the label's width at 11 px: kept inside the radar's box
             lx = min(max(ex, x0 + half), x0 + cell_w - half)
             ly = ey - 7 if ey < cy - 1 else ey + 16
-            out.append(_text(lx, ly, label, 11, fill=MUTED))
+            svg.append(_text(lx, ly, label, 11, fill=MUTED))
         have = [(i, s) for i, s in enumerate(rad.scores) if s is not None]
         if len(have) == k and k > 2:
             pts = " ".join("{:.1f},{:.1f}".format(*point(cx, cy, i, s / 100)) for i, s in have)
-            out.append(f'<polygon points="{pts}" fill="{colour}" fill-opacity="0.22" stroke="{colour}" '
+            svg.append(f'<polygon points="{pts}" fill="{colour}" fill-opacity="0.22" stroke="{colour}" '
                        f'stroke-width="2"/>\n')
         else:  # open where a score is missing: only the segments between neighbours that both have one
             for (i, s), (j, t) in zip(have, have[1:] + have[:1]):
                 if (j - i) % k == 1:
                     (x1, y1), (x2, y2) = point(cx, cy, i, s / 100), point(cx, cy, j, t / 100)
-                    out.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
+                    svg.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
                                f'stroke-width="2"/>\n')
         for i, m in enumerate(rad.marks):
             if m is None:
                 continue
             px, py = point(cx, cy, i, m.value / 100)
-            out.append(_link(m, f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="{colour}" stroke="#fff" '
+            svg.append(_link(m, f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="{colour}" stroke="#fff" '
                                 f'stroke-width="1"/>'))
-        out.append("</g>\n")
-    out.append("</svg>")
-    return "".join(out)
+        svg.append("</g>\n</svg>")
+        out.append("".join(svg))
+    return out
