@@ -29,8 +29,11 @@ def cmd_publish(args, s: Settings) -> int:
                            fix="give the site's public address, e.g. --base-url https://www.example.org/")
     filieres = load_filieres(s.corpus_dir)
     specs = load_pages(s.corpus_dir, filieres, check_titles=False)  # publishes what was approved
-    report = publish(Path(args.out), DraftStore.for_data_dir(s.data_dir), current_facts(s), specs, s.today(),
-                     filieres=filieres, base_url=args.base_url or "", barometer=_barometer(s))
+    from pipeline.photos.library import PhotoLibrary
+    store = DraftStore.for_data_dir(s.data_dir)
+    report = publish(Path(args.out), store, current_facts(s), specs, s.today(),
+                     filieres=filieres, base_url=args.base_url or "", barometer=_barometer(s),
+                     photos=PhotoLibrary.for_settings(s, store))
     code = EXIT_WITHHELD if report.refused or (args.strict and report.withheld) else 0
     if args.json:
         print_json({**report.to_json(), "exit_code": code})

@@ -35,6 +35,7 @@ from pipeline.publish.odt import write_markdown, write_odt
 from pipeline.publish.open_data import previous_created
 from pipeline.publish.pages import Download, Entry, write_pages
 from pipeline.publish.pdf import write_pdf
+from pipeline.publish.photos import place_photos, write_photos
 from pipeline.publish.render import SourceRef, markdown_to_html, page_markdown
 from pipeline.publish.search import search_files, site_records
 from pipeline.publish.subtitles import write_subtitles
@@ -324,7 +325,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date,
-            now: datetime | None = None, filieres=None, base_url: str = "", barometer=None) -> PublishReport:
+            now: datetime | None = None, filieres=None, base_url: str = "", barometer=None,
+            photos=None) -> PublishReport:
     """`_publish` holding the folder's publish lock (pipeline/locks.py: an advisory lock when the drafts database is
     PostgreSQL, else a file beside the folder): a second publish into that folder, from any machine, is refused."""
     lock = publish_lock(Path(out), store.url)
@@ -334,17 +336,19 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
         raise PublishError(f"another publish into {Path(out).resolve()} is running ({busy.holder}); nothing was "
                            "changed", fix="wait for it to finish, then publish again (or stop that process)")
     try:
-        return _publish(out, store, facts, specs, today, now, filieres, base_url, barometer)
+        return _publish(out, store, facts, specs, today, now, filieres, base_url, barometer, photos)
     finally:
         lock.release()
 
 
 def _publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date,
-             now: datetime | None = None, filieres=None, base_url: str = "", barometer=None) -> PublishReport:
+             now: datetime | None = None, filieres=None, base_url: str = "", barometer=None,
+             photos=None) -> PublishReport:
     """Select, check and write the site into `out` (replaced whole, or refused if it holds other files).
 
     `filieres` (corpus Filieres) names the filières in each language; `base_url` makes sitemap.xml, canonical and
-    alternate addresses absolute; `barometer` (pipeline.barometer's Barometer) adds its pages (publish/barometer.py)."""
+    alternate addresses absolute; `barometer` (pipeline.barometer's Barometer) adds its pages (publish/barometer.py);
+    `photos` (pipeline.photos' PhotoLibrary) the photos the drafts recorded, while their rights hold (publish/photos.py)."""
     now = now or datetime.now(timezone.utc)
     state = check_target(out)  # a folder we may not write into is said first, before any other work
     sel = select_pages(store, facts, specs, today)
@@ -358,11 +362,14 @@ def _publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSp
         raise PublishError(f"none of the {len(sel.withheld)} approved page(s) can be published; {out} was left as "
                            "it was (it may still hold pages citing these facts): "
                            + " | ".join(w.line() for w in sel.withheld), fix=REAPPROVE)
+    figures = place_photos(store, sel.pages, today, photos)  # a photo whose rights lapsed is withheld, its page named
+    sel.warnings += figures.warnings
     result: dict = {}
 
     def build(folder: Path) -> None:
         result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url, base, created,
                                     changes, (barometer, facts) if barometer is not None else None)
+        write_photos(folder, figures, sel.pages, base_url)
 
     write_site(out, build, {"generated_at": now.isoformat(), "pages": len(sel.pages)})
     documents, no_documents = result["docs"]
