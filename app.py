@@ -11,7 +11,8 @@ import streamlit as st
 from pipeline.config import load_settings
 from pipeline.errors import AuthError, SignInLockedError, StudioError
 from pipeline.review.desk import ReviewDesk
-from screens import audit, barometer, corpus, drafting, fact_base, i18n, queue, state
+from pipeline.review.session import SessionSigner, load_secret
+from screens import audit, barometer, corpus, drafting, fact_base, i18n, queue, session, state
 from screens.common import readable, show_error
 
 st.set_page_config(page_title="Studio — base de faits", layout="wide")
@@ -35,6 +36,8 @@ SCREENS = [Screen("Relecture", "relecture", queue.page), Screen("Rédaction", "r
 
 def sign_in(desk: ReviewDesk) -> None:
     st.title("Studio — connexion")
+    if st.session_state.get("signed_out"):
+        session.forget()  # the cookie of the session that ended, in this browser
     if st.session_state.get("signin_notice"):  # why the person was signed out (an idle session)
         st.info(st.session_state.signin_notice)
     if st.session_state.pop("signin_clear", False):
@@ -55,6 +58,7 @@ def sign_in(desk: ReviewDesk) -> None:
             except StudioError as exc:
                 _refuse(exc.message)  # the fix would name the CLI: not for a stranger at the door
             st.session_state.pop("signin_notice", None)
+            st.session_state.pop("signed_out", None)
             st.session_state.user = signed_in
             st.session_state.last_active = time.time()
             st.session_state.signin_warning = _refused_since_last(desk, signed_in.username)
@@ -85,18 +89,21 @@ def main() -> None:
     try:
         settings = load_settings()
         desk = ReviewDesk(state.store(settings))
+        signer = SessionSigner(load_secret(settings.data_dir), settings.session_idle_minutes)
     except StudioError as exc:
         show_error(exc)
         return
     user = st.session_state.get("user")
     now, idle = time.time(), settings.session_idle_minutes
+    if user is None and (user := session.resume(desk, signer)) is not None:  # a refresh: the cookie says who
+        st.session_state.user, st.session_state.last_active = user, now
     if user is not None and now - st.session_state.get("last_active", now) > idle * 60:
-        st.session_state.clear()  # signed out, as with the button
-        st.session_state.signin_notice = (f"Session expirée après {idle:g} minute{'s' if idle >= 2 else ''} "
-                                          "d'inactivité : reconnectez-vous.")
+        session.sign_out(f"Session expirée après {idle:g} minute{'s' if idle >= 2 else ''} "
+                         "d'inactivité : reconnectez-vous.")  # signed out, as with the button
         user = None
     if user is not None:
         st.session_state.last_active = now
+        session.remember(desk, signer, user)
     if user is None:  # nothing but the sign-in until someone signs in (and no index opened for a stranger):
         # any address asked for (/audit…) runs the one page there is
         st.navigation([st.Page(lambda: sign_in(desk), title="Connexion", url_path="connexion", default=True)],
@@ -113,7 +120,7 @@ def main() -> None:
     if st.session_state.get("signin_warning"):
         st.sidebar.warning(st.session_state.signin_warning)
     if st.sidebar.button(i18n.t("app.sign_out"), key="signout"):
-        st.session_state.clear()
+        session.sign_out()
         st.rerun()
     try:
         studio = state.studio(settings, user, desk)  # what the page's function gets when it runs, just below

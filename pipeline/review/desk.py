@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from pipeline.errors import AuthError, ConflictError, ForbiddenError, ReviewError, SignInLockedError
+from pipeline.review.session import SessionSigner, fingerprint
 from pipeline.review.signin import LockoutRule, check_strength
 from pipeline.store.database import DraftStore
 from pipeline.store.record import DraftRecord
@@ -109,6 +110,22 @@ class ReviewDesk:
                             fix="check both, or ask an admin: python -m pipeline users list")
         u = got.user
         return User(u["id"], u["username"], u["role"], bool(u["active"]))
+
+    def session_token(self, signer: SessionSigner, user: User) -> str:
+        """A signed token for `user`'s browser (pipeline/review/session.py); ReviewError when the account is gone."""
+        row = self.store.get_user(user.username)
+        if row is None:
+            raise ReviewError(f"no user {user.username!r}", fix="python -m pipeline users list")
+        return signer.issue(row["username"], row["password_hash"])
+
+    def resume(self, signer: SessionSigner, token: str | None) -> User | None:
+        """The person a browser's token names, or None (then they sign in): a token that is forged, older than the
+        idle limit, of a disabled or removed account, or issued before the password changed is worth nothing."""
+        claim = signer.read(token)
+        row = self.store.get_user(claim.username) if claim else None
+        if row is None or not row["active"] or fingerprint(row["password_hash"]) != claim.fingerprint:
+            return None
+        return User(row["id"], row["username"], row["role"], True)
 
     def failed_sign_ins(self, username: str) -> list[dict]:
         """The refused attempts on this account since its previous successful sign-in, newest first (its owner is

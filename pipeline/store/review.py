@@ -82,6 +82,12 @@ class ReviewQueries:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(select(users).order_by(users.c.username)).mappings()]
 
+    def get_user(self, username: str) -> dict | None:
+        """One user's row (id, username, password_hash, role, active, …), or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
+        return dict(row) if row else None
+
     def count_users(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(users)).scalar()

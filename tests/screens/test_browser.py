@@ -396,3 +396,30 @@ def test_a_click_on_a_queue_row_opens_its_draft(studio, page):
     page.shows("File de relecture")
     page.idle()
     assert not page.visible("div.draft")  # back in the queue, the row no longer selected: it stays there
+
+
+def test_a_refresh_keeps_the_person_signed_in_on_the_draft_and_sign_out_ends_it(studio, page):
+    draft = studio.drafts["editor"]
+    page.sign_in("editor1", PASSWORD)
+    page.shows("File de relecture")
+    page.idle()
+    page.driver.get(f"{studio.url}relecture?draft={draft.id}")  # a shared link, opened in the same browser
+    page.wait(lambda d: page.visible("div.draft"), "the draft opened by its address, without signing in again")
+    assert "editor1" in page.text() and not page.buttons("Se connecter")
+    cookie = page.driver.get_cookie("studio_session")
+    assert cookie and cookie["sameSite"] == "Strict" and cookie["value"].count(".") == 2  # signed, time-stamped
+    page.driver.refresh()
+    page.wait(lambda d: page.visible("div.draft"), "the same draft after a refresh")
+    page.idle()
+    page.click("Se déconnecter")
+    page.shows("Studio — connexion")
+    page.wait(lambda d: d.get_cookie("studio_session") is None or not d.get_cookie("studio_session")["value"],
+              "the cookie cleared by the sign-out")
+    page.driver.refresh()
+    page.shows("Studio — connexion")
+    assert not page.visible("div.draft")
+    # a forged cookie (a valid-looking token, another signature) opens nothing either
+    page.driver.add_cookie({"name": "studio_session", "value": cookie["value"][:-4] + "AAAA", "path": "/"})
+    page.driver.get(f"{studio.url}relecture?draft={draft.id}")
+    page.shows("Studio — connexion")
+    assert not page.visible("div.draft")
