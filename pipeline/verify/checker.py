@@ -283,8 +283,12 @@ class ClaimChecker:
         v.fact_ids = sorted({fid for fc in v.figures for fid in fc.backed_by})
 
     def _disagreement(self, s: Figure, fid: str) -> list[tuple[str, str]]:
-        out = []
+        """What fact `fid` says instead of `s`: each of its figures once (its wordings repeat the statement's)."""
+        out, seen = [], set()
         for g in self.figures[fid]:
+            if (key := (g.kind, g.value, g.unit, g.start < 0)) in seen:
+                continue
+            seen.add(key)
             if s.kind == "year":
                 if g.kind == "year" and g.start < 0:
                     out.append((fid, f"refers to {int(g.value)}"))

@@ -44,6 +44,12 @@ def test_contradicted_shows_both_figures(checker):
     assert v.status == "contradicted" and "tonne" in v.reason
 
 
+def test_a_contradiction_names_each_figure_of_the_fact_once(checker):
+    """The fact's statement and its wordings in both languages hold the same figure: the reason says it once."""
+    v = status(checker, "Le port a traité 95 millions de tonnes en 2024 [MAR-001].")
+    assert v.status == "contradicted" and v.reason.count("[MAR-001]") == 1, v.reason
+
+
 def test_figure_of_a_conflicting_fact_is_named(checker):
     v = status(checker, "ITER réunit 35 pays [ENE-002].")
     assert v.status == "contradicted" and "ENE-005" in v.reason
