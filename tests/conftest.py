@@ -143,41 +143,64 @@ def _pg_bin(name: str) -> str:
     import glob
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     if not found:
-        pytest.fail("PostgreSQL is not installed: scripts/setup-test-system.sh installs it (apt-get install postgresql)")
+        pytest.fail("PostgreSQL is not installed: scripts/setup-test-system.sh installs it (apt-get install "
+                    "postgresql)")
     return found[-1]
+
+
+class PostgresServer:
+    """A real PostgreSQL server (Debian's package) on 127.0.0.1, trust auth, its folder in /tmp (the postgres user must
+    reach it); `url` has no database name. It can be stopped and started again on the same port and data."""
+
+    def __init__(self) -> None:
+        import tempfile
+        self.root = Path(tempfile.mkdtemp(prefix="studio-pg-"))
+        self.data = self.root / "data"
+        self.as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_pg:
+            shutil.chown(self.root, "postgres")
+        subprocess.run(self.as_pg + [_pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres"],
+                       check=True, capture_output=True)
+        self.port = free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}"
+        self.start()
+
+    def start(self) -> None:
+        subprocess.run(self.as_pg + [_pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-o",
+                                     f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1", "start"],
+                       check=True, capture_output=True, timeout=60)
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run(self.as_pg + [_pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "stop"],
+                       capture_output=True, timeout=60)
+
+    def new_database(self) -> str:
+        """A new, empty database: its URL (postgresql://…)."""
+        import uuid
+
+        import psycopg
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(f"{self.url}/postgres", autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return f"{self.url}/{name}"
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    """A real PostgreSQL server (Debian's package) started once per session on 127.0.0.1 (trust auth, in /tmp: the
-    postgres user must reach it); yields its URL without a database name."""
-    import tempfile
-    root = Path(tempfile.mkdtemp(prefix="studio-pg-"))
-    data = root / "data"
-    as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_pg:
-        shutil.chown(root, "postgres")
-    subprocess.run(as_pg + [_pg_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"], check=True,
-                   capture_output=True)
-    port = free_port()
-    subprocess.run(as_pg + [_pg_bin("pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
-                            f"-p {port} -k {root} -c listen_addresses=127.0.0.1", "start"], check=True,
-                   capture_output=True, timeout=60)
-    yield f"postgresql://postgres@127.0.0.1:{port}"
-    subprocess.run(as_pg + [_pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True, timeout=60)
-    shutil.rmtree(root, ignore_errors=True)
+    """One PostgreSQL server for the session (PostgresServer)."""
+    server = PostgresServer()
+    yield server
+    server.remove()
 
 
 @pytest.fixture
 def postgres_url(postgres_server):
     """A new, empty database on the session's PostgreSQL server, for one test: its URL (postgresql://…)."""
-    import uuid
-
-    import psycopg
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{postgres_server}/{name}"
+    return postgres_server.new_database()
 
 
 class FakeChatModel:
