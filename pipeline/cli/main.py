@@ -121,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_backup_parsers(sub)
     from pipeline.cli.photos import add_parser as add_photos_parser
     add_photos_parser(sub)
+    from pipeline.cli.resources import add_parsers as add_resources_parsers
+    add_resources_parsers(sub)
 
     c = sub.add_parser("import-csv", help="write corpus/facts/*.yaml from a CSV of facts (the seed format)")
     c.add_argument("csv")

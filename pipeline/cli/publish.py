@@ -22,6 +22,7 @@ def cmd_publish(args, s: Settings) -> int:
     from pipeline.errors import PublishError
     from pipeline.publish.render import safe_url
     from pipeline.publish.site import publish
+    from pipeline.resources.registry import load_resources
     from pipeline.retrieve.fact_base import current_facts
     from pipeline.store.database import DraftStore
     if args.base_url and not safe_url(args.base_url):
@@ -33,7 +34,7 @@ def cmd_publish(args, s: Settings) -> int:
     store = DraftStore.for_data_dir(s.data_dir)
     report = publish(Path(args.out), store, current_facts(s), specs, s.today(),
                      filieres=filieres, base_url=args.base_url or "", barometer=_barometer(s),
-                     photos=PhotoLibrary.for_settings(s, store))
+                     photos=PhotoLibrary.for_settings(s, store), resources=load_resources(s.corpus_dir))
     code = EXIT_WITHHELD if report.refused or (args.strict and report.withheld) else 0
     if args.json:
         print_json({**report.to_json(), "exit_code": code})

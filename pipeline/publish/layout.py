@@ -27,7 +27,7 @@ LABELS = {
            "about": "Textes approuvés par l'agence ; chaque chiffre renvoie à sa source.",
            "lang_nav": "Langue", "breadcrumb": "Fil d'Ariane", "legal": "© {y}", "facts": "Faits et chiffres",
            "search": "Rechercher", "search_hint": "un chiffre, une page, un document…",
-           "search_results": "Résultats de la recherche"},
+           "search_results": "Résultats de la recherche", "resources": "Ressources"},
     "en": {"tagline": "The Aix-Marseille-Provence attractiveness agency", "home": "Home",
            "switch": "Français", "switch_title": "Lire cette page en français", "nav": "Main navigation",
            "filieres": "Sectors", "audiences": "Audiences", "docs": "Documents to download",
@@ -38,7 +38,7 @@ LABELS = {
            "about": "Texts approved by the agency; every figure links to its source.",
            "lang_nav": "Language", "breadcrumb": "Breadcrumb", "legal": "© {y}", "facts": "Facts and figures",
            "search": "Search", "search_hint": "a figure, a page, a document…",
-           "search_results": "Search results"},
+           "search_results": "Search results", "resources": "Resources"},
 }
 
 
@@ -81,6 +81,11 @@ def facts_path(lang: str, filiere: str) -> str:
     return f"{lang}/faits/{filiere}.html"
 
 
+def resources_path(lang: str) -> str:
+    """The Académie's resources (publish/resources_page.py)."""
+    return f"{lang}/ressources/index.html"
+
+
 def rel(from_path: str, to_path: str) -> str:
     """The relative link from one page of the site to another file of it."""
     return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
@@ -113,6 +118,7 @@ class Site:
     fact_filiere: dict[str, str] = field(default_factory=dict)  # published fact id -> its filière (its card's page)
     barometer: bool = False  # the barometer is published (a link in every page's navigation)
     search: bool = True  # the search box in every page's header (publish/search.py writes what it loads)
+    resources: bool = False  # the Académie's resources page is published (publish/resources_page.py)
 
     def fact_card(self, lang: str, fact_id: str) -> str | None:
         """The path and anchor of a published fact's card (`fr/faits/maritime.html#MAR-001`), or None."""
@@ -167,6 +173,8 @@ def _header(site: Site, f: Frame) -> str:
     nav += [item(audience_path(f.lang, a), lab["audience"][a]) for a in site.audiences.get(f.lang, [])]
     if site.fact_base:
         nav.append(item(facts_index_path(f.lang), lab["facts"]))
+    if site.resources:
+        nav.append(item(resources_path(f.lang), lab["resources"]))
     if site.barometer:
         nav.append(item(barometer_path(f.lang), BAROMETER_LABEL.get(f.lang, BAROMETER_LABEL["fr"])))
     fil = [item(filiere_path(f.lang, fid), label) for fid, label in site.filieres.get(f.lang, [])]

@@ -34,6 +34,7 @@ from pipeline.publish.layout import (
 )
 from pipeline.publish.open_data import resource_centre
 from pipeline.publish.render import Notes, SourceRef, markdown_to_html, plain_text, sources_html
+from pipeline.publish.resources_page import resource_pages, resources_path
 
 STYLE = Path(__file__).with_name("site.css")  # the one stylesheet, shipped in the package (no fonts, no CDN)
 OTHER_FILIERE = "autres"
@@ -221,7 +222,7 @@ def sitemap_xml(site: Site, pages: list[tuple[str, date, dict[str, str]]]) -> st
 def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, list[SourceRef], date]],
                 downloads: list[Download], filiere_labels: dict[str, dict[str, str]], base_url: str = "",
                 fact_base: FactBase | None = None, data_dates: tuple[datetime, datetime] | None = None,
-                changes: Changes | None = None, barometer=None) -> list[tuple[str, str]]:
+                changes: Changes | None = None, barometer=None, resources=None) -> list[tuple[str, str]]:
     """Every HTML page of the site, sitemap.xml and the stylesheet, as (path, content).
 
     With `barometer` ((Barometer, every fact of the corpus)), the barometer's pages and data (publish/barometer.py).
@@ -230,7 +231,7 @@ def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, li
     what changed since the previous publish (`changes`, publish/fact_changes.py)."""
     site = Site(base_url=base_url, fact_base=bool(fact_base and fact_base.facts),
                 fact_filiere={f.id: f.filiere for f in fact_base.facts} if fact_base else {},
-                barometer=barometer is not None)
+                barometer=barometer is not None, resources=bool(resources))
     for lang in LANGS:
         mine = [e for e in entries if e.lang == lang]
         site.audiences[lang] = [a for a in AUDIENCES if any(e.audience == a for e in mine)]
@@ -283,6 +284,10 @@ def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, li
             out.append((path, page_html))
             listed.append((path, day, versions))
         out += bar_files
+    if resources:  # the Académie's resources (publish/resources_page.py)
+        for path, page_html in resource_pages(site, resources):
+            out.append((path, page_html))
+            listed.append((path, max(r.date for r in resources), {x: resources_path(x) for x in LANGS}))
     out.append(("404.html", not_found_html(site)))
     out.append(("sitemap.xml", sitemap_xml(site, listed)))
     out.append((STYLESHEET, STYLE.read_text(encoding="utf-8")))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline.photos.model import ALL_RIGHTS, LICENCE_URLS, rights
 
-SIZES = "(max-width: 48rem) 100vw, 48rem"  # the text column's width (site.css)
+SIZES = "(max-width: 68ch) 100vw, 68ch"  # the text column's width (site.css --measure)
 _CREDIT = {"fr": "Photo", "en": "Photo"}
 _LICENCE = {"fr": "Licence", "en": "Licence"}
 _RESERVED = {"fr": "tous droits réservés", "en": "all rights reserved"}

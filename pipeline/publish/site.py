@@ -37,6 +37,7 @@ from pipeline.publish.pages import Download, Entry, write_pages
 from pipeline.publish.pdf import write_pdf
 from pipeline.publish.photos import place_photos, write_photos
 from pipeline.publish.render import SourceRef, markdown_to_html, page_markdown
+from pipeline.publish.resources_page import copy_documents, resource_records
 from pipeline.publish.search import search_files, site_records
 from pipeline.publish.subtitles import write_subtitles
 from pipeline.store.database import DraftStore
@@ -260,7 +261,7 @@ def select_pages(store: DraftStore, facts: list[Fact], specs: list[PageSpec], to
 def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld], generated_at: datetime,
                filiere_labels: dict[str, dict[str, str]] | None = None, base_url: str = "",
                fact_base: FactBase | None = None, data_created: datetime | None = None,
-               changes: Changes | None = None, barometer=None) -> tuple[list[dict], list[dict]]:
+               changes: Changes | None = None, barometer=None, resources=None) -> tuple[list[dict], list[dict]]:
     """Write every file of the site into `folder`; returns (documents written, documents not made and why).
 
     A PDF that cannot be made (a system library missing) is said in the second list; the rest still lands."""
@@ -301,9 +302,11 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
     texts = {(p.page_id, p.lang): (p.text, list(p.sources), p.approved_on) for p in pages}
     for rel_path, html_text in write_pages([p.entry() for p in pages], texts, downloads, filiere_labels or {},
                                            base_url, fact_base, (data_created or generated_at, generated_at),
-                                           changes, barometer=barometer):
+                                           changes, barometer=barometer, resources=resources):
         _write(folder / rel_path, html_text)
-    for rel_path, content in search_files(site_records(pages, fact_base, downloads, filiere_labels or {})):
+    copy_documents(folder, resources or [])  # the Académie's documents (publish/resources_page.py)
+    for rel_path, content in search_files(site_records(pages, fact_base, downloads, filiere_labels or {},
+                                                       resource_records(resources or []))):
         _write(folder / rel_path, content)  # the search box's script, library and index (publish/search.py)
     feed = {"generated_at": generated_at.isoformat(), "items": [p.feed_item() for p in pages],
             "documents": documents, "subtitles": subtitles, "withheld": [w.to_json() for w in withheld]}
@@ -326,7 +329,7 @@ def _write(path: Path, text: str) -> None:
 
 def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date,
             now: datetime | None = None, filieres=None, base_url: str = "", barometer=None,
-            photos=None) -> PublishReport:
+            photos=None, resources=None) -> PublishReport:
     """`_publish` holding the folder's publish lock (pipeline/locks.py: an advisory lock when the drafts database is
     PostgreSQL, else a file beside the folder): a second publish into that folder, from any machine, is refused."""
     lock = publish_lock(Path(out), store.url)
@@ -336,14 +339,14 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
         raise PublishError(f"another publish into {Path(out).resolve()} is running ({busy.holder}); nothing was "
                            "changed", fix="wait for it to finish, then publish again (or stop that process)")
     try:
-        return _publish(out, store, facts, specs, today, now, filieres, base_url, barometer, photos)
+        return _publish(out, store, facts, specs, today, now, filieres, base_url, barometer, photos, resources)
     finally:
         lock.release()
 
 
 def _publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date,
              now: datetime | None = None, filieres=None, base_url: str = "", barometer=None,
-             photos=None) -> PublishReport:
+             photos=None, resources=None) -> PublishReport:
     """Select, check and write the site into `out` (replaced whole, or refused if it holds other files).
 
     `filieres` (corpus Filieres) names the filières in each language; `base_url` makes sitemap.xml, canonical and
@@ -368,7 +371,7 @@ def _publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSp
 
     def build(folder: Path) -> None:
         result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url, base, created,
-                                    changes, (barometer, facts) if barometer is not None else None)
+                                    changes, (barometer, facts) if barometer is not None else None, resources)
         write_photos(folder, figures, sel.pages, base_url)
 
     write_site(out, build, {"generated_at": now.isoformat(), "pages": len(sel.pages)})
