@@ -15,10 +15,13 @@ def add_parsers(sub) -> None:
 
     rg = sub.add_parser("regenerate", help="draft again all items, or only the stale ones, with a cost estimate "
                                            "first; approved text is never replaced")
-    which = rg.add_mutually_exclusive_group(required=True)
-    which.add_argument("--all", dest="mode", action="store_const", const="all",
+    rg.add_argument("role", nargs="?", choices=("worker",),
+                    help="'worker': join the regeneration running on the shared drafts database (PostgreSQL) and draft "
+                         "some of its items on this machine")
+    which = rg.add_mutually_exclusive_group()
+    which.add_argument("--all", dest="regen_mode", action="store_const", const="all",
                        help="every selected item (unchanged ones are still skipped)")
-    which.add_argument("--stale", dest="mode", action="store_const", const="stale",
+    which.add_argument("--stale", dest="regen_mode", action="store_const", const="stale",
                        help="only items whose newest draft is stale (a cited fact, the prompt or the model changed)")
     rg.add_argument("--pages", help="page ids, comma-separated (python -m pipeline pages)")
     rg.add_argument("--filiere", help="only the items of this filière")
@@ -28,8 +31,16 @@ def add_parsers(sub) -> None:
     rg.add_argument("--budget", type=float, help="stop before the estimated cost (USD) would exceed this")
     rg.add_argument("--dry-run", action="store_true", help="list what would be drafted, tokens and cost; change nothing")
     rg.add_argument("--force", action="store_true", help="draft again even items whose inputs did not change")
+    rg.add_argument("--workers", type=int, metavar="N",
+                    help="share the run between N workers: this process and N-1 it starts (needs PostgreSQL; more may "
+                         "join from other machines with 'regenerate worker')")
+    rg.add_argument("--lease", type=float, default=60.0, metavar="SECONDS",
+                    help="with workers: how long an item stays a silent worker's before another takes it (default 60)")
+    rg.add_argument("--run", type=int, metavar="ID", help="worker: the run to join (default: the one running)")
+    rg.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                    help="worker: wait up to this long for a run to start")
     rg.add_argument("--json", action="store_true")
-    rg.set_defaults(func=cmd_regenerate)
+    rg.set_defaults(func=cmd_regenerate, parser=rg)
 
 
 def cmd_status(args, s: Settings) -> int:
@@ -91,11 +102,22 @@ def cmd_regenerate(args, s: Settings) -> int:
     from pipeline.store.database import DraftStore
     if args.concurrency < 1:
         raise RegenerationError(f"--concurrency {args.concurrency} is not a number of workers", fix="use 1 or more")
+    if args.role == "worker":
+        return cmd_worker(args, s)
+    if args.regen_mode is None:
+        args.parser.error("one of the arguments --all --stale is required (or 'worker' to join a running one)")
+    if args.workers is not None and args.workers < 1:
+        raise RegenerationError(f"--workers {args.workers} is not a number of workers", fix="use 1 or more")
+    if args.lease <= 0:
+        raise RegenerationError(f"--lease {args.lease:g} is no time at all", fix="give seconds, e.g. --lease 60")
     check_budget(args.budget)  # before planning anything
-    sel = Selection(mode=args.mode, pages=tuple(p.strip() for p in (args.pages or "").split(",") if p.strip()),
+    sel = Selection(mode=args.regen_mode, pages=tuple(p.strip() for p in (args.pages or "").split(",") if p.strip()),
                     filiere=args.filiere, langs=tuple(x.strip() for x in args.lang.split(",") if x.strip()),
                     force=args.force)
     store = DraftStore.for_data_dir(s.data_dir)
+    if args.workers:
+        from pipeline.draft.workers import require_postgres
+        require_postgres(store)  # said before any planning
     with RunLock(s, store):
         regen, specs, filieres = regenerator_for(s, store)
         batch = regen.prepare(specs, filieres, sel)
@@ -108,12 +130,49 @@ def cmd_regenerate(args, s: Settings) -> int:
         if args.dry_run:
             return 0
         bar = None if args.json else TerminalProgress("regenerate")
-        summary = regen.run(batch, concurrency=args.concurrency, budget=args.budget, progress=bar)
+        if args.workers:
+            from pipeline.draft.workers import run_with_workers
+
+            def started(run_id, children):
+                print(f"run #{run_id}: {len(children) + 1} worker(s) on this machine (this process"
+                      + "".join(f", pid {p.pid} logging to {log}" for p, log in children)
+                      + "); another machine joins with 'python -m pipeline regenerate worker'", file=out)
+            summary = run_with_workers(regen, batch, args.workers, args.concurrency, args.budget, args.lease,
+                                       progress=bar, started=started)
+        else:
+            summary = regen.run(batch, concurrency=args.concurrency, budget=args.budget, progress=bar)
     if args.json:
         print_json(summary.to_json())
     else:
         _print_summary(summary)
     return 0 if not summary.failed else 9  # finished, but some items failed (listed above)
+
+
+def cmd_worker(args, s: Settings) -> int:
+    """regenerate worker: join the running run from this machine, draft items until none is left open."""
+    from pipeline.draft.workers import join_run
+    from pipeline.errors import RegenerationError
+    from pipeline.store.database import DraftStore
+    if args.regen_mode or args.workers or args.pages or args.filiere or args.force or args.dry_run or args.budget:
+        raise RegenerationError("a worker drafts the items of the run it joins: --all/--stale, --pages, --filiere, "
+                                "--force, --budget, --dry-run and --workers belong to the command that starts the run",
+                                fix="python -m pipeline regenerate worker [--run ID] [--concurrency N] [--wait S]")
+    done = [0]
+
+    def on_item():
+        done[0] += 1
+        if not args.json:
+            print(f"  {done[0]} item(s) finished by this worker", file=sys.stderr, flush=True)
+    report = join_run(s, DraftStore.for_data_dir(s.data_dir), args.run, args.wait, args.concurrency, args.lease,
+                      on_item=on_item)
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(f"worker {report.worker}, run #{report.run_id}: {report.done} drafted, {report.failed} failed"
+              + (f", {report.lost} taken by another worker after this one's lease ran out" if report.lost else "")
+              + (f"; {len(report.other_inputs)} item(s) left to others (planned here under other inputs: "
+                 f"{', '.join(report.other_inputs[:5])})" if report.other_inputs else ""))
+    return 0
 
 
 def _print_plan(batch, todo, left, args, out) -> None:
@@ -142,6 +201,8 @@ def _print_plan(batch, todo, left, args, out) -> None:
 def _print_summary(s) -> None:
     print(f"run #{s.run_id} {s.status}: {len(s.done)} drafted, {s.skipped} skipped, {len(s.failed)} failed, "
           f"{len(s.not_started)} not started (budget); {s.tokens:,} tokens, ${s.cost:.4f}, {s.seconds:.1f} s")
+    if s.by_worker:
+        print("  drafted by " + ", ".join(f"{w}: {n}" for w, n in sorted(s.by_worker.items())))
     for name, reason in s.failed:
         print(f"  FAILED {name}: {reason}")
     if s.done:

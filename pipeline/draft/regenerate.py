@@ -91,6 +91,7 @@ class Batch:
     backend: str
     model: str
     resumed_from: int | None = None
+    temperature: float | None = None
 
     @property
     def to_draft(self) -> list[Item]:
@@ -139,12 +140,14 @@ class RunSummary:
     cost: float = 0.0
     seconds: float = 0.0
     model_seconds: float = 0.0
+    by_worker: dict[str, int] = field(default_factory=dict)            # drafts per worker, with --workers
 
     def to_json(self) -> dict:
         return {"run_id": self.run_id, "status": self.status, "done": [{"item": n, "draft_id": d} for n, d in self.done],
                 "skipped": self.skipped, "failed": [{"item": n, "reason": r} for n, r in self.failed],
                 "not_started": self.not_started, "tokens": self.tokens, "cost": round(self.cost, 6),
-                "seconds": round(self.seconds, 3), "model_seconds": round(self.model_seconds, 3)}
+                "seconds": round(self.seconds, 3), "model_seconds": round(self.model_seconds, 3),
+                **({"by_worker": self.by_worker} if self.by_worker else {})}
 
 
 def choose(specs: list[PageSpec], filieres: Filieres, sel: Selection) -> list[tuple[PageSpec, str]]:
@@ -204,7 +207,30 @@ class Regenerator:
                                           done_before))
         if any(i.action == "draft" for i in items):
             _warm(drafter.model)  # the client library loads now, not inside the first item's timing
-        return Batch(sel, items, settings.backend, settings.model, resumed)
+        return Batch(sel, items, settings.backend, settings.model, resumed, settings.temperature)
+
+    def plan_items(self, specs: list[PageSpec], pairs: list[tuple[str, str]]) -> list[Item]:
+        """A worker's plans for the (page id, language) items of a run another process prepared, with the index open
+        only here, as `prepare` does; an item that cannot be planned here is action 'fail' with its reason, one not in
+        this catalogue is left out."""
+        from pipeline.index.chroma import read_stamp
+        known = {s.id: s for s in specs}
+        items = []
+        self._stamp = read_stamp(self.settings)
+        with self.drafter_factory() as drafter:
+            self.drafter = drafter
+            settings = drafter.model.settings
+            for spec, lang in ((known[p], lang) for p, lang in pairs if p in known):
+                item = Item(spec, lang)
+                try:
+                    item.plan = drafter.plan(spec, lang)
+                    item.key = item.plan.inputs_key(settings, drafter.brand)
+                except DraftError as exc:
+                    item.action, item.why = "fail", exc.message
+                items.append(item)
+        if any(i.action == "draft" for i in items):
+            _warm(drafter.model)
+        return items
 
     def _decide(self, spec, lang, sel, versions, judge, settings, done_before) -> Item:
         item = Item(spec, lang)
@@ -268,11 +294,7 @@ class Regenerator:
         def one(item: Item) -> None:
             t1 = time.perf_counter()
             try:
-                rec = self.drafter.draft(item.spec, item.lang, plan=item.plan)
-                problem = self._changed_under_us(item) or _check_failed(rec)
-                if problem:
-                    raise RegenerationError(problem, fix="run 'python -m pipeline regenerate --stale' again")
-                spent = cost(rec.backend, rec.model, rec.tokens_in, rec.tokens_out)
+                rec, spent = self.draft_item(item)
                 rec = self.store.add_item_draft(rec, run_id, item.spec.id, item.lang,  # one transaction
                                                 tokens=rec.tokens_in + rec.tokens_out, cost=spent, started=t1)
                 with lock:
@@ -312,7 +334,17 @@ class Regenerator:
             self._finish(run_id, status, summary)
         return summary
 
-    def _start(self, batch: Batch, todo: list[Item], left: list[Item], budget: float | None) -> int:
+    def draft_item(self, item: Item) -> tuple[DraftRecord, float]:
+        """Draft one planned item (not stored): the record and its cost; RegenerationError when a fact it was planned
+        with changed during the run, or no sentence is backed."""
+        rec = self.drafter.draft(item.spec, item.lang, plan=item.plan)
+        problem = self._changed_under_us(item) or _check_failed(rec)
+        if problem:
+            raise RegenerationError(problem, fix="run 'python -m pipeline regenerate --stale' again")
+        return rec, cost(rec.backend, rec.model, rec.tokens_in, rec.tokens_out)
+
+    def _start(self, batch: Batch, todo: list[Item], left: list[Item], budget: float | None,
+               workers: int | None = None) -> int:
         items = [{"page_id": i.spec.id, "lang": i.lang, "inputs_key": i.key, "state": state, "reason": i.why,
                   "draft_id": i.draft_id}
                  for state, group in (("pending", todo), ("not_started", left),
@@ -325,7 +357,7 @@ class Regenerator:
             items, resumes=batch.resumed_from, selection={**batch.selection.to_json(), "budget": budget},
             signature=batch.selection.signature(), pid=os.getpid(), backend=batch.backend, model=batch.model,
             total=len(todo), estimate_tokens=sum(i.est_tokens for i in todo),
-            estimate_cost=round(sum(i.est_cost for i in todo), 6),
+            estimate_cost=round(sum(i.est_cost for i in todo), 6), workers=workers, temperature=batch.temperature,
             message=f"resumes run #{batch.resumed_from}" if batch.resumed_from else None)
 
     def _finish(self, run_id: int, status: str, s: RunSummary) -> None:

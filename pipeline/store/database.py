@@ -1,7 +1,7 @@
 """The drafts database (DraftStore): SQLite by default, PostgreSQL when DATABASE_URL says so (SQLAlchemy Core).
 
 Opening it applies the migrations it lacks. It holds the drafts and the LLM call log; the review and regeneration
-queries are mixed in from review.py and runs.py, so every query of the studio lives in this package."""
+queries are mixed in from review.py, runs.py and claims.py, so every query of the studio lives in this package."""
 from __future__ import annotations
 
 import os
@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, event, func, insert, select, update
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from pipeline.errors import StoreError
+from pipeline.store.claims import ClaimQueries
 from pipeline.store.record import DraftRecord, record_from_row
 from pipeline.store.review import ReviewQueries
 from pipeline.store.runs import RunQueries
@@ -27,8 +28,9 @@ def database_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'studio.sqlite'}"
 
 
-class DraftStore(ReviewQueries, RunQueries):
-    """Drafts and the LLM call log in one database (with the review and regeneration queries of the mixins)."""
+class DraftStore(ReviewQueries, RunQueries, ClaimQueries):
+    """Drafts and the LLM call log in one database (with the review, regeneration and workers' claim queries of the
+    mixins)."""
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -1,0 +1,327 @@
+"""Several workers on one regeneration run, on one machine or several sharing the drafts database (PostgreSQL).
+
+`regenerate --workers N` prepares the run as usual (plans, estimate, items recorded pending), starts N - 1 local
+workers (`regenerate worker --run ID`) and works as the N-th; `regenerate worker` started on another machine with the
+same DATABASE_URL, CHROMA_HOST and model settings joins the running run. Every worker plans the run's open items
+itself and drafts only those whose inputs key it computes equal to the run's (a worker whose model setting differs is
+refused before it plans: it would draft under another inputs key). Items are claimed one at a time for a lease
+(store/claims.py) that the worker renews while it lives; a killed worker's item is taken by another once its lease
+has run out. The run's summary is read back from its items, so it is the same whoever drafted them."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy.exc import DBAPIError
+
+from pipeline.draft.regenerate import Batch, Item, Regenerator, RunSummary
+from pipeline.draft.runs import check_budget
+from pipeline.errors import RegenerationError, StoreError, StudioError
+from pipeline.store.claims import LostClaim
+from pipeline.store.database import DraftStore
+
+DEFAULT_LEASE = 60.0   # seconds an item stays a worker's without news from it
+DB_GRACE = 60.0        # seconds a worker waits for an unreachable database before it stops
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def require_postgres(store: DraftStore) -> None:
+    if not store.url.startswith("postgresql"):
+        raise RegenerationError(
+            "several regeneration workers need the drafts database on PostgreSQL; this one is a SQLite file, which "
+            "other machines cannot share",
+            fix="set DATABASE_URL=postgresql://… (and CHROMA_HOST for the index) on every machine, or drop --workers "
+                "and use --concurrency N to draft several items at once on this machine")
+
+
+def check_model(run: dict, llm) -> None:
+    """Refuse a worker whose model settings differ from the run's: its drafts would carry another inputs key."""
+    differ = [f"{what} {mine!r} here, {theirs!r} in the run" for what, mine, theirs in (
+        ("backend", llm.backend, run["backend"]), ("model", llm.model, run["model"]),
+        ("temperature", llm.temperature, run["temperature"])) if theirs is not None and mine != theirs]
+    if differ:
+        raise RegenerationError(
+            f"this worker's model settings differ from run #{run['id']}'s ({'; '.join(differ)}): it would draft "
+            "under another inputs key, so it does not join",
+            fix=f"start it with the run's settings: STUDIO_LLM_BACKEND={run['backend']} "
+                f"STUDIO_LLM_MODEL={run['model']} (and the same STUDIO_LLM_BASE_URL's model)")
+
+
+@dataclass
+class WorkerReport:
+    worker: str
+    run_id: int
+    done: int = 0
+    failed: int = 0
+    lost: int = 0                    # drafted, but the lease had run out and another worker had taken the item
+    other_inputs: list[str] = field(default_factory=list)   # items this machine plans under other inputs
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _db(what: str, call: Callable, grace: float = DB_GRACE):
+    """`call()`, tried again while the database is unreachable, for up to `grace` seconds; StoreError after. Safe to
+    repeat: a claim or a store is one transaction, and storing an item already stored raises LostClaim."""
+    deadline = time.monotonic() + grace
+    while True:
+        try:
+            return call()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated and "OperationalError" not in type(exc.orig).__name__:
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreError(f"the drafts database stopped answering for {grace:.0f} s when the worker {what} "
+                                 f"({str(exc.orig)[:160]}); nothing half-done was kept: every item not stored is "
+                                 "still to be drafted",
+                                 fix="bring PostgreSQL back (check DATABASE_URL), then run the same 'python -m "
+                                     "pipeline regenerate' again: it resumes the run") from exc
+            time.sleep(1.0)
+
+
+class Worker:
+    """Claims the run's items it has plans for, drafts and stores each; `concurrency` at once."""
+
+    def __init__(self, regen: Regenerator, run_id: int, items: list[Item], name: str | None = None,
+                 lease_s: float = DEFAULT_LEASE, concurrency: int = 1, on_item: Callable[[], None] | None = None,
+                 db_grace: float = DB_GRACE) -> None:
+        self.regen, self.store, self.run_id = regen, regen.store, run_id
+        self.items = {i.key: i for i in items if i.key}
+        self.name = name or worker_name()
+        self.lease_s, self.concurrency, self.on_item, self.db_grace = lease_s, max(1, concurrency), on_item, db_grace
+        self.report = WorkerReport(self.name, run_id)
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+        self._lock = threading.Lock()
+
+    def work(self) -> WorkerReport:
+        """Until no item of the run is left open (or the run stops); raises what stopped a thread (StoreError)."""
+        beat = threading.Thread(target=self._heartbeat, daemon=True)
+        beat.start()
+        threads = [threading.Thread(target=self._loop, daemon=True) for _ in range(self.concurrency)]
+        for t in threads:
+            t.start()
+        try:
+            for t in threads:
+                while t.is_alive():
+                    t.join(0.2)
+        finally:
+            self.stop.set()
+        if self.error is not None:
+            raise self.error
+        return self.report
+
+    def _heartbeat(self) -> None:
+        while not self.stop.wait(self.lease_s / 3):
+            try:
+                self.store.renew(self.run_id, self.name, self.lease_s)
+            except Exception:  # noqa: BLE001 - unreachable for now: the next beat tries again
+                pass
+
+    def _loop(self) -> None:
+        keys, poll = list(self.items), min(1.0, self.lease_s / 5)
+        try:
+            while not self.stop.is_set():
+                got = _db("claimed an item", lambda: self.store.claim(self.run_id, self.name, keys, self.lease_s),
+                          self.db_grace)
+                if got is None:
+                    if _db("counted the open items", lambda: self.store.count_open(self.run_id), self.db_grace) == 0:
+                        return
+                    self.stop.wait(poll)  # items are claimed by others: one may die and its lease run out
+                    continue
+                self._one(got, self.items[got["inputs_key"]])
+        except LostClaim:  # the run was stopped or finished
+            return
+        except BaseException as exc:  # noqa: BLE001 - handed to work()
+            self.error = exc
+            self.stop.set()
+
+    def _one(self, got: dict, item: Item) -> None:
+        t1 = time.perf_counter()
+        try:
+            rec, spent = self.regen.draft_item(item)
+        except DBAPIError:  # the model call's log could not be written: wait for the database, give the item back
+            _db("logged a model call", lambda: self.store.count_open(self.run_id), self.db_grace)
+            self.store.release(self.run_id, got["id"], self.name)
+            return
+        except Exception as exc:  # one item's failure is recorded and the run goes on
+            reason = exc.message if isinstance(exc, StudioError) else f"{type(exc).__name__}: {exc}"
+            self._finish(lambda: self.store.fail_claimed(self.run_id, got["id"], self.name, reason,
+                                                          time.perf_counter() - t1), "failed")
+            return
+        self._finish(lambda: self.store.add_claimed_draft(rec, self.run_id, got["id"], self.name,
+                                                          tokens=rec.tokens_in + rec.tokens_out, cost=spent,
+                                                          started=t1), "done")
+
+    def _finish(self, store_it: Callable, outcome: str) -> None:
+        try:
+            _db("stored an item", store_it, self.db_grace)
+        except LostClaim as lost:
+            if "run #" in str(lost):  # the run stopped: nothing more to do
+                raise
+            outcome = "lost"
+        with self._lock:
+            setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+        if self.on_item:
+            self.on_item()
+
+
+# ---------------------------------------------------------------------------------------------- the run's side
+def summary_from_items(store: DraftStore, run_id: int, status: str, seconds: float) -> RunSummary:
+    """The run's summary as the one-process run makes it, read back from its items (whoever drafted them)."""
+    s = RunSummary(run_id, status, seconds=seconds)
+    for r in store.run_items(run_id):
+        name = f"{r['page_id']} [{r['lang']}]"
+        if r["state"] == "done":
+            s.done.append((name, r["draft_id"]))
+            s.tokens += r["tokens"] or 0
+            s.cost += r["cost"] or 0.0
+            s.model_seconds += (r["timings"] or {}).get("generate_s", 0.0)
+            s.by_worker[r["claimed_by"] or "?"] = s.by_worker.get(r["claimed_by"] or "?", 0) + 1
+        elif r["state"] in ("skipped", "carried"):
+            s.skipped += 1
+        elif r["state"] == "failed":
+            s.failed.append((name, r["reason"]))
+        elif r["state"] == "not_started":
+            s.not_started.append(name)
+    return s
+
+
+def spawn_worker(settings, run_id: int, n: int, concurrency: int, lease_s: float) -> tuple[subprocess.Popen, Path]:
+    """A local `regenerate worker` for the run, in its own session (the run stops it), logging to the data folder."""
+    log = settings.data_dir / f"worker-run{run_id}-{n}.log"
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "regenerate", "worker", "--run", str(run_id),
+                                 "--concurrency", str(concurrency), "--lease", f"{lease_s:g}"],
+                                stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    return proc, log
+
+
+def run_with_workers(regen: Regenerator, batch: Batch, workers: int, concurrency: int = 1,
+                     budget: float | None = None, lease_s: float = DEFAULT_LEASE,
+                     progress: Callable[[int, int, str], None] | None = None,
+                     spawn=spawn_worker, started: Callable[[int, list], None] | None = None) -> RunSummary:
+    """The batch as a run that `workers` workers share: this process and workers - 1 local ones it starts (others
+    may join from other machines). Returns when no item is left open; the spawned workers are stopped then."""
+    require_postgres(regen.store)
+    check_budget(budget)
+    todo, left = batch.within(budget)
+    t0 = time.perf_counter()
+    run_id = regen._start(batch, todo, left, budget, workers=workers)
+    children = [spawn(regen.settings, run_id, n, concurrency, lease_s) for n in range(1, workers)] if todo else []
+    if started:
+        started(run_id, children)
+    total, status = len(todo), "done"
+    me = Worker(regen, run_id, todo, lease_s=lease_s, concurrency=concurrency)
+    thread = threading.Thread(target=lambda: _catch(me), daemon=True)
+    shown = [-1]
+    try:
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.5)
+            if progress:
+                _report(regen.store, run_id, total, progress, shown)
+        if me.error is not None:
+            raise me.error
+    except BaseException:  # Ctrl-C, or the database gone: the next run resumes this one
+        status = "interrupted"
+        me.stop.set()
+        raise
+    finally:
+        for proc, _ in children:
+            _stop(proc)
+        if left and status == "done":
+            status = "budget"
+        summary = summary_from_items(regen.store, run_id, status, time.perf_counter() - t0)
+        try:
+            regen._finish(run_id, status, summary)
+        except DBAPIError:
+            pass  # the database is gone: the run stays 'running' and the next regenerate marks it interrupted
+    return summary
+
+
+def _catch(worker: Worker) -> None:
+    try:
+        worker.work()
+    except BaseException as exc:  # noqa: BLE001 - read by run_with_workers
+        worker.error = exc
+
+
+def _report(store: DraftStore, run_id: int, total: int, progress, shown: list[int]) -> None:
+    """The run's progress, whoever finished the items, when it moved."""
+    try:
+        finished = total - store.count_open(run_id)
+    except DBAPIError:
+        return
+    if finished != shown[0]:
+        shown[0] = finished
+        progress(finished, total, "finished")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        try:
+            proc.wait(timeout=5)  # it sees nothing open and leaves by itself
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+# ---------------------------------------------------------------------------------------------- a joining worker
+def join_run(settings, store: DraftStore, run_id: int | None = None, wait_s: float = 0.0,
+             concurrency: int = 1, lease_s: float = DEFAULT_LEASE, model=None, embedder=None,
+             on_item: Callable[[], None] | None = None) -> WorkerReport:
+    """`regenerate worker`: join the running run (or run `run_id`), plan its open items, draft those it may."""
+    from pipeline.llm.base import llm_settings_from_env
+    from pipeline.wiring import regenerator_for
+    require_postgres(store)
+    deadline = time.monotonic() + wait_s
+    while True:
+        run = store.run(run_id) if run_id else store.running_run()
+        if run is not None and run["status"] == "running":
+            break
+        if time.monotonic() >= deadline:
+            what = f"run #{run_id} is {run['status']}" if run else (
+                f"there is no run #{run_id}" if run_id else "no regeneration is running")
+            raise RegenerationError(f"{what}: this worker has nothing to join",
+                                    fix="start one on any machine sharing DATABASE_URL: python -m pipeline regenerate "
+                                        "--all --workers N (or give --wait SECONDS to wait for it)")
+        time.sleep(1.0)
+    if run["workers"] is None:
+        raise RegenerationError(f"run #{run['id']} was started without --workers: it drafts in one process and "
+                                "takes no workers", fix="start the next run with --workers N, then join it")
+    check_model(run, model.settings if model is not None else llm_settings_from_env())
+    if settings.lock_timeout < 300 and not settings.remote_index:  # local workers take the embedded index in turn
+        settings = dataclasses.replace(settings, lock_timeout=300.0)
+    regen, specs, _ = regenerator_for(settings, store, model=model, embedder=embedder)
+    recorded = {(r["page_id"], r["lang"]): r["inputs_key"] for r in store.open_items(run["id"])}
+    planned = regen.plan_items(specs, list(recorded))
+    mine = [i for i in planned if i.action == "draft" and i.key == recorded[(i.spec.id, i.lang)]]
+    report = WorkerReport(worker_name(), run["id"])
+    report.other_inputs = sorted(f"{p} [{lang}]" for p, lang in set(recorded) - {(i.spec.id, i.lang) for i in mine})
+    if recorded and not mine:
+        raise RegenerationError(
+            f"this machine plans all {len(recorded)} open item(s) of run #{run['id']} under other inputs than the run "
+            f"(first: {report.other_inputs[0]}): its corpus, prompts, brand voice or index differ from the machine "
+            "that started it", fix="run the worker on the same corpus and prompts (same checkout, STUDIO_CORPUS_DIR) "
+                                   "and the same index (CHROMA_HOST), or let the other workers finish")
+    w = Worker(regen, run["id"], mine, report.worker, lease_s, concurrency, on_item)
+    w.report = report
+    return w.work()
