@@ -50,6 +50,9 @@ class Fact:
     territory: str = ""
     indicator: str = ""
     perimeter: str = ""
+    # a result the barometer computed (a rank, a change): the facts it was computed from, each with the content hash it
+    # had then (corpus/derived.py marks the result due for review when one of them changes or goes stale)
+    derived_from: tuple[tuple[str, str], ...] = ()
     # where the fact lives, for messages; not part of its content
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
@@ -78,8 +81,9 @@ class Fact:
         d["review_by"] = self.review_by.isoformat()
         d["conflict_with"] = list(self.conflict_with)
         d["supersedes"] = list(self.supersedes)
+        d["derived_from"] = [list(x) for x in self.derived_from]
         for key, unset in _LATER_FIELDS.items():
-            if d[key] == unset:
+            if d[key] == unset or (key == "derived_from" and not d[key]):
                 d.pop(key)
         if d["source"]["primary"] is None:
             d["source"].pop("primary")
@@ -94,6 +98,7 @@ class Fact:
         d["review_by"] = date.fromisoformat(d["review_by"])
         d["conflict_with"] = tuple(d.get("conflict_with") or ())
         d["supersedes"] = tuple(d.get("supersedes") or ())
+        d["derived_from"] = tuple(tuple(x) for x in d.get("derived_from") or ())
         return cls(**d)
 
     @property
@@ -120,7 +125,7 @@ def _hash(d: dict[str, Any]) -> str:
 
 
 _LATER_FIELDS = {"wording_fr": "", "wording_en": "", "wording_status": "", "preferred": False, "territory": "",
-                 "indicator": "", "perimeter": ""}
+                 "indicator": "", "perimeter": "", "derived_from": ()}
 
 
 @dataclass(frozen=True)

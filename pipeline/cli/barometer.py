@@ -1,6 +1,7 @@
 """CLI: python -m pipeline barometer [--json] [--weight ID=W ...] [--draws N]; build, changes and import-peers."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pipeline.cli.output import print_json
@@ -32,6 +33,13 @@ def add_parser(sub) -> None:
     bc.add_argument("--edition", help="the later edition (default: the corpus now)")
     bc.add_argument("--json", action="store_true")
     bc.set_defaults(func=cmd_changes)
+    ct = bs.add_parser("cite", help="write the barometer's ranks and changes as derived facts drafts may cite "
+                                    "(corpus/facts/barometre.yaml)")
+    ct.add_argument("--site-url", default=os.environ.get("STUDIO_SITE_URL", ""), metavar="URL",
+                    help="the public site's address: each result's source is its barometer page "
+                         "(default $STUDIO_SITE_URL)")
+    ct.add_argument("--json", action="store_true")
+    ct.set_defaults(func=cmd_cite)
 
 
 def parse_weights(items: list[str]) -> dict[str, float]:
@@ -133,4 +141,25 @@ def cmd_changes(args, s: Settings) -> int:
     print(f"Changes since the {args.since} edition ({args.edition or 'the corpus now'}): {len(found)}")
     for c in found:
         print(f"  {c.message}")
+    return 0
+
+
+def cmd_cite(args, s: Settings) -> int:
+    from pipeline.barometer.build import build_barometer
+    from pipeline.barometer.citable import FILE, write_citable
+    from pipeline.corpus.facts import load_corpus
+    from pipeline.corpus.indicators import load_indicators, load_territories
+    facts, _ = load_corpus(s.corpus_dir, s.today())
+    b = build_barometer([f for f in facts if not f.derived_from], load_indicators(s.corpus_dir)[0],
+                        load_territories(s.corpus_dir), s.today(), draws=0)
+    done = write_citable(s.corpus_dir, b, facts, args.site_url, s.today())
+    if args.json:
+        print_json({"file": f"corpus/facts/{FILE}", **done})
+        return 0
+    print(f"corpus/facts/{FILE}: {len(done['added'])} added, {len(done['changed'])} recomputed, "
+          f"{len(done['kept'])} unchanged, {len(done['retired'])} retired")
+    for kind in ("added", "changed", "retired"):
+        if done[kind]:
+            print(f"  {kind}: {', '.join(done[kind])}")
+    print("run 'python -m pipeline ingest' so that drafts can cite them")
     return 0

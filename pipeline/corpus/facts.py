@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.corpus.derived import RECOMPUTE, check_derived
 from pipeline.corpus.indicators import place_facts
 from pipeline.errors import CorpusError, QueryError
 from pipeline.types import STATUSES, WORDING_STATUSES, Fact, Source, ValidationIssue
@@ -18,7 +19,7 @@ from pipeline.types import STATUSES, WORDING_STATUSES, Fact, Source, ValidationI
 ID_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}-\d{1,6}$")
 REQUIRED = ("id", "filiere", "statement_fr", "source", "year", "verified_on", "verified_by", "review_by", "status")
 OPTIONAL = ("statement_en", "wording_fr", "wording_en", "wording_status", "value", "unit", "year_note", "conflict_with",
-            "supersedes", "preferred", "notes", "territory", "indicator", "perimeter")
+            "supersedes", "preferred", "notes", "territory", "indicator", "perimeter", "derived_from")
 KNOWN = set(REQUIRED) | set(OPTIONAL)
 SOURCE_KEYS = ("title", "url", "primary")
 
@@ -242,6 +243,10 @@ def _build_fact(path: str, line: int, v: dict[str, Any], lines: dict[str, int], 
     if v.get("preferred") is not None and not isinstance(v["preferred"], bool):
         err("preferred", f"preferred {v['preferred']!r} is not true or false",
             "write 'preferred: true' on the fact that leads its conflict group, or remove the line")
+    derived = _as_derived(v.get("derived_from"))
+    if derived is None:
+        err("derived_from", "derived_from must map fact ids to the content hash each had when the result was computed",
+            "let 'python -m pipeline barometer cite' write it (derived_from: {PAI-041: 3f2a…})")
     links = {}
     for key in ("conflict_with", "supersedes"):
         links[key] = _as_ids(v.get(key))
@@ -260,7 +265,17 @@ def _build_fact(path: str, line: int, v: dict[str, Any], lines: dict[str, int], 
         conflict_with=links["conflict_with"], supersedes=links["supersedes"], notes=str(v.get("notes") or ""),
         wording_fr=_text(v.get("wording_fr")), wording_en=_text(v.get("wording_en")),
         wording_status=str(wstatus or ""), preferred=bool(v.get("preferred") or False), file=path, line=line,
-        territory=_text(v.get("territory")), indicator=_text(v.get("indicator")), perimeter=_text(v.get("perimeter")))
+        territory=_text(v.get("territory")), indicator=_text(v.get("indicator")), perimeter=_text(v.get("perimeter")),
+        derived_from=derived)
+
+
+def _as_derived(value: Any) -> tuple[tuple[str, str], ...] | None:
+    """derived_from as sorted (fact id, content hash) pairs; () when absent; None when malformed."""
+    if value in (None, "", {}):
+        return ()
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(h, str) and h for k, h in value.items()):
+        return None
+    return tuple(sorted((k.strip().upper(), h.strip()) for k, h in value.items()))
 
 
 def _text(value: Any) -> str:  # a free-text field as one clean line ("" when absent)
@@ -297,7 +312,8 @@ def read_corpus(corpus_dir: Path, today: date) -> tuple[list[Fact], list[Validat
             if fact is not None:
                 facts.append(fact)
     facts, placed = place_facts(corpus_dir, facts)
-    return facts, issues + placed + _cross_checks(facts, set(raw_ids), today)
+    facts, derived = check_derived(facts)  # a computed result is due for review when a fact behind it changed
+    return facts, issues + placed + derived + _cross_checks(facts, set(raw_ids), today)
 
 
 def _cross_checks(facts: list[Fact], all_ids: set[str], today: date) -> list[ValidationIssue]:
@@ -327,7 +343,8 @@ def _cross_checks(facts: list[Fact], all_ids: set[str], today: date) -> list[Val
         if f.status != "retired" and f.is_stale(today):
             out.append(ValidationIssue("warning", f.file, f.line, f.id,
                                        f"stale: review_by {f.review_by.isoformat()} has passed",
-                                       "re-check the source, then update verified_on/verified_by/review_by "
+                                       "re-verify the facts it was computed from, then " + RECOMPUTE if f.derived_from
+                                       else "re-check the source, then update verified_on/verified_by/review_by "
                                        "(or retire the fact)"))
     return out
 
