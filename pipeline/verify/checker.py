@@ -12,16 +12,33 @@ from typing import Protocol
 
 from pipeline.config import PROMPTS_DIR
 from pipeline.corpus.facts import superseded_map
+from pipeline.corpus.indicators import load_territories
 from pipeline.corpus.names import load_aliases, load_glossary
 from pipeline.retrieve.lexical import detect_lang
 from pipeline.types import Fact
 from pipeline.verify.association import misattributed
-from pipeline.verify.entities import (TERRITORY, alias_stems, entity_lexicon, name_phrases, organisations, related,
-                                     stem, unknown_names, word_stems)
+from pipeline.verify.entities import (
+    TERRITORY,
+    alias_stems,
+    entity_lexicon,
+    name_phrases,
+    organisations,
+    related,
+    stem,
+    unknown_names,
+    word_stems,
+)
 from pipeline.verify.figure_index import FigureIndex
 from pipeline.verify.figures import Figure, comparable, extract_figures, matches
-from pipeline.verify.sentences import (echo, other_language, perimeter_mismatch, prompt_grams, script_structure,
-                                      stutter, unverified_links)
+from pipeline.verify.sentences import (
+    echo,
+    other_language,
+    perimeter_mismatch,
+    prompt_grams,
+    script_structure,
+    stutter,
+    unverified_links,
+)
 
 STATUSES = ("supported", "connective", "contradicted", "unsupported", "dangling_citation", "unknown_entity",
             "uncited", "wrong_language", "prompt_echo", "unverified_link", "stutter")
@@ -29,6 +46,7 @@ OK_STATUSES = ("supported", "connective")  # backed by the cited facts, or a sho
 MAX_CONNECTIVE_WORDS = 25
 _ID = r"[A-Za-z][A-Za-z0-9]{1,9}-\d{1,6}"
 CITATION = re.compile(rf"\[\[?\s*({_ID}(?:\s*[,;]\s*{_ID})*)\s*\]\]?")
+_HASHTAG = re.compile(r"(?<![\w&#/])#(?=\w)[\w-]+")  # #OneProvence, #Paris2024; not "# Titre", not a URL's #part
 _MALFORMED = re.compile(r"\[{1,2}\s*[A-Za-z][A-Za-z0-9]{0,9}-?\d*(?![\w\]-])")
 _SENT_END = re.compile(r"(?:(?<=[.!?…])[\"»”)]*\s+|(?<=[\u2600-\u27bf\U0001F300-\U0001FAFF])\ufe0f?\s+)"
                        r"(?=[«\"“(*_]*[A-ZÀ-ÝÉ0-9])")
@@ -165,8 +183,9 @@ class ClaimChecker:
 
     def __init__(self, facts: list[Fact], today: date, embedder: SentenceEmbedder | None = None,
                  prompts_dir: Path | None = PROMPTS_DIR, aliases: dict[str, list[str]] | None = None,
-                 glossary: dict[str, set[str]] | None = None) -> None:
+                 glossary: dict[str, set[str]] | None = None, peers: set[str] | None = None) -> None:
         self.facts = {f.id: f for f in facts}
+        self.peers = peers or set()  # ids of facts about another territory (the barometer's peers)
         self.lang_texts = {f.id: fact_texts(f) for f in facts}
         self.texts = {fid: [t for t, _ in texts] for fid, texts in self.lang_texts.items()}
         self.echo_grams = prompt_grams(prompts_dir) if prompts_dir else set()
@@ -187,8 +206,10 @@ class ClaimChecker:
     @classmethod
     def for_corpus(cls, facts: list[Fact], settings, embedder: SentenceEmbedder | None = None) -> "ClaimChecker":
         """The checker as every entry point builds it: the corpus's aliases and glossary, the shipped prompts."""
+        territories = load_territories(settings.corpus_dir)
         return cls(facts, settings.today(), embedder, aliases=load_aliases(settings.corpus_dir),
-                   glossary=load_glossary(settings.corpus_dir))
+                   glossary=load_glossary(settings.corpus_dir),
+                   peers={f.id for f in facts if territories.resolve(f.territory) != ""})
 
     def problem(self, fid: str) -> str | None:
         """Why citing `fid` is not enough to back a figure, or None."""
@@ -229,6 +250,7 @@ class ClaimChecker:
         for m in _MALFORMED.finditer(bare):
             notes.append(f"malformed citation {m.group(0).strip()!r}: write [ID], e.g. [MAR-001]")
         bare = _MALFORMED.sub(lambda m: " " * len(m.group(0)), bare).replace("[", " ").replace("]", " ")
+        bare = _HASHTAG.sub(lambda m: " " * len(m.group(0)), bare)  # a post's #Tags claim nothing
         heading = sentence.lstrip().startswith("#")
         figs = [FigureCheck(f) for f in extract_figures(bare, lang)]
         phrases = name_phrases(bare, self.lexicon)
@@ -342,7 +364,9 @@ class ClaimChecker:
         if not backing or not (v.figures or v.cited):
             return None
         known = set().union(*(self.words[i] | self.source_words[i] for i in backing))
-        missing = unknown_names(name_phrases(bare, self.lexicon), known, self.glossary)
+        # the territory's own names are context, unless every fact backing the sentence is about another territory
+        home_context = not all(i in self.peers for i in backing)
+        missing = unknown_names(name_phrases(bare, self.lexicon), known, self.glossary, home_context)
         cites = ", ".join(f"[{i}]" for i in backing)
         if missing:
             return f"names {', '.join(missing)}, which {cites} does not mention"

@@ -126,16 +126,18 @@ def related(phrases, sentence_stems: set[str], fact_stems: set[str]) -> bool:
     return len(sentence_stems & fact_stems) >= 2
 
 
-def unknown_names(phrases, fact_stems: set[str], glossary: dict[str, set[str]] | None = None) -> list[str]:
+def unknown_names(phrases, fact_stems: set[str], glossary: dict[str, set[str]] | None = None,
+                  home_context: bool = True) -> list[str]:
     """The names of a sentence its facts do not hold: a place word missing, or most of a name's other words (an
-    English word counts as held when the glossary maps it to a French word the facts use)."""
+    English word counts as held when the glossary maps it to a French word the facts use). The territory's own
+    names are context, not a claim (`home_context`), except when the facts are about another territory."""
     glossary = glossary or {}
 
     def held(s: str) -> bool:
         return s in fact_stems or bool(glossary.get(s, set()) & fact_stems)
     out = []
     for places, other, text in phrases:
-        if not other and places <= TERRITORY:
+        if home_context and not other and places <= TERRITORY:
             continue  # the territory's own names (Provence, Aix-Marseille-Provence) are context, not a claim
         if not all(held(s) for s in places):
             out.append(text)

@@ -52,7 +52,8 @@ class Figure:
     month: int | None = None
     scale: float = 1.0
     rate: str | None = None  # "year" for "84 000 t par an", "day" for "12 500 spectateurs par jour"
-    noun: str | None = None  # the word counted when it is no unit we know ("950 événements" -> "evene")
+    noun: str | None = None  # the word counted when it is no unit we know ("950 événements" -> "evene"; with the next
+    #                          word when it may be the head: "92 member municipalities" -> "membe|munic")
 
     def to_json(self) -> dict:
         d = {"raw": self.raw, "value": self.value, "kind": self.kind, "unit": self.unit, "hedge": self.hedge,
@@ -127,11 +128,21 @@ def _loose_unit(folded: str, end: int) -> tuple[str | None, str | None]:
         return None, None
     if len(words) > 1 and re.match(r"[a-z]", words[1]) and unit_family(words[1]):
         return unit_family(words[1]), None
-    return None, (words[0][:5] if len(words[0]) > 2 else None)
+    if len(words[0]) <= 2:
+        return None, None
+    # the head noun is the first word in French ("92 communes membres"), often the second in English ("92 member
+    # municipalities"): both are kept, and two counts differ only when they share neither
+    second = words[1] if len(words) > 1 and re.fullmatch(r"[a-z][a-z'-]{2,}", words[1]) \
+        and words[1] not in _NOT_NOUNS else ""
+    return None, words[0][:5] + (f"|{second[:5]}" if second else "")
 
 
 def _unit_after(folded: str, end: int) -> str | None:
     m = UNIT_PATTERN.match(folded, end)
+    if m and m.group("unit") == "member":  # English "92 member municipalities": the next unit word is the head
+        head = UNIT_PATTERN.match(folded, m.end())
+        if head:
+            return unit_family(head.group("unit"))
     return unit_family(m.group("unit")) if m else None
 
 
@@ -213,9 +224,10 @@ def extract_figures(text: str, lang: str = "fr") -> list[Figure]:
             unit, noun = _loose_unit(folded, raw_end + 1)
         full = value * scale
         start = a - (len(cb.group(0)) if cb else 0)
-        if (kind == "number" and unit is None and scale == 1.0 and place >= 1 and 1800 <= full <= 2100
+        named = unit is not None and re.match(r"\s*[A-Z]", text[raw_end:raw_end + 3]) is not None
+        if (kind == "number" and (unit is None or named) and scale == 1.0 and place >= 1 and 1800 <= full <= 2100
                 and re.fullmatch(r"\d{4}", m.group(1))):
-            kind = "year"
+            kind, unit = "year", None  # "In 2016 Airbus Helicopters…": a year before a name, not 2016 aircraft
         take(start, raw_end)
         if full in (0.0, 1.0) and kind == "number" and unit is None and scale == 1.0:
             continue  # a lone "1" or "0" ("dont 1 consacré…") is not a figure anyone checks
@@ -330,7 +342,7 @@ def comparable(s: Figure, f: Figure) -> bool:
     if s.kind in ("number", "money") and not units_compatible(s.unit, f.unit):
         return False
     if s.kind == f.kind == "number" and s.unit is None and f.unit is None and s.noun and f.noun \
-            and s.noun != f.noun:
+            and not set(s.noun.split("|")) & set(f.noun.split("|")):
         return False  # two counts of different things, neither a unit we know
     if s.rate and f.rate and s.rate != f.rate:
         return False

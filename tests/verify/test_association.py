@@ -37,3 +37,37 @@ def test_a_figure_given_to_the_other_thing_of_its_fact_is_flagged(checker, sente
 def test_the_figure_with_its_own_thing_is_not(checker, sentence, lang):
     v = checker.check(sentence, lang).sentences[0]
     assert v.ok and not v.entity_problem, v
+
+
+@pytest.fixture(scope="module")
+def corpus_checker():
+    """As every entry point builds it (for_corpus): it knows which facts are about another territory."""
+    from types import SimpleNamespace
+    facts, _ = load_corpus(REPO / "corpus", TODAY)
+    return ClaimChecker.for_corpus(facts, SimpleNamespace(corpus_dir=REPO / "corpus", today=lambda: TODAY))
+
+
+@pytest.mark.parametrize("sentence,lang", [
+    ("En 2024, l'aéroport Marseille Provence a enregistré 14,8 millions de passagers [PAI-041].", "fr"),  # Nice's
+    ("In 2021, the city of Marseille recorded 1,863 filming days [PAI-118].", "en"),  # the Alpes-Maritimes'
+])
+def test_a_peer_territory_figure_given_to_the_home_territory_is_flagged(corpus_checker, sentence, lang):
+    """The home's own names are context in a sentence backed by home facts, a claim when the fact is a peer's."""
+    v = corpus_checker.check(sentence, lang).sentences[0]
+    assert v.entity_problem and "Marseille" in v.entity_problem, v
+
+
+def test_the_home_names_stay_context_for_home_facts(corpus_checker):
+    v = corpus_checker.check("Le Grand Port Maritime de Marseille a traité 70,5 millions de tonnes en 2024 "
+                             "[MAR-001], premier port de Provence.", "fr").sentences[0]
+    assert not v.entity_problem, v
+
+
+@pytest.mark.parametrize("sentence,lang", [
+    ("Happiness index: 7.8/10 across the territory vs a 7.4 national average [AGE-012] #OneProvence", "en"),
+    ("🚀 77 implantations concrétisées en 2022 par Provence Promotion, dont 35 entreprises étrangères ! [INV-001] "
+     "#Provence #Invest", "fr"),
+])
+def test_hashtags_claim_nothing(corpus_checker, sentence, lang):
+    report = corpus_checker.check(sentence, lang)
+    assert not any(v.entity_problem for v in report.sentences), report.sentences

@@ -108,3 +108,23 @@ def test_ranges_share_scale_and_unit():
 def test_metres_are_not_millions():
     f = one("la tour culmine à 147 m")
     assert f.value == 147
+
+
+def test_a_year_before_a_name_is_a_year():
+    """"In 2016 Airbus Helicopters…": not 2016 aircraft (a unit word inside a name)."""
+    years = [f for f in extract_figures("In 2016 Airbus Helicopters employed 9,200 people.", "en") if f.kind == "year"]
+    assert [f.value for f in years] == [2016.0]
+
+
+def test_member_before_its_head_noun():
+    """English puts "member" before what is counted: 92 member municipalities are 92 communes membres."""
+    fr = one("La Métropole regroupe 92 communes membres.")
+    en = one("The Metropolis brings together 92 member municipalities.", "en")
+    assert en.unit == fr.unit == "commune" and matches(en, fr)
+    assert one("The cluster has 92 members.", "en").unit == "member"
+
+
+def test_counts_of_things_compare_their_head_nouns():
+    assert matches(one("12 grandes écoles"), one("12 écoles"))  # an adjective before the noun
+    assert matches(one("400 heritage buildings", "en"), one("400 buildings", "en"))
+    assert not matches(one("12 écoles"), one("12 festivals"))
