@@ -14,10 +14,9 @@ comparison fact's (a peer's, or the home's gathered for comparison, which the fa
 """
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -71,6 +70,7 @@ class Published:
     b: Barometer
     facts: dict[str, Fact]
     site: Site
+    citable: dict[str, list[Fact]] = None  # indicator id -> its results drafts may cite (barometer cite), listed
 
     def card(self, lang: str, fact_id: str) -> str:
         """The path and anchor of a fact's card: in the fact base if it lists it, else among the comparison facts."""
@@ -263,6 +263,7 @@ def indicator_page(pub: Published, r: IndicatorReport, lang: str) -> str:
         parts.append(f'<p>{_e(w["no_series"].format(home=home))}</p>')
     parts.append("</section>")
     parts.append(_comparison(pub, frame, r, home, name, unit))
+    parts.append(_citable(pub, frame, r))
     parts.append(_conflicts(pub, frame, r))
     parts.append(_left_out(pub, frame, r))
     parts.append(_sources(pub, frame, [p.fact_id for p in r.points()] + [o.fact_id for p in r.points()
@@ -314,6 +315,18 @@ def _tid(pub: Published, name: str) -> str:
     if t is None:
         return name
     return next((tid for tid, x in t.items.items() if name in (x.name_fr, *x.names.values())), name)
+
+
+def _citable(pub: Published, frame: Frame, r: IndicatorReport) -> str:
+    """The results of this indicator written as facts drafts may cite (`barometer cite`), each with its card."""
+    lang, w = frame.lang, bw.W[frame.lang]
+    mine = [f for f in (pub.citable or {}).get(r.indicator.id, []) if pub.site.fact_card(lang, f.id)]
+    if not mine:
+        return ""
+    items = "\n".join(f'<li><a class="fact-ref" href="{_e(link(pub.site, frame, pub.site.fact_card(lang, f.id)))}">'
+                      f"{_e(f.id)}</a> · {_e(f.wording(lang) or f.statement(lang))}</li>" for f in mine)
+    return (f'<section aria-labelledby="h-cite">\n<h2 id="h-cite">{_e(w["citable"])}</h2>\n<p>{_e(w["citable_intro"])}'
+            f"</p>\n<ul>\n{items}\n</ul>\n</section>")
 
 
 def _conflicts(pub: Published, frame: Frame, r: IndicatorReport) -> str:
@@ -377,44 +390,8 @@ def comparison_facts_page(pub: Published, lang: str) -> str | None:
                     f'{_e(w["comparison_facts_intro"])}</p>\n<section class="facts">\n{cards}\n</section>')
 
 
+from pipeline.publish.barometer_data import compass_rows, csv_text, point_rows  # noqa: E402  (they use the above)
 from pipeline.publish.barometer_method import method_page  # noqa: E402  (it uses the pieces above)
-
-
-# ------------------------------------------------------------------ data files
-def point_rows(pub: Published) -> list[dict]:
-    rows = []
-    for r in pub.shown():
-        c = r.comparison
-        placed = [("serie", p, None) for p in r.series] + ([("comparaison", x.point, x) for x in c.rows] if c else [])
-        for role, p, x in placed:
-            rows.append({"indicateur": r.indicator.id, "territoire": p.territory or pub.b.home, "nom": p.name,
-                         "role": role, "annee": p.year, "valeur": p.value_text, "valeur_nombre": p.value,
-                         "unite": p.unit, "annee_comparaison": c.year if x else "", "rang": x.rank if x else "",
-                         "ecart_annee": x.year_gap if x else "", "fait": p.fact_id,
-                         "a_revoir": "true" if p.stale else "false",
-                         "autres_faits": " ".join(o.fact_id for o in p.others), "source_titre": p.source_title,
-                         "source_url": p.source_url, "page_fr": pub.site.url(pub.card("fr", p.fact_id)),
-                         "page_en": pub.site.url(pub.card("en", p.fact_id))})
-    return rows
-
-
-def _csv(fields: list[str], rows: list[dict]) -> str:
-    buf = io.StringIO()
-    wr = csv.DictWriter(buf, fieldnames=fields, lineterminator="\r\n")
-    wr.writeheader()
-    wr.writerows(rows)
-    return buf.getvalue()
-
-
-def compass_rows(pub: Published) -> tuple[list[str], list[dict]]:
-    c = pub.b.compass
-    dims = sorted({d for d in c.dimension_of.values() if any(d in v for v in c.dimensions.values())})
-    rows = [{"territoire": t or pub.b.home, "nom": c.names[t], "rang": c.ranks.get(t) or "",
-             "score_global": round(c.overall[t], 1), "couverture": round(c.coverage[t], 3),
-             "rang_conserve": round(c.robustness[t], 3) if t in c.robustness else "",
-             **{_slug(d): ("" if c.dimensions[t].get(d) is None else round(c.dimensions[t][d], 1)) for d in dims}}
-            for t in sorted(c.overall, key=lambda t: (c.ranks.get(t) or 999, c.names[t]))]
-    return ["territoire", "nom", "rang", "score_global", "couverture", "rang_conserve", *map(_slug, dims)], rows
 
 
 def barometer_pages(site: Site, b: Barometer, facts: list[Fact]
@@ -424,7 +401,12 @@ def barometer_pages(site: Site, b: Barometer, facts: list[Fact]
         raise PublishError(f"a filière is named {COMPARISON_FACTS!r}: its fact-base page would be the barometer's "
                            "comparison facts", fix="rename that filière in corpus/filieres.yaml")
     by_id = {f.id: f for f in facts}
-    pub = Published(b, {i: by_id[i] for i in shown_fact_ids(b) if i in by_id}, site)
+    citable: dict[str, list[Fact]] = {}
+    for f in facts:  # the results `barometer cite` wrote (notes "barometer: rank teu"), still current
+        m = re.match(r"^barometer: (?:rank|change) ([a-z0-9_]+)$", f.notes)
+        if m and f.derived_from and f.status == "verified" and not f.is_stale(b.today):
+            citable.setdefault(m.group(1), []).append(f)
+    pub = Published(b, {i: by_id[i] for i in shown_fact_ids(b) if i in by_id}, site, citable)
     day = max((f.verified_on for f in pub.facts.values()), default=b.today)
     both = {x: index_path(x) for x in LANGS}
     pages = [(index_path(lang), index_page(pub, lang), day, both) for lang in LANGS]
@@ -438,7 +420,7 @@ def barometer_pages(site: Site, b: Barometer, facts: list[Fact]
             pages.append((comparison_facts_path(lang), page, day, {x: comparison_facts_path(x) for x in LANGS}))
     fields, crow = compass_rows(pub)
     doc = {**b.to_json(), "fact_pages": {i: {x: site.url(pub.card(x, i)) for x in LANGS} for i in pub.facts}}
-    files = [(CSV_PATH, _csv(list(CSV_FIELDS), point_rows(pub))), (COMPASS_CSV_PATH, _csv(fields, crow)),
+    files = [(CSV_PATH, csv_text(list(CSV_FIELDS), point_rows(pub))), (COMPASS_CSV_PATH, csv_text(fields, crow)),
              (JSON_PATH, json.dumps(doc, ensure_ascii=False, indent=1) + "\n"),
              (STYLESHEET, STYLE.read_text(encoding="utf-8"))]
     return pages, files

@@ -68,6 +68,8 @@ W = {
                          "périmètre.",
         "no_common_year": "Pas de comparaison : aucun autre territoire n'a de chiffre à un an près d'une année de "
                           "la série.",
+        "citable": "À citer", "citable_intro": "Ces résultats sont des faits de la base, que les textes de l'agence "
+                  "peuvent citer ; chacun liste les faits dont il est calculé.",
         "conflicts": "Chiffres divergents", "conflict_line": "{name} {year} : {used} est utilisé ({value}) ; {others}.",
         "other_gives": "{fact} donne {value}", "left_out": "Chiffres écartés",
         "left_out_intro": "Ces faits sont étiquetés pour l'indicateur mais ne sont ni tracés ni comparés :",
@@ -115,6 +117,8 @@ W = {
         "missing_one": "{name} (latest figure: {year})",
         "one_territory": "No comparison: no other territory has a figure for this indicator at this perimeter.",
         "no_common_year": "No comparison: no other territory has a figure within a year of a year of the series.",
+        "citable": "To cite", "citable_intro": "These results are facts of the fact base the agency's texts may "
+                   "cite; each lists the facts it is computed from.",
         "conflicts": "Conflicting figures", "conflict_line": "{name} {year}: {used} is used ({value}); {others}.",
         "other_gives": "{fact} gives {value}", "left_out": "Figures left out",
         "left_out_intro": "These facts are tagged for the indicator but are neither plotted nor compared:",

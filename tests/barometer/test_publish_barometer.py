@@ -210,3 +210,22 @@ def test_the_pages_show_their_charts_offline_and_axe_finds_nothing_serious(site,
         assert not bad, "\n".join(bad)
     finally:
         d.quit()
+
+
+def test_an_indicator_page_lists_its_citable_results_with_their_cards(studio, tmp_path, monkeypatch, capsys):  # noqa: F811
+    from pipeline.cli.main import main
+    settings, store, _ = studio
+    monkeypatch.setenv("STUDIO_CORPUS_DIR", str(settings.corpus_dir))
+    monkeypatch.setenv("STUDIO_TODAY", TODAY.isoformat())
+    assert main(["barometer", "cite", "--site-url", "https://www.example.org/"]) == 0
+    capsys.readouterr()
+    facts = current_facts(settings)
+    rank = next(f for f in facts if f.notes == "barometer: rank airport_passengers")
+    out = tmp_path / "site"
+    publish(out, store, facts, load_pages(settings.corpus_dir, load_filieres(settings.corpus_dir)), TODAY, now=NOW,
+            filieres=load_filieres(settings.corpus_dir), barometer=load_barometer(settings, draws=0))
+    page = out / "fr" / "barometre" / "airport_passengers.html"
+    html = page.read_text(encoding="utf-8")
+    href = re.search(rf'href="([^"]+#{rank.id})"', html).group(1)
+    assert "À citer" in html and anchor_exists(out, page, href) and "faits/territoire.html" in href
+    assert "2e sur 7" in unescape(html.split('id="h-cite"')[1])
