@@ -32,6 +32,7 @@ pango=()
 ls /usr/lib/*/libpango-1.0.so.0 >/dev/null 2>&1 || pango+=(libpango-1.0-0)
 ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 || pango+=(libpangoft2-1.0-0)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || pango+=(fonts-dejavu-core)
+ls /usr/lib/*/libcairo.so.2 >/dev/null 2>&1 || pango+=(libcairo2)  # the barometer report's charts (cairosvg)
 if [ "${#pango[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""
