@@ -165,10 +165,13 @@ def _regen_tables(md: MetaData, runs_extra: tuple = (), items_extra: tuple = ())
 
 # several workers share a run (draft/workers.py): an item is claimed by one worker (claimed_by) until its lease ends
 # (lease_until, the database's clock), then another may take it (claims counts the takes); a run records how many
-# workers it asked for (NULL: a run of one process, which takes no workers) and its model temperature
+# workers it asked for (NULL: a run of one process, which takes no workers) and its model temperature; an item
+# keeps the plan the run made for it (plan: the facts of each section and the prompt given), so a worker drafts from
+# it instead of planning again (draft/workers.py checks the plan still gives the item's inputs key on its machine)
 regen_runs, regen_items = _regen_tables(
     metadata, (Column("workers", Integer), Column("temperature", Float)),
-    (Column("claimed_by", String(100)), Column("lease_until", UTCDateTime()), Column("claims", Integer)))
+    (Column("claimed_by", String(100)), Column("lease_until", UTCDateTime()), Column("claims", Integer),
+     Column("plan", JSON)))
 
 
 # failed sign-ins per name tried (known or not, so a delay tells nothing about who has an account): the delay
@@ -278,6 +281,10 @@ def _m8_regen_workers(conn) -> None:
         conn.execute(text(sql))
 
 
+def _m9_regen_plans(conn) -> None:
+    conn.execute(text(f"ALTER TABLE regen_items ADD COLUMN plan {JSON().compile(dialect=conn.dialect)}"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_calls", _m1_initial),
                                                (2, "index drafts by status", _m2_draft_lookup_index),
                                                (3, "review: users, audit log, comments", _m3_review),
@@ -285,7 +292,9 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_call
                                                (5, "sign-in: failed attempts and delays", _m5_sign_in_throttle),
                                                (6, "audit log: hash chain", _m6_audit_chain),
                                                (7, "photo library: photos", _m7_photos),
-                                               (8, "regeneration: workers claim items for a lease", _m8_regen_workers)]
+                                               (8, "regeneration: workers claim items for a lease", _m8_regen_workers),
+                                               (9, "regeneration: an item keeps its plan for the workers",
+                                                _m9_regen_plans)]
 
 
 def migrate(engine: Engine) -> list[int]:
