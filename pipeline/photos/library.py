@@ -145,6 +145,7 @@ class PhotoLibrary:
 
     def import_file(self, path: Path, actor: str, meta: dict | None = None, allow_near: bool = False) -> Imported:
         """Import one file; PhotoError (nothing stored) when it is refused."""
+        _need(actor, "editor", "import photos")
         pr = probe(path)
         sha = file_sha256(path)
         same = self.records.by_sha(sha)
@@ -163,7 +164,7 @@ class PhotoLibrary:
         del img
         self._keep_original(path, photo)
         detail = {"photo": photo.id, "sha256": sha, "file": path.name, "near": [m.photo_id for m in near]}
-        if not self.records.add(photo, AuditEntry(actor, "photo_import", detail)):  # imported meanwhile by another
+        if not self.records.add(photo, AuditEntry(_name(actor), "photo_import", detail)):  # imported meanwhile by another
             return Imported(path.name, "duplicate", self.records.by_sha(sha), photo.id)
         self.index().add(photo.id, phash)
         return Imported(path.name, "imported", photo, None, tuple(near))
