@@ -62,7 +62,7 @@ def contexts(text: str, lang: str, lexicon: frozenset[str]) -> tuple[Context, ..
 
 def _comparable(a: Figure, b: Figure) -> bool:
     """Two figures that could be swapped in a sentence: same kind and a unit of one family."""
-    return a.kind == b.kind and a.unit is not None and b.unit is not None and units_compatible(a.unit, b.unit)
+    return a.kind == b.kind and (a.unit is None or b.unit is None or units_compatible(a.unit, b.unit))
 
 
 def misattributed(sentence: str, lang: str, figures: list, fact_texts: dict[str, list[tuple[str, str]]],

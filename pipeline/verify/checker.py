@@ -194,8 +194,9 @@ class ClaimChecker:
         self.superseded = superseded_map(facts)
         self.figures = {f.id: [g for t, lang in self.lang_texts[f.id] for g in extract_figures(t, lang)]
                         + [Figure(str(f.year), float(f.year), "year", None, None, 1.0, -1, -1)] for f in facts}
-        self.words = {f.id: word_stems(" ".join(self.texts[f.id])) | alias_stems(self.texts[f.id], aliases or {})
-                      for f in facts}
+        # the aliases name the home territory's things ("port" is the GPMM): not what a peer's fact is about
+        self.words = {f.id: word_stems(" ".join(self.texts[f.id]))
+                      | (set() if f.id in self.peers else alias_stems(self.texts[f.id], aliases or {})) for f in facts}
         self.source_words = {f.id: word_stems(f.source.title) for f in facts}  # "selon l'Insee": the source's name
         self.glossary = {stem(k): v for k, v in (glossary or {}).items()}  # English name word -> French stems
         self.lexicon = entity_lexicon([t for ts in self.texts.values() for t in ts])

@@ -31,6 +31,10 @@ première second deuxième third troisième selon according english french briti
 anglais anglaise français française européen européenne language wikipedia-en games jeux
 factory usine project projet cluster
 """.split())
+# The generic nouns that, with a place name, make the name of one body: "Aix-Marseille Université" is not the
+# territory "Aix-Marseille", "Marseille Provence Airport" not the city.
+ORGANISATION_NOUNS = {"université", "universite", "university", "aéroport", "aeroport", "airport", "gare", "station",
+                      "stade", "stadium", "agence", "agency"}
 PLACES = set("""
 marseille provence aix en-provence france paris lyon europe européenne europeenne european méditerranée
 mediterranee mediterranean bouches rhône rhone paca sud alpes côte cote azur fos mer marignane vitrolles martigues
@@ -76,7 +80,7 @@ def name_phrases(sentence: str, lexicon: set[str]) -> list[tuple[frozenset[str],
     prev_end = 0
     for i, m in enumerate(_WORD.finditer(sentence)):
         w = m.group(0)
-        if cur and sentence[prev_end:m.start()].strip(" \u00a0'’"):
+        if cur and sentence[prev_end:m.start()].strip(" \u00a0'’") not in ("", "-"):
             phrases.append(cur)  # punctuation ends a name
             cur = []
         prev_end = m.end()
@@ -96,13 +100,17 @@ def name_phrases(sentence: str, lexicon: set[str]) -> list[tuple[frozenset[str],
         phrases.append(cur)
     out = []
     for p in phrases:
-        places, other = set(), set()
+        places, other, kinds = set(), set(), set()
         for w in p:
             for t in w.split("-"):
                 f = fold(t)
+                if f in ORGANISATION_NOUNS:
+                    kinds.add(stem(t))
                 if not t or f in STOP or f in GENERIC or len(t) < 2:
                     continue
                 (places if f in PLACES else other).add(stem(t))
+        if places and kinds and not other:
+            other = kinds  # "Aix-Marseille University", "Marseille Provence Airport": a body, not the territory
         if places or other:
             out.append((frozenset(places), frozenset(other), " ".join(w for w in p if w).replace(" - ", "-")))
     return out

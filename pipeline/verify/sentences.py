@@ -145,7 +145,7 @@ PERIMETERS = {
     "country": r"\b(?:en|in|la|de) france\b(?! ?(?:2030|relance|travail|televisions?|info|bleu))|\bfrance's\b|"
                r"\bnational|\bnationwide|"
                r"\bdu pays\b|\bthe country\b|\bfrancais(?:e|es)?\b|\bfrench\b",
-    "port": r"\bport\b|\bports\b|\bgpmm\b|\bharbou?r\b|marseille-fos|\bquais?\b",
+    "port": r"\bport\b|\bports\b|\bgpmm\b|\bharbou?r\b|marseille-fos|\bquais?\b|\bcroisier|\bcruise",
     "airport": r"\baeroport|\bairport|\bfret avionne|\bair freight",
     "station": r"\bgare\b|\bstation\b|saint-charles",
     "site": r"\bsite\b|\busine\b|\bplant\b|\bfactory\b|\btour\b|\btower\b",

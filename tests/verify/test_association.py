@@ -71,3 +71,26 @@ def test_the_home_names_stay_context_for_home_facts(corpus_checker):
 def test_hashtags_claim_nothing(corpus_checker, sentence, lang):
     report = corpus_checker.check(sentence, lang)
     assert not any(v.entity_problem for v in report.sentences), report.sentences
+
+
+@pytest.mark.parametrize("sentence,lang", [
+    # a place name with "University" is a body, not the territory: AP-HM's budget is not AMU's
+    ("Aix-Marseille University runs on a budget of nearly €1.5 billion [SAN-001].", "en"),
+    # cruise passengers are the port's, not the airport's
+    ("Été 2025 : 525 000 passagers en juillet-août à l'aéroport Marseille Provence [TOU-004].", "fr"),
+    # a figure written without its unit still belongs to its own clause: 1 400 is PACA's, not France's
+    ("Au niveau national, la direction d'ITER estimait à 1 400 le nombre d'emplois indirects [ENE-006].", "fr"),
+])
+def test_bodies_gateways_and_unit_less_figures_keep_their_things(checker, sentence, lang):
+    v = checker.check(sentence, lang).sentences[0]
+    assert v.entity_problem, v
+
+
+@pytest.mark.parametrize("sentence,lang", [
+    ("Aix-Marseille Université accueille 73 000 étudiants [TER-012].", "fr"),
+    ("Été 2025 : 525 000 croisiéristes en juillet-août à Marseille [TOU-004].", "fr"),
+    ("La direction d'ITER estimait à 1 400 les emplois indirects en PACA [ENE-006].", "fr"),
+])
+def test_and_the_right_thing_passes(checker, sentence, lang):
+    v = checker.check(sentence, lang).sentences[0]
+    assert not v.entity_problem and v.figure_status == "supported", v
