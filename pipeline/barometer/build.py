@@ -24,6 +24,7 @@ class Barometer:
     compass: Compass
     notes: list[str] = field(default_factory=list)
     territories: Territories | None = None  # the names in each language (the published pages, in English too)
+    publish_report: bool = True  # publish writes the barometer report (DOCX, PDF: some seconds) with its pages
 
     def points(self) -> list[Point]:
         """Every figure the barometer shows: each is one fact's value."""

@@ -37,7 +37,8 @@ LANGS = ("fr", "en")
 CSV_PATH, COMPASS_CSV_PATH, JSON_PATH = "data/barometre.csv", "data/boussole.csv", "data/barometre.json"
 STYLESHEET = "assets/barometre.css"
 STYLE = Path(__file__).with_name("barometer.css")
-COMPARISON_FACTS = "comparaisons"  # <lang>/faits/comparaisons.html
+COMPARISON_FACTS = "comparaisons"
+REPORT_NAMES = {"fr": "barometre-fr", "en": "barometer-en"}  # docs/<name>.pdf|.docx (publish/barometer_report.py)  # <lang>/faits/comparaisons.html
 CSV_FIELDS = ("indicateur", "territoire", "nom", "role", "annee", "valeur", "valeur_nombre", "unite",
               "annee_comparaison", "rang", "ecart_annee", "fait", "a_revoir", "autres_faits", "source_titre",
               "source_url", "page_fr", "page_en")
@@ -194,11 +195,15 @@ def _place(pub: Published, r: IndicatorReport, lang: str) -> str:
     return w["place"].format(rank=bw.ordinal(c.home_rank, lang), n=len(c.rows)) + f" ({c.year})"
 
 
-def index_page(pub: Published, lang: str) -> str:
+def lede(pub: Published, lang: str) -> str:
+    peers = {p.territory for p in pub.b.points() if p.territory}
+    return bw.W[lang]["lede"].format(home=pub.b.home_name, n=len(peers), d=long_date(pub.b.today, lang))
+
+
+def index_page(pub: Published, lang: str, frame: Frame | None = None, whole: bool = True) -> str:
+    """The barometer's first page (whole: the HTML page; else its content, for the report)."""
     w, b = bw.W[lang], pub.b
-    peers = {p.territory for p in b.points() if p.territory}
-    lede = w["lede"].format(home=b.home_name, n=len(peers), d=long_date(b.today, lang))
-    frame = _frame(pub, index_path(lang), index_path(bw_other(lang)), lang, w["title"], lede)
+    frame = frame or _frame(pub, index_path(lang), index_path(bw_other(lang)), lang, w["title"], lede(pub, lang))
     rows = []
     for r in pub.shown():
         last = r.series[-1] if r.series else None
@@ -208,10 +213,12 @@ def index_page(pub: Published, lang: str) -> str:
                      f'{_e(r.indicator.name(lang))}</a>',
                      _e(bw.dimension(r.indicator.dimension, lang)) if r.indicator.dimension else _e(w["no_compass"]),
                      latest, _e(_place(pub, r, lang))])
-    data = [(w["csv"], CSV_PATH, "CSV"), (w["compass_csv"], COMPASS_CSV_PATH, "CSV"), (w["json"], JSON_PATH, "JSON")]
+    pdf, docx = f"docs/{REPORT_NAMES[lang]}.pdf", f"docs/{REPORT_NAMES[lang]}.docx"
+    data = [(w["report"] + " (PDF)", pdf, "PDF"), (w["report"] + " (DOCX)", docx, "DOCX"),
+            (w["csv"], CSV_PATH, "CSV"), (w["compass_csv"], COMPASS_CSV_PATH, "CSV"), (w["json"], JSON_PATH, "JSON")]
     downloads = "\n".join(f'<li><a href="{_e(link(pub.site, frame, p))}" download>{_e(t)}</a> '
                           f'<span class="tag">{fmt}</span></li>' for t, p, fmt in data)
-    body = [f'<section class="hero">\n<h1>{_e(w["title"])}</h1>\n<p class="lede">{_e(lede)}</p>\n</section>',
+    body = [f'<section class="hero">\n<h1>{_e(w["title"])}</h1>\n<p class="lede">{_e(lede(pub, lang))}</p>\n</section>',
             _compass_section(pub, frame),
             f'<section id="indicateurs" aria-labelledby="h-ind">\n<h2 id="h-ind">{_e(w["indicators"])}</h2>',
             _table(w["indicators_table"].format(home=b.home_name),
@@ -219,7 +226,7 @@ def index_page(pub: Published, lang: str) -> str:
             f'<section id="donnees" aria-labelledby="h-data">\n<h2 id="h-data">{_e(w["downloads"])}</h2>\n'
             f'<ul class="pages">\n{downloads}\n</ul>\n<p><a href="{_e(link(pub.site, frame, method_path(lang)))}">'
             f'{_e(w["method"])}</a></p>\n</section>']
-    return document(pub.site, frame, _body(pub, frame, "\n".join(body)))
+    return document(pub.site, frame, _body(pub, frame, "\n".join(body))) if whole else "\n".join(body[:-1])
 
 
 def bw_other(lang: str) -> str:
@@ -236,16 +243,18 @@ def _point_row(pub: Published, frame: Frame, r: IndicatorReport, p: Point, extra
             _fact_link(pub, frame, p.fact_id), _source(pub.facts.get(p.fact_id), lang), others or w["none"]]
 
 
-def indicator_page(pub: Published, r: IndicatorReport, lang: str) -> str:
+def indicator_page(pub: Published, r: IndicatorReport, lang: str, frame: Frame | None = None, whole: bool = True
+                   ) -> str:
+    """One indicator's page (whole: the HTML page; else its content, for the report)."""
     w, ind, home = bw.W[lang], r.indicator, pub.name("", lang, r.indicator.perimeter)
     name, unit = ind.name(lang), pub.unit(r, lang)
     compass = (w["in_compass"].format(dimension=bw.dimension(ind.dimension, lang), weight=_weight(pub, ind.id, lang))
                if ind.dimension and pub.b.compass.weights.get(ind.id, 0) > 0 else w["no_compass"])
     meta = w["meta"].format(unit=unit, perimeter=bw.perimeter(ind.perimeter, lang), direction=w[ind.direction],
                             compass=compass)
-    frame = _frame(pub, indicator_path(lang, ind.id), indicator_path(bw_other(lang), ind.id), lang,
-                   f"{name} — {w['title']}", f"{name} : {meta}" if lang == "fr" else f"{name}: {meta}",
-                   crumbs=((w["title"], index_path(lang)),))
+    frame = frame or _frame(pub, indicator_path(lang, ind.id), indicator_path(bw_other(lang), ind.id), lang,
+                            f"{name} — {w['title']}", f"{name} : {meta}" if lang == "fr" else f"{name}: {meta}",
+                            crumbs=((w["title"], index_path(lang)),))
     parts = [f"<h1>{_e(name)}</h1>", f'<p class="lede">{_e(meta)}</p>',
              f'<section aria-labelledby="h-series">\n<h2 id="h-series">{_e(w["series"].format(home=home))}</h2>']
     if r.series:
@@ -268,7 +277,8 @@ def indicator_page(pub: Published, r: IndicatorReport, lang: str) -> str:
     parts.append(_left_out(pub, frame, r))
     parts.append(_sources(pub, frame, [p.fact_id for p in r.points()] + [o.fact_id for p in r.points()
                                                                           for o in p.others]))
-    return document(pub.site, frame, _body(pub, frame, "\n".join(p for p in parts if p)))
+    inner = "\n".join(p for p in parts if p)
+    return document(pub.site, frame, _body(pub, frame, inner)) if whole else inner
 
 
 def _weight(pub: Published, iid: str, lang: str) -> str:
@@ -394,19 +404,24 @@ from pipeline.publish.barometer_data import compass_rows, csv_text, point_rows  
 from pipeline.publish.barometer_method import method_page  # noqa: E402  (it uses the pieces above)
 
 
-def barometer_pages(site: Site, b: Barometer, facts: list[Fact]
-                    ) -> tuple[list[tuple[str, str, date, dict[str, str]]], list[tuple[str, str]]]:
-    """The barometer's pages (path, html, last change, {lang: path}) and data files (path, content)."""
-    if COMPARISON_FACTS in {f.filiere for f in facts}:
-        raise PublishError(f"a filière is named {COMPARISON_FACTS!r}: its fact-base page would be the barometer's "
-                           "comparison facts", fix="rename that filière in corpus/filieres.yaml")
+def published(site: Site, b: Barometer, facts: list[Fact]) -> Published:
+    """What the pages and the report show: the barometer, the facts behind it, its citable results."""
     by_id = {f.id: f for f in facts}
     citable: dict[str, list[Fact]] = {}
     for f in facts:  # the results `barometer cite` wrote (notes "barometer: rank teu"), still current
         m = re.match(r"^barometer: (?:rank|change) ([a-z0-9_]+)$", f.notes)
         if m and f.derived_from and f.status == "verified" and not f.is_stale(b.today):
             citable.setdefault(m.group(1), []).append(f)
-    pub = Published(b, {i: by_id[i] for i in shown_fact_ids(b) if i in by_id}, site, citable)
+    return Published(b, {i: by_id[i] for i in shown_fact_ids(b) if i in by_id}, site, citable)
+
+
+def barometer_pages(site: Site, b: Barometer, facts: list[Fact]
+                    ) -> tuple[list[tuple[str, str, date, dict[str, str]]], list[tuple[str, str]]]:
+    """The barometer's pages (path, html, last change, {lang: path}) and data files (path, content)."""
+    if COMPARISON_FACTS in {f.filiere for f in facts}:
+        raise PublishError(f"a filière is named {COMPARISON_FACTS!r}: its fact-base page would be the barometer's "
+                           "comparison facts", fix="rename that filière in corpus/filieres.yaml")
+    pub = published(site, b, facts)
     day = max((f.verified_on for f in pub.facts.values()), default=b.today)
     both = {x: index_path(x) for x in LANGS}
     pages = [(index_path(lang), index_page(pub, lang), day, both) for lang in LANGS]

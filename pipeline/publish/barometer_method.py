@@ -96,10 +96,11 @@ def _ul(items: list[str]) -> str:
     return "<ul>\n" + "\n".join(f"<li>{bp._e(i)}</li>" for i in items) + "\n</ul>"
 
 
-def method_page(pub, lang: str) -> str:
+def method_page(pub, lang: str, frame=None, whole: bool = True) -> str:
+    """The method page (whole: the HTML page; else its content, for the report)."""
     w, t, b, c = bw.W[lang], TEXT[lang], pub.b, pub.b.compass
-    frame = bp._frame(pub, bp.method_path(lang), bp.method_path(bp.bw_other(lang)), lang,
-                      f"{w['method']} — {w['title']}", t["intro"], crumbs=((w["title"], bp.index_path(lang)),))
+    frame = frame or bp._frame(pub, bp.method_path(lang), bp.method_path(bp.bw_other(lang)), lang,
+                               f"{w['method']} — {w['title']}", t["intro"], crumbs=((w["title"], bp.index_path(lang)),))
     one = str(bp.YEAR_TOLERANCE)
     parts = [f"<h1>{bp._e(w['method'])}</h1>", f'<p class="lede">{bp._e(t["intro"])}</p>',
              f'<h2 id="chiffres">{bp._e(t["figures"])}</h2>', _ul(t["figures_list"]),
@@ -138,5 +139,5 @@ def method_page(pub, lang: str) -> str:
                                  bp._e(bw.percent(c.robustness[x], lang))] for x in order]))
     parts.append(bp._sources(pub, frame, bp.shown_fact_ids(b)).replace(
         f">{bp._e(w['sources'])}</h2>", f">{bp._e(t['all_sources'])}</h2>"))
-    return document(pub.site, frame, bp._body(pub, frame, "\n".join(parts)))
+    return document(pub.site, frame, bp._body(pub, frame, "\n".join(parts))) if whole else "\n".join(parts)
 

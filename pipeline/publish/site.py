@@ -304,6 +304,9 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
                                            base_url, fact_base, (data_created or generated_at, generated_at),
                                            changes, barometer=barometer, resources=resources):
         _write(folder / rel_path, html_text)
+    if barometer is not None and barometer[0].publish_report:  # its DOCX and PDF (publish/barometer_report.py)
+        from pipeline.publish.barometer_report import write_reports
+        no_documents += write_reports(folder, *barometer, fact_base, base_url)
     copy_documents(folder, resources or [])  # the Académie's documents (publish/resources_page.py)
     for rel_path, content in search_files(site_records(pages, fact_base, downloads, filiere_labels or {},
                                                        resource_records(resources or []))):

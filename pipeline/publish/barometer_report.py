@@ -1,0 +1,170 @@
+"""The barometer report, per language, as PDF and DOCX: docs/barometre-fr.pdf|.docx, docs/barometer-en.pdf|.docx.
+
+The same content as the published pages, in one document: a title page, the compass (its radars and its table), each
+indicator (its charts, tables, what is missing or left out, its sources) and the method. The PDF is the pages' own
+HTML and charts laid out by WeasyPrint with the site's stylesheets; the DOCX (python-docx) holds the same charts as
+PNG, drawn from the same SVG by cairosvg, and the same tables. Every figure in them is a fact's value with its id."""
+from __future__ import annotations
+
+import html
+import io
+import re
+from pathlib import Path
+
+from pipeline.errors import PublishError
+from pipeline.publish import barometer as bp
+from pipeline.publish import barometer_words as bw
+from pipeline.publish.barometer_method import TEXT, method_page
+from pipeline.publish.dates import long_date
+from pipeline.publish.layout import Frame, Site, labels
+from pipeline.publish.pdf import STYLE as SITE_CSS
+from pipeline.publish.pdf import _weasyprint
+
+REPORTS = {"fr": (f"docs/{bp.REPORT_NAMES['fr']}", "Baromètre de l'attractivité — Aix-Marseille-Provence"),
+           "en": (f"docs/{bp.REPORT_NAMES['en']}", "Attractiveness barometer — Aix-Marseille-Provence")}
+SVG_RE = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
+def report_paths(lang: str) -> tuple[str, str]:
+    """(PDF path, DOCX path) of the report in `lang`, from the site's root."""
+    base = REPORTS[lang][0]
+    return f"{base}.pdf", f"{base}.docx"
+
+
+def _frame(pub, lang: str) -> Frame:
+    """The report's links: absolute with the site's address, else relative to docs/ (the report beside the site)."""
+    return Frame(report_paths(lang)[0], lang, REPORTS[lang][1], REPORTS[lang][1], rooted=bool(pub.site.base_url),
+                 year=pub.b.today.year)
+
+
+def report_html(pub, lang: str) -> str:
+    """The report as one print HTML document (the pages' content, one indicator per page)."""
+    frame, title, e = _frame(pub, lang), REPORTS[lang][1], html.escape
+    parts = [f'<section class="title-page">\n<p class="brand-tagline">{e(labels(lang)["tagline"])}</p>\n'
+             f"<h1>{e(title)}</h1>\n<p class=\"date\"><time datetime=\"{pub.b.today.isoformat()}\">"
+             f"{e(long_date(pub.b.today, lang))}</time></p>\n<p>{e(bp.lede(pub, lang))}</p>\n</section>",
+             f'<section class="doc-section">\n{bp.index_page(pub, lang, frame, whole=False)}\n</section>']
+    parts += [f'<section class="doc-section">\n{bp.indicator_page(pub, r, lang, frame, whole=False)}\n</section>'
+              for r in pub.shown()]
+    parts.append(f'<section class="doc-section">\n{method_page(pub, lang, frame, whole=False)}\n</section>')
+    return (f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{e(title)}</title>\n'
+            f'</head>\n<body class="print-document"><div class="barometer">\n' + "\n".join(parts)
+            + "\n</div></body>\n</html>\n")
+
+
+def write_report_pdf(path: Path, pub, lang: str) -> None:
+    weasyprint = _weasyprint()
+    doc = weasyprint.HTML(string=report_html(pub, lang), base_url=str(path.parent)).render(
+        stylesheets=[weasyprint.CSS(filename=str(SITE_CSS)), weasyprint.CSS(filename=str(bp.STYLE))])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_pdf(str(path))
+
+
+# ------------------------------------------------------------------ DOCX
+def _png(svg: str, width: int) -> io.BytesIO:
+    try:
+        import cairosvg
+    except (ImportError, OSError) as exc:  # OSError: the system's cairo library is missing
+        raise PublishError(f"the barometer report's charts cannot be drawn as PNG ({exc})",
+                           fix="install the requirements (cairosvg) and Debian's libcairo2 (bash scripts/setup.sh)")
+    return io.BytesIO(cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=width))
+
+
+def _cells(fragment: str) -> list[list[str]]:
+    """The rows of an HTML table the pages wrote, as plain text cells."""
+    rows = []
+    for tr in re.findall(r"<tr>(.*?)</tr>", fragment, re.S):
+        rows.append([html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                     for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)])
+    return rows
+
+
+def _blocks(fragment: str):
+    """The page content in order: ("h1"|"h2"|"h3"|"p"|"li", text), ("svg", markup), ("table", rows)."""
+    token = re.compile(r"<(h[123])[^>]*>(.*?)</\1>|<p[^>]*>(.*?)</p>|<li>(.*?)</li>|(<svg\b.*?</svg>)"
+                       r"|<table[^>]*>(.*?)</table>|<caption>(.*?)</caption>", re.S)
+    text = re.sub(r"<figcaption>.*?</figcaption>", "", fragment, flags=re.S)
+    for m in token.finditer(text):
+        plain = lambda s: html.unescape(re.sub(r"<[^>]+>", "", s)).strip()  # noqa: E731
+        if m.group(1):
+            yield m.group(1), plain(m.group(2))
+        elif m.group(3) is not None:
+            yield "p", plain(m.group(3))
+        elif m.group(4) is not None:
+            yield "li", plain(m.group(4))
+        elif m.group(5):
+            yield "svg", m.group(5)
+        elif m.group(6) is not None:
+            yield "table", _cells(m.group(6))
+
+
+def write_report_docx(path: Path, pub, lang: str) -> None:
+    """The report as DOCX: the same headings, texts, charts (PNG) and tables as the PDF."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+    frame, title = _frame(pub, lang), REPORTS[lang][1]
+    doc = Document()
+    doc.core_properties.title, doc.core_properties.language = title, lang
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.add_heading(title, 0)
+    doc.add_paragraph(long_date(pub.b.today, lang))
+    radars = []
+
+    def flush_radars() -> None:
+        if radars:
+            grid = doc.add_table(rows=(len(radars) + 2) // 3, cols=3)
+            for n, svg in enumerate(radars):
+                grid.cell(n // 3, n % 3).paragraphs[0].add_run().add_picture(_png(svg, 450), width=Cm(5.3))
+            radars.clear()
+
+    sections = [bp.index_page(pub, lang, frame, whole=False)]
+    sections += [bp.indicator_page(pub, r, lang, frame, whole=False) for r in pub.shown()]
+    sections.append(method_page(pub, lang, frame, whole=False))
+    for n, fragment in enumerate(sections):
+        if n:
+            doc.add_page_break()
+        for kind, item in _blocks(fragment):
+            if kind == "svg" and "chart-compass" in item.split(">", 1)[0]:
+                radars.append(item)
+                continue
+            flush_radars()
+            if kind in ("h1", "h2", "h3"):
+                doc.add_heading(item, int(kind[1]))
+            elif kind == "p" and item:
+                doc.add_paragraph(item)
+            elif kind == "li":
+                doc.add_paragraph(item, style="List Bullet")
+            elif kind == "svg":
+                doc.add_picture(_png(item, 960), width=Cm(16))
+            elif kind == "table" and item:
+                table = doc.add_table(rows=len(item), cols=max(len(r) for r in item))
+                table.style = "Table Grid"
+                for i, row in enumerate(item):
+                    for j, cell in enumerate(row):
+                        table.cell(i, j).text = cell
+                        if i == 0:
+                            for run in table.cell(i, j).paragraphs[0].runs:
+                                run.bold = True
+        flush_radars()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+
+
+def write_reports(folder: Path, b, facts, fact_base, base_url: str = "") -> list[dict]:
+    """Write the report in both languages, PDF and DOCX, into `folder` (a publish's); returns what could not be made,
+    as publish's documents not made ({kind, lang, format, reason, fix}: a PDF among them is a warning)."""
+    site = Site(base_url=base_url, fact_base=True, barometer=True,
+                fact_filiere={f.id: f.filiere for f in fact_base.facts} if fact_base else {})
+    pub = bp.published(site, b, facts)
+    missing = []
+    for lang in bp.LANGS:
+        for rel, write in zip(report_paths(lang), (write_report_pdf, write_report_docx)):
+            try:
+                write(folder / rel, pub, lang)
+            except PublishError as exc:
+                missing.append({"kind": "barometer", "lang": lang, "format": rel.rsplit(".", 1)[1],
+                                "reason": exc.message, "fix": exc.fix})
+    return missing
+
+
+__all__ = ["write_reports", "report_paths", "report_html", "TEXT"]
