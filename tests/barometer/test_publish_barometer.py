@@ -38,6 +38,7 @@ def site(studio, tmp_path):  # noqa: F811
     specs = load_pages(settings.corpus_dir, load_filieres(settings.corpus_dir))
     facts = current_facts(settings)
     bar = load_barometer(settings, draws=200)
+    bar.publish_report = False  # the report has its own test (it takes seconds)
     publish(out, store, facts, specs, TODAY, now=NOW, filieres=load_filieres(settings.corpus_dir), barometer=bar)
     return out, {f.id: f for f in facts}, bar
 
@@ -222,10 +223,37 @@ def test_an_indicator_page_lists_its_citable_results_with_their_cards(studio, tm
     facts = current_facts(settings)
     rank = next(f for f in facts if f.notes == "barometer: rank airport_passengers")
     out = tmp_path / "site"
+    bar = load_barometer(settings, draws=0)
+    bar.publish_report = False
     publish(out, store, facts, load_pages(settings.corpus_dir, load_filieres(settings.corpus_dir)), TODAY, now=NOW,
-            filieres=load_filieres(settings.corpus_dir), barometer=load_barometer(settings, draws=0))
+            filieres=load_filieres(settings.corpus_dir), barometer=bar)
     page = out / "fr" / "barometre" / "airport_passengers.html"
     html = page.read_text(encoding="utf-8")
     href = re.search(rf'href="([^"]+#{rank.id})"', html).group(1)
     assert "À citer" in html and anchor_exists(out, page, href) and "faits/territoire.html" in href
     assert "2e sur 7" in unescape(html.split('id="h-cite"')[1])
+
+
+def test_the_report_holds_the_charts_and_figures_in_pdf_and_docx(studio, tmp_path):  # noqa: F811
+    from docx import Document
+    from pypdf import PdfReader
+    settings, store, _ = studio
+    facts = current_facts(settings)
+    out = tmp_path / "site"
+    report = publish(out, store, facts, load_pages(settings.corpus_dir, load_filieres(settings.corpus_dir)), TODAY,
+                     now=NOW, filieres=load_filieres(settings.corpus_dir), barometer=load_barometer(settings, draws=50))
+    assert not [w for w in report.warnings if "barometer" in w]
+    by_id = {f.id: f for f in facts}
+    for lang, name in (("fr", "barometre-fr"), ("en", "barometer-en")):
+        text = " ".join(p.extract_text() for p in PdfReader(out / "docs" / f"{name}.pdf").pages)
+        flat = " ".join(text.split())
+        assert ("Passagers de l'aéroport" if lang == "fr" else "Airport passengers") in flat
+        assert "TER-017" in flat and figure(by_id["TER-017"].value, lang).replace("\u202f", " ") in flat.replace(
+            "\u202f", " ")
+        doc = Document(out / "docs" / f"{name}.docx")
+        cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+        assert "PAI-041" in cells and figure(by_id["PAI-041"].value, lang) + (
+            " millions de passagers" if lang == "fr" else " million passengers") in cells
+        assert len(doc.inline_shapes) > 30  # the charts, as pictures
+    index = (out / "fr" / "barometre" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../docs/barometre-fr.pdf"' in index and 'href="../../docs/barometre-fr.docx"' in index
