@@ -83,6 +83,14 @@ def grid(lib: PhotoLibrary, photos: list, used: dict) -> None:
                     st.rerun()
 
 
+def _day(raw: str) -> str:
+    """A date the file gave, as the interface writes dates (as it is when it is no date)."""
+    try:
+        return date(raw)
+    except ValueError:
+        return plain(raw)
+
+
 def _alt(p) -> str:
     """The photo's alt text in the interface language (the other's, or its file name, until it is written)."""
     from screens.i18n import lang
@@ -118,7 +126,8 @@ def sheet(lib: PhotoLibrary, s: Studio, pid: str, uses: list[dict]) -> None:
             st.markdown(f"**{t('photos.proposals')}**")
             for k, v in photo.proposals.items():
                 if k != "gps_in_file":
-                    st.caption(t("photos.pair", k=t(f"photos.field.{k}"), v=plain(str(v))))
+                    shown = _day(v) if k == "taken_on" else plain(str(v))
+                    st.caption(t("photos.pair", k=t(f"photos.field.{k}"), v=shown))
             if photo.proposals.get("gps_in_file"):
                 st.caption(t("photos.gps_note"))
     if s.user.can("editor"):
