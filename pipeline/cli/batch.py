@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 from pipeline.cli.output import print_json
 from pipeline.config import Settings
@@ -118,7 +119,7 @@ def cmd_regenerate(args, s: Settings) -> int:
     if args.workers:
         from pipeline.draft.workers import require_postgres
         require_postgres(store)  # said before any planning
-    with RunLock(s, store):
+    with RunLock(s, store), _local_workers(args, s, sys.stderr if args.json else sys.stdout):
         regen, specs, filieres = regenerator_for(s, store)
         batch = regen.prepare(specs, filieres, sel)
         todo, left = batch.within(args.budget)
@@ -132,13 +133,8 @@ def cmd_regenerate(args, s: Settings) -> int:
         bar = None if args.json else TerminalProgress("regenerate")
         if args.workers:
             from pipeline.draft.workers import run_with_workers
-
-            def started(run_id, children):
-                print(f"run #{run_id}: {len(children) + 1} worker(s) on this machine (this process"
-                      + "".join(f", pid {p.pid} logging to {log}" for p, log in children)
-                      + "); another machine joins with 'python -m pipeline regenerate worker'", file=out)
             summary = run_with_workers(regen, batch, args.workers, args.concurrency, args.budget, args.lease,
-                                       progress=bar, started=started)
+                                       progress=bar)
         else:
             summary = regen.run(batch, concurrency=args.concurrency, budget=args.budget, progress=bar)
     if args.json:
@@ -146,6 +142,20 @@ def cmd_regenerate(args, s: Settings) -> int:
     else:
         _print_summary(summary)
     return 0 if not summary.failed else 9  # finished, but some items failed (listed above)
+
+
+@contextmanager
+def _local_workers(args, s: Settings, out):
+    """With --workers N (not a dry run): N - 1 local workers started now, so that they are ready when the run is."""
+    if not args.workers or args.workers < 2 or args.dry_run:
+        yield None
+        return
+    from pipeline.draft.workers import LocalWorkers
+    with LocalWorkers(s, args.workers - 1, args.concurrency, args.lease) as local:
+        print(f"{args.workers} worker(s) on this machine: this process"
+              + "".join(f", pid {p.pid} (log {log})" for p, log in local.procs)
+              + "; another machine joins with 'python -m pipeline regenerate worker'", file=out)
+        yield local
 
 
 def cmd_worker(args, s: Settings) -> int:
@@ -170,6 +180,7 @@ def cmd_worker(args, s: Settings) -> int:
     else:
         print(f"worker {report.worker}, run #{report.run_id}: {report.done} drafted, {report.failed} failed"
               + (f", {report.lost} taken by another worker after this one's lease ran out" if report.lost else "")
+              + f" (planned in {report.plan_s:.1f} s)"
               + (f"; {len(report.other_inputs)} item(s) left to others (planned here under other inputs: "
                  f"{', '.join(report.other_inputs[:5])})" if report.other_inputs else ""))
     return 0

@@ -209,29 +209,6 @@ class Regenerator:
             _warm(drafter.model)  # the client library loads now, not inside the first item's timing
         return Batch(sel, items, settings.backend, settings.model, resumed, settings.temperature)
 
-    def plan_items(self, specs: list[PageSpec], pairs: list[tuple[str, str]]) -> list[Item]:
-        """A worker's plans for the (page id, language) items of a run another process prepared, with the index open
-        only here, as `prepare` does; an item that cannot be planned here is action 'fail' with its reason, one not in
-        this catalogue is left out."""
-        from pipeline.index.chroma import read_stamp
-        known = {s.id: s for s in specs}
-        items = []
-        self._stamp = read_stamp(self.settings)
-        with self.drafter_factory() as drafter:
-            self.drafter = drafter
-            settings = drafter.model.settings
-            for spec, lang in ((known[p], lang) for p, lang in pairs if p in known):
-                item = Item(spec, lang)
-                try:
-                    item.plan = drafter.plan(spec, lang)
-                    item.key = item.plan.inputs_key(settings, drafter.brand)
-                except DraftError as exc:
-                    item.action, item.why = "fail", exc.message
-                items.append(item)
-        if any(i.action == "draft" for i in items):
-            _warm(drafter.model)
-        return items
-
     def _decide(self, spec, lang, sel, versions, judge, settings, done_before) -> Item:
         item = Item(spec, lang)
         live = [v for v in versions if v.status != "superseded"]
@@ -344,9 +321,10 @@ class Regenerator:
         return rec, cost(rec.backend, rec.model, rec.tokens_in, rec.tokens_out)
 
     def _start(self, batch: Batch, todo: list[Item], left: list[Item], budget: float | None,
-               workers: int | None = None) -> int:
+               workers: int | None = None, plan_json: Callable | None = None) -> int:
+        """The run recorded with its items; with workers, each pending item keeps its plan (`plan_json(plan)`)."""
         items = [{"page_id": i.spec.id, "lang": i.lang, "inputs_key": i.key, "state": state, "reason": i.why,
-                  "draft_id": i.draft_id}
+                  "draft_id": i.draft_id, "plan": plan_json(i.plan) if plan_json and state == "pending" else None}
                  for state, group in (("pending", todo), ("not_started", left),
                                       ("skipped", [i for i in batch.items if i.action == "skip"]),
                                       ("carried", [i for i in batch.items if i.action == "carried"]),

@@ -2,9 +2,10 @@
 
 `regenerate --workers N` prepares the run as usual (plans, estimate, items recorded pending), starts N - 1 local
 workers (`regenerate worker --run ID`) and works as the N-th; `regenerate worker` started on another machine with the
-same DATABASE_URL, CHROMA_HOST and model settings joins the running run. Every worker plans the run's open items
-itself and drafts only those whose inputs key it computes equal to the run's (a worker whose model setting differs is
-refused before it plans: it would draft under another inputs key). Items are claimed one at a time for a lease
+same DATABASE_URL, CHROMA_HOST and model settings joins the running run. The run keeps each item's plan (the facts
+of each section, the prompt given); a worker rebuilds it on its own fact base and drafts only the items whose inputs
+key it then computes equal to the run's (a worker whose model setting differs is refused before that: it would draft
+under another inputs key). Items are claimed one at a time for a lease
 (store/claims.py) that the worker renews while it lives; a killed worker's item is taken by another once its lease
 has run out. The run's summary is read back from its items, so it is the same whoever drafted them."""
 from __future__ import annotations
@@ -22,9 +23,11 @@ from typing import Callable
 
 from sqlalchemy.exc import DBAPIError
 
-from pipeline.draft.regenerate import Batch, Item, Regenerator, RunSummary
+from pipeline.draft.drafter import Plan, PlannedSection
+from pipeline.draft.regenerate import Batch, Item, Regenerator, RunSummary, _warm
 from pipeline.draft.runs import check_budget
 from pipeline.errors import RegenerationError, StoreError, StudioError
+from pipeline.types import RetrievedFact
 from pipeline.store.claims import LostClaim
 from pipeline.store.database import DraftStore
 
@@ -66,6 +69,7 @@ class WorkerReport:
     failed: int = 0
     lost: int = 0                    # drafted, but the lease had run out and another worker had taken the item
     other_inputs: list[str] = field(default_factory=list)   # items this machine plans under other inputs
+    plan_s: float = 0.0              # how long this worker took to plan the run's open items
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)
@@ -198,32 +202,44 @@ def summary_from_items(store: DraftStore, run_id: int, status: str, seconds: flo
     return s
 
 
-def spawn_worker(settings, run_id: int, n: int, concurrency: int, lease_s: float) -> tuple[subprocess.Popen, Path]:
-    """A local `regenerate worker` for the run, in its own session (the run stops it), logging to the data folder."""
-    log = settings.data_dir / f"worker-run{run_id}-{n}.log"
-    root = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
-    with open(log, "w") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "regenerate", "worker", "--run", str(run_id),
-                                 "--concurrency", str(concurrency), "--lease", f"{lease_s:g}"],
-                                stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    return proc, log
+class LocalWorkers:
+    """`n` local `regenerate worker` processes, started by the run's process before it plans (their start-up, the
+    libraries and the model's client, overlaps its planning; they join the run as soon as it is recorded), each in
+    its own session and logging to the data folder; stopped when the run ends."""
+
+    def __init__(self, settings, n: int, concurrency: int = 1, lease_s: float = DEFAULT_LEASE) -> None:
+        self.settings, self.n, self.concurrency, self.lease_s = settings, n, concurrency, lease_s
+        self.procs: list[tuple[subprocess.Popen, Path]] = []
+
+    def __enter__(self) -> "LocalWorkers":
+        root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for k in range(1, self.n + 1):
+            log = self.settings.data_dir / f"worker-{stamp}-{k}.log"
+            with open(log, "w") as fh:
+                proc = subprocess.Popen([sys.executable, "-m", "pipeline", "regenerate", "worker", "--wait", "900",
+                                         "--concurrency", str(self.concurrency), "--lease", f"{self.lease_s:g}"],
+                                        stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+            self.procs.append((proc, log))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for proc, _ in self.procs:
+            _stop(proc)
 
 
 def run_with_workers(regen: Regenerator, batch: Batch, workers: int, concurrency: int = 1,
                      budget: float | None = None, lease_s: float = DEFAULT_LEASE,
-                     progress: Callable[[int, int, str], None] | None = None,
-                     spawn=spawn_worker, started: Callable[[int, list], None] | None = None) -> RunSummary:
-    """The batch as a run that `workers` workers share: this process and workers - 1 local ones it starts (others
-    may join from other machines). Returns when no item is left open; the spawned workers are stopped then."""
+                     progress: Callable[[int, int, str], None] | None = None) -> RunSummary:
+    """The batch as a run that `workers` workers share: this process, the LocalWorkers started beside it and any
+    that join from other machines. Returns when no item is left open (or on the first error: the run is then
+    interrupted, for the next regenerate to resume)."""
     require_postgres(regen.store)
     check_budget(budget)
     todo, left = batch.within(budget)
     t0 = time.perf_counter()
-    run_id = regen._start(batch, todo, left, budget, workers=workers)
-    children = [spawn(regen.settings, run_id, n, concurrency, lease_s) for n in range(1, workers)] if todo else []
-    if started:
-        started(run_id, children)
+    run_id = regen._start(batch, todo, left, budget, workers=workers, plan_json=plan_to_json)
     total, status = len(todo), "done"
     me = Worker(regen, run_id, todo, lease_s=lease_s, concurrency=concurrency)
     thread = threading.Thread(target=lambda: _catch(me), daemon=True)
@@ -241,8 +257,6 @@ def run_with_workers(regen: Regenerator, batch: Batch, workers: int, concurrency
         me.stop.set()
         raise
     finally:
-        for proc, _ in children:
-            _stop(proc)
         if left and status == "done":
             status = "budget"
         summary = summary_from_items(regen.store, run_id, status, time.perf_counter() - t0)
@@ -274,7 +288,7 @@ def _report(store: DraftStore, run_id: int, total: int, progress, shown: list[in
 def _stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         try:
-            proc.wait(timeout=5)  # it sees nothing open and leaves by itself
+            proc.wait(timeout=3)  # it sees nothing open and leaves by itself
         except subprocess.TimeoutExpired:
             proc.terminate()
             try:
@@ -289,9 +303,17 @@ def join_run(settings, store: DraftStore, run_id: int | None = None, wait_s: flo
              concurrency: int = 1, lease_s: float = DEFAULT_LEASE, model=None, embedder=None,
              on_item: Callable[[], None] | None = None) -> WorkerReport:
     """`regenerate worker`: join the running run (or run `run_id`), plan its open items, draft those it may."""
+    from pipeline.index.embedding import default_embedder
     from pipeline.llm.base import llm_settings_from_env
+    from pipeline.llm.factory import make_chat_model
     from pipeline.wiring import regenerator_for
     require_postgres(store)
+    llm = model.settings if model is not None else llm_settings_from_env()
+    if wait_s:  # ready before the run starts: the libraries, the embedder and the model's client
+        import pipeline.index.chroma  # noqa: F401
+        model = model or make_chat_model(llm)
+        embedder = embedder or default_embedder()
+        getattr(model, "warm", lambda: None)()
     deadline = time.monotonic() + wait_s
     while True:
         run = store.run(run_id) if run_id else store.running_run()
@@ -303,18 +325,20 @@ def join_run(settings, store: DraftStore, run_id: int | None = None, wait_s: flo
             raise RegenerationError(f"{what}: this worker has nothing to join",
                                     fix="start one on any machine sharing DATABASE_URL: python -m pipeline regenerate "
                                         "--all --workers N (or give --wait SECONDS to wait for it)")
-        time.sleep(1.0)
+        time.sleep(0.25)
     if run["workers"] is None:
         raise RegenerationError(f"run #{run['id']} was started without --workers: it drafts in one process and "
                                 "takes no workers", fix="start the next run with --workers N, then join it")
-    check_model(run, model.settings if model is not None else llm_settings_from_env())
+    check_model(run, llm)
     if settings.lock_timeout < 300 and not settings.remote_index:  # local workers take the embedded index in turn
         settings = dataclasses.replace(settings, lock_timeout=300.0)
     regen, specs, _ = regenerator_for(settings, store, model=model, embedder=embedder)
-    recorded = {(r["page_id"], r["lang"]): r["inputs_key"] for r in store.open_items(run["id"])}
-    planned = regen.plan_items(specs, list(recorded))
+    rows = store.open_items(run["id"])
+    recorded = {(r["page_id"], r["lang"]): r["inputs_key"] for r in rows}
+    t0 = time.perf_counter()
+    planned = load_plans(regen, specs, rows)
     mine = [i for i in planned if i.action == "draft" and i.key == recorded[(i.spec.id, i.lang)]]
-    report = WorkerReport(worker_name(), run["id"])
+    report = WorkerReport(worker_name(), run["id"], plan_s=round(time.perf_counter() - t0, 3))
     report.other_inputs = sorted(f"{p} [{lang}]" for p, lang in set(recorded) - {(i.spec.id, i.lang) for i in mine})
     if recorded and not mine:
         raise RegenerationError(
@@ -325,3 +349,54 @@ def join_run(settings, store: DraftStore, run_id: int | None = None, wait_s: flo
     w = Worker(regen, run["id"], mine, report.worker, lease_s, concurrency, on_item)
     w.report = report
     return w.work()
+
+
+# ---------------------------------------------------------------------------------------------- plans kept by the run
+def plan_to_json(plan: Plan) -> dict:
+    """What a worker needs to draft an item as the run planned it: each section's place in the catalogue entry, its
+    facts (ids and retrieval scores), the prompt's text as given, and the plan's notes."""
+    return {"prompt_hash": plan.prompt.content_hash, "notes": list(plan.notes), "omitted": list(plan.omitted),
+            "sections": [{"index": next(n for n, sec in enumerate(plan.spec.sections) if sec is ps.section),
+                          "system": ps.system, "user": ps.user, "max_tokens": ps.max_tokens,
+                          "facts": [{"id": h.fact.id, "score": h.score, "dense": h.dense_score,
+                                     "lexical": h.lexical_score, "conflicts": list(h.conflicts),
+                                     "superseded_by": list(h.superseded_by), "stale": h.stale} for h in ps.facts]}
+                         for ps in plan.sections]}
+
+
+def plan_from_json(data: dict, spec, lang: str, drafter) -> Plan:
+    """The run's plan rebuilt on this machine's fact base and prompt; KeyError when a fact it names is not here (the
+    item's inputs key then tells any other difference: the facts' content, the prompt, the brand voice, the model)."""
+    from pipeline.llm.prompts import load_prompt
+    facts = drafter.retriever.snap.facts
+    sections = [PlannedSection(spec.sections[sec["index"]],
+                               [RetrievedFact(facts[f["id"]], f["score"], f["dense"], f["lexical"],
+                                              tuple(f["conflicts"]), tuple(f["superseded_by"]), f["stale"])
+                                for f in sec["facts"]], sec["system"], sec["user"], sec["max_tokens"])
+                for sec in data["sections"]]
+    return Plan(spec, lang, load_prompt(spec.prompt), sections, list(data["notes"]), list(data["omitted"]))
+
+
+def load_plans(regen: Regenerator, specs, rows: list[dict]) -> list[Item]:
+    """The run's open items with their plans rebuilt here and their inputs keys computed here (the index open only
+    for this, as the run's own planning does); an item this machine cannot rebuild is action 'fail'."""
+    from pipeline.index.chroma import read_stamp
+    known = {s.id: s for s in specs}
+    items = []
+    regen._stamp = read_stamp(regen.settings)
+    with regen.drafter_factory() as drafter:
+        regen.drafter = drafter
+        for r in rows:
+            if r["page_id"] not in known:
+                continue
+            item = Item(known[r["page_id"]], r["lang"])
+            try:
+                item.plan = plan_from_json(r["plan"], item.spec, item.lang, drafter) if r["plan"] else \
+                    drafter.plan(item.spec, item.lang)
+                item.key = item.plan.inputs_key(drafter.model.settings, drafter.brand)
+            except (KeyError, IndexError, StudioError) as exc:
+                item.action, item.why = "fail", f"cannot be planned here: {exc}"
+            items.append(item)
+    if any(i.action == "draft" for i in items):
+        _warm(drafter.model)
+    return items

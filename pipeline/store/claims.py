@@ -37,9 +37,11 @@ class ClaimQueries:
         return dict(run) if run else None
 
     def open_items(self, run_id: int) -> list[dict]:
-        """The items of the run still to be drafted (pending, or claimed by a worker): page_id, lang, inputs_key."""
+        """The items of the run still to be drafted (pending, or claimed by a worker): page_id, lang, inputs_key and
+        the plan the run made."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(regen_items.c.page_id, regen_items.c.lang, regen_items.c.inputs_key)
+            rows = conn.execute(select(regen_items.c.page_id, regen_items.c.lang, regen_items.c.inputs_key,
+                                       regen_items.c.plan)
                                 .where(regen_items.c.run_id == run_id, regen_items.c.state.in_(OPEN))
                                 .order_by(regen_items.c.id)).mappings()
             return [dict(r) for r in rows]
