@@ -27,10 +27,11 @@ from pipeline.errors import LockBusy, PublishError
 from pipeline.identity import text_hash
 from pipeline.locks import publish_lock
 from pipeline.publish.dates import local_day
-from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
+from pipeline.publish.documents import DOCUMENTS, DocSection, document_title, write_docx
 from pipeline.publish.fact_changes import Changes, compare, read_snapshot
 from pipeline.publish.facts_pages import FactBase, public_fact_base
 from pipeline.publish.folder import check_target, write_site
+from pipeline.publish.links import dead_links
 from pipeline.publish.odt import write_markdown, write_odt
 from pipeline.publish.open_data import previous_created
 from pipeline.publish.pages import Download, Entry, write_pages
@@ -257,6 +258,19 @@ def select_pages(store: DraftStore, facts: list[Fact], specs: list[PageSpec], to
     return sel
 
 
+def hold_dead_links(sel: Selection, base_url: str) -> None:
+    """Withhold each social post whose link names a page this publish does not write (publish/links.py)."""
+    published = {p.html_path for p in sel.pages if p.kind != "social"}
+    for p in [p for p in sel.pages if p.kind == "social"]:
+        dead = dead_links(p.text, published, base_url)
+        if dead:
+            sel.pages.remove(p)
+            sel.withheld.append(Withheld(
+                p.page_id, p.lang, p.version, p.draft_id, "; ".join(why for _, why in dead),
+                "approve the linked page and publish again; or draft the post again (python -m pipeline draft "
+                f"{p.page_id} --lang {p.lang}) with STUDIO_SITE_URL set to the site's address, as publish --base-url"))
+
+
 # ------------------------------------------------------------------ writing the site
 def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld], generated_at: datetime,
                filiere_labels: dict[str, dict[str, str]] | None = None, base_url: str = "",
@@ -272,7 +286,8 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
             subtitles += write_subtitles(folder / "videos", p.page_id, p.lang, p.text)[0]
     documents, no_documents = [], []
     for kind, per_lang in DOCUMENTS.items():
-        for lang, (name, title) in per_lang.items():
+        for lang, (name, _) in per_lang.items():
+            title = document_title(kind, lang)
             mine = [p for p in pages if p.kind == kind and p.lang == lang]
             if not mine:
                 no_documents.append({"kind": kind, "lang": lang, "reason": "nothing of this kind approved "
@@ -298,7 +313,7 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
                 continue
             documents.append({"kind": kind, "lang": lang, "format": "pdf", "path": f"docs/{pdf}",
                               "pages": [p.page_id for p in mine]})
-    downloads = [Download(d["lang"], DOCUMENTS[d["kind"]][d["lang"]][1], d["path"], d["format"]) for d in documents]
+    downloads = [Download(d["lang"], document_title(d["kind"], d["lang"]), d["path"], d["format"]) for d in documents]
     texts = {(p.page_id, p.lang): (p.text, list(p.sources), p.approved_on) for p in pages}
     for rel_path, html_text in write_pages([p.entry() for p in pages], texts, downloads, filiere_labels or {},
                                            base_url, fact_base, (data_created or generated_at, generated_at),
@@ -358,6 +373,7 @@ def _publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSp
     now = now or datetime.now(timezone.utc)
     state = check_target(out)  # a folder we may not write into is said first, before any other work
     sel = select_pages(store, facts, specs, today)
+    hold_dead_links(sel, base_url)  # a post linking to a page not published waits for it
     base = public_fact_base(facts, today)  # the resource centre's facts (publish/facts_pages.py)
     created = previous_created(Path(out)) if state == "ours" else None
     changes = compare(read_snapshot(Path(out)) if state == "ours" else None, base)  # the "what changed" page
