@@ -1,15 +1,19 @@
 """Issue 14 figures: the barometer over 10,000 synthetic peer facts (target ≤ 1 s) and 10,000 weight draws for the
-robustness figure (target ≤ 2 s), plus the shipped corpus's barometer. Synthetic facts: 100 territories (the home and
+robustness figure (target ≤ 2 s), plus the shipped corpus's barometer; the published barometer (its pages, SVG charts
+and data, and every plotted value read back from the SVG against the facts) and, once, its report (PDF and DOCX). Synthetic facts: 100 territories (the home and
 99 peers) × 10 indicators in 5 dimensions × 10 years, each a verified fact with its own id, source and value; 2 % of
 them in another unit and 2 % at another perimeter (left out, as in the seed), 1 % a second figure for the same
 territory and year (a conflict). Medians of --runs runs, after one warm-up. Writes bench/results/barometer.json.
-Run: .venv/bin/python bench/bench_barometer.py [--facts 10000] [--draws 10000] [--runs 5]"""
+Run: .venv/bin/python bench/bench_barometer.py [--facts 10000] [--draws 10000] [--runs 5] [--no-report]"""
 from __future__ import annotations
 
 import argparse
 import json
 import random
+import re
 import statistics
+import tempfile
+import xml.etree.ElementTree as ET
 import sys
 import time
 from datetime import date
@@ -23,6 +27,10 @@ from pipeline.barometer.model import parse_value  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
 from pipeline.corpus.facts import load_corpus  # noqa: E402
 from pipeline.corpus.indicators import Indicator, Territories, Territory  # noqa: E402
+from pipeline.publish.barometer import barometer_pages  # noqa: E402
+from pipeline.publish.barometer_report import write_reports  # noqa: E402
+from pipeline.publish.facts_pages import public_fact_base  # noqa: E402
+from pipeline.publish.layout import Site  # noqa: E402
 from pipeline.types import Fact, Source  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,11 +80,31 @@ def median_time(fn, runs: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
+def published(b, facts: list[Fact]) -> tuple[list, list]:
+    base = public_fact_base(facts, TODAY)
+    site = Site(fact_base=True, barometer=True, fact_filiere={f.id: f.filiere for f in base.facts})
+    return barometer_pages(site, b, facts)
+
+
+def unbacked_marks(pages: list, facts: dict[str, Fact]) -> tuple[int, int]:
+    """(marks on the published charts, marks whose data-value is not their fact's value) over every page."""
+    marks = bad = 0
+    for _, page, *_ in pages:
+        for m in re.finditer(r"<svg\b.*?</svg>", page, re.S):
+            for a in ET.fromstring(m.group(0)).iter("{http://www.w3.org/2000/svg}a"):
+                fid = a.get("data-fact")
+                if fid:  # compass scores carry no fact
+                    marks += 1
+                    bad += parse_value(facts[fid].value) != float(a.get("data-value"))
+    return marks, bad
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--facts", type=int, default=10_000)
     ap.add_argument("--draws", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-report", action="store_true", help="leave out the report's timing (about 15 s)")
     args = ap.parse_args()
     facts, inds, territories = synthetic(args.facts)
     compute_s, b = median_time(lambda: build_barometer(facts, inds, territories, TODAY, draws=0), args.runs)
@@ -86,7 +114,18 @@ def main() -> int:
     unbacked = sum(1 for p in b.points() if parse_value(by_id[p.fact_id].value) != p.value)
     shipped = Settings(REPO / "corpus", REPO / "data", today_override=TODAY)
     seed_s, seed = median_time(lambda: load_barometer(shipped), args.runs)
-    corpus = {f.id: f for f in load_corpus(shipped.corpus_dir, TODAY)[0]}
+    corpus_facts = load_corpus(shipped.corpus_dir, TODAY)[0]
+    corpus = {f.id: f for f in corpus_facts}
+    syn_pages_s, (syn_pages, syn_files) = median_time(lambda: published(b, facts), args.runs)
+    seed_pages_s, (seed_pages, seed_files) = median_time(lambda: published(seed, corpus_facts), args.runs)
+    syn_marks, syn_bad = unbacked_marks(syn_pages, by_id)
+    seed_marks, seed_bad = unbacked_marks(seed_pages, corpus)
+    report_s = None
+    if not args.no_report:
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            missing = write_reports(Path(tmp), seed, corpus_facts, public_fact_base(corpus_facts, TODAY))
+            report_s = round(time.perf_counter() - t0, 2) if not missing else None
     result = {
         "facts": len(facts), "indicators": len(inds), "territories": len(territories.items),
         "compute_s": round(compute_s, 3), "target_compute_s": 1.0,
@@ -97,6 +136,11 @@ def main() -> int:
         "seed_corpus_barometer_s": round(seed_s, 3), "seed_points": len(seed.points()),
         "seed_points_without_fact": sum(1 for p in seed.points() if p.fact_id not in corpus
                                         or parse_value(corpus[p.fact_id].value) != p.value),
+        "published_synthetic_s": round(syn_pages_s, 3), "published_synthetic_pages": len(syn_pages),
+        "published_synthetic_marks": syn_marks, "published_synthetic_marks_without_fact": syn_bad,
+        "published_seed_s": round(seed_pages_s, 3), "published_seed_pages": len(seed_pages),
+        "published_seed_marks": seed_marks, "published_seed_marks_without_fact": seed_bad,
+        "report_seed_s (fr+en, pdf+docx, one run)": report_s,
     }
     out = REPO / "bench" / "results" / "barometer.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -33,7 +33,7 @@ def cmd_publish(args, s: Settings) -> int:
     from pipeline.photos.library import PhotoLibrary
     store = DraftStore.for_data_dir(s.data_dir)
     report = publish(Path(args.out), store, current_facts(s), specs, s.today(),
-                     filieres=filieres, base_url=args.base_url or "", barometer=_barometer(s),
+                     filieres=filieres, base_url=args.base_url or "", barometer=_barometer(s, not args.no_barometer_report),
                      photos=PhotoLibrary.for_settings(s, store), resources=load_resources(s.corpus_dir))
     code = EXIT_WITHHELD if report.refused or (args.strict and report.withheld) else 0
     if args.json:
@@ -50,13 +50,15 @@ def cmd_publish(args, s: Settings) -> int:
     return code
 
 
-def _barometer(s: Settings):
+def _barometer(s: Settings, report: bool = True):
     """The barometer the site publishes (its pages: publish/barometer.py), or None when the corpus defines no
     indicator (said on stderr)."""
     from pipeline.barometer.build import load_barometer
     from pipeline.errors import BarometerError
     try:
-        return load_barometer(s)
+        b = load_barometer(s)
+        b.publish_report = report
+        return b
     except BarometerError as exc:
         print(f"warning: no barometer published: {exc.message} — fix: {exc.fix}", file=sys.stderr)
         return None
@@ -85,4 +87,6 @@ def add_parser(sub) -> None:
                         "addresses become absolute; without it they are paths from the site's root")
     p.add_argument("--strict", action="store_true", help=f"exit {EXIT_WITHHELD} when any approved page is withheld")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--no-barometer-report", action="store_true",
+                   help="leave out the barometer report's PDF and DOCX (several seconds per language)")
     p.set_defaults(func=cmd_publish)
