@@ -15,6 +15,7 @@ from pipeline.config import PROMPTS_DIR
 from pipeline.draft.compose import wording_sentence
 from pipeline.draft.script import Script, Shot, render, spoken_seconds, within
 from pipeline.errors import DraftError
+from pipeline.llm.prompts import read_prompt_text
 from pipeline.textnorm import fold
 from pipeline.types import RetrievedFact
 from pipeline.verify.figures import extract_figures
@@ -27,7 +28,7 @@ SILENT_S = 2.0  # a shot without voice-over: its on-screen figure read
 
 
 def lines(lang: str) -> dict[str, str]:
-    raw = yaml.safe_load((PROMPTS_DIR / "video.yaml").read_text(encoding="utf-8"))["lines"]
+    raw = yaml.safe_load(read_prompt_text(PROMPTS_DIR / "video.yaml"))["lines"]
     return {"hook": raw[f"hook_{lang}"], "cta": raw[f"cta_{lang}"]}
 
 

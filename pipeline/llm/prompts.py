@@ -40,11 +40,18 @@ class Prompt:
         return fill(self.system), fill(self.template)
 
 
+def read_prompt_text(path: Path) -> str:
+    """A prompt file's text with the agency's names filled in ({{agency.name}}…, corpus/agency.py): what is parsed
+    and hashed, so the home agency's prompts hash as they did when the names were written in them."""
+    from pipeline.corpus.agency import fill
+    return fill(path.read_text(encoding="utf-8"))
+
+
 def load_prompt(name: str, directory: Path = PROMPTS_DIR) -> Prompt:
     """Read prompts/<name>.yaml and check that the variables used are the ones declared."""
     path = directory / f"{name}.yaml"
     try:
-        raw_text = path.read_text(encoding="utf-8")
+        raw_text = read_prompt_text(path)
         raw = yaml.safe_load(raw_text)
     except FileNotFoundError:
         raise PromptError(f"prompt file {path} not found", fix=f"restore prompts/{name}.yaml from git")

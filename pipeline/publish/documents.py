@@ -10,17 +10,23 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from pipeline.publish.dates import long_date
-from pipeline.publish.layout import AGENCY, labels
+from pipeline.corpus.agency import current as current_agency
+from pipeline.publish.layout import agency_name, labels
 from pipeline.publish.render import Notes, SourceRef, host, note_spans, parse_blocks, safe_url, spans
 from pipeline.verify.checker import cited_ids
 
-# kind -> lang -> (file name, document title)
+# kind -> lang -> (file name, document title before the territory's name: document_title)
 DOCUMENTS = {
-    "argumentaire": {"fr": ("argumentaire-fr.docx", "Argumentaire d'attractivité — Aix-Marseille-Provence"),
-                     "en": ("argumentaire-en.docx", "Investment case — Aix-Marseille-Provence")},
-    "employer_brand": {"fr": ("kit-marque-employeur-fr.docx", "Kit marque employeur — Aix-Marseille-Provence"),
-                       "en": ("employer-brand-kit-en.docx", "Employer brand kit — Aix-Marseille-Provence")},
+    "argumentaire": {"fr": ("argumentaire-fr.docx", "Argumentaire d'attractivité"),
+                     "en": ("argumentaire-en.docx", "Investment case")},
+    "employer_brand": {"fr": ("kit-marque-employeur-fr.docx", "Kit marque employeur"),
+                       "en": ("employer-brand-kit-en.docx", "Employer brand kit")},
 }
+
+
+def document_title(kind: str, lang: str) -> str:
+    """The kind's title and the home territory's name ("Argumentaire d'attractivité — Aix-Marseille-Provence")."""
+    return f"{DOCUMENTS[kind][lang][1]} — {current_agency().territory(lang)}"
 NOTES_TITLE = {"fr": "Notes et sources", "en": "Notes and sources"}
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 _LICENCE = {
@@ -35,7 +41,7 @@ _LICENCE = {
 
 def licence_statement(lang: str, title: str, day: date) -> str:
     """The licence of a document and the attribution etalab-2.0 asks for (source and date of the last update)."""
-    return _LICENCE.get(lang, _LICENCE["fr"]).format(u=LICENCE_URL, a=AGENCY, t=title, d=long_date(day, lang))
+    return _LICENCE.get(lang, _LICENCE["fr"]).format(u=LICENCE_URL, a=agency_name(), t=title, d=long_date(day, lang))
 PAGE_WORD = {"fr": "Page", "en": "Page"}
 # characters XML 1.0 cannot hold; python-docx would raise on them
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -63,9 +69,9 @@ def write_docx(path: Path, kind: str, lang: str, sections: list[DocSection], sou
     from docx.enum.text import WD_BREAK
     day = day or date.today()
     doc = Document()
-    title = DOCUMENTS[kind][lang][1]
+    title = document_title(kind, lang)
     props = doc.core_properties
-    props.title, props.language, props.author, props.last_modified_by = title, lang, AGENCY, AGENCY
+    props.title, props.language, props.author, props.last_modified_by = title, lang, agency_name(), agency_name()
     props.created = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
     _title_page(doc, title, lang, day)
     doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
@@ -93,7 +99,7 @@ def write_docx(path: Path, kind: str, lang: str, sections: list[DocSection], sou
 def _title_page(doc, title: str, lang: str, day: date) -> None:
     from docx.shared import Pt
     brand = doc.add_paragraph()
-    run = brand.add_run(AGENCY)
+    run = brand.add_run(agency_name())
     run.bold, run.font.size = True, Pt(20)
     doc.add_paragraph(labels(lang)["tagline"])
     for _ in range(6):
@@ -108,7 +114,7 @@ def _footer(doc, title: str, lang: str) -> None:
     section = doc.sections[0]
     section.different_first_page_header_footer = True  # the title page has no number
     p = section.footer.paragraphs[0]
-    p.text = f"{AGENCY} — {_clean(title)} · {PAGE_WORD.get(lang, 'Page')} "
+    p.text = f"{agency_name()} — {_clean(title)} · {PAGE_WORD.get(lang, 'Page')} "
     _field(p, "PAGE")
     p.add_run(" / ")
     _field(p, "NUMPAGES")

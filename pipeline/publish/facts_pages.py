@@ -18,9 +18,9 @@ from functools import cached_property
 from pipeline.corpus.facts import conflict_map, superseded_map
 from pipeline.publish.dates import long_date
 from pipeline.publish.layout import (
-    AGENCY,
     Frame,
     Site,
+    agency_name,
     describe,
     document,
     facts_index_path,
@@ -227,7 +227,7 @@ def index_page(site: Site, base: FactBase, lang: str, filiere_labels: dict[str, 
     """The resource centre's index: the filières with their counts, the open data, a schema.org Dataset block."""
     w = WORDS[lang]
     path = facts_index_path(lang)
-    frame = Frame(path, lang, w["centre"], describe(w["intro"].format(a=AGENCY)), facts_index_path(other(lang)),
+    frame = Frame(path, lang, w["centre"], describe(w["intro"].format(a=agency_name())), facts_index_path(other(lang)),
                   year=base.today.year)
     items = []
     for fid in base.filieres(list(filiere_labels)):
@@ -236,7 +236,7 @@ def index_page(site: Site, base: FactBase, lang: str, filiere_labels: dict[str, 
         items.append(f'<li><a href="{_e(link(site, frame, facts_path(lang, fid)))}">'
                      f'{_e(filiere_labels.get(fid, fid))}</a> <span class="count">'
                      f'{_e(w["count"].format(n=len(facts) - n_stale, s=n_stale))}</span></li>')
-    parts = [f'<section class="hero">\n<h1>{_e(w["centre"])}</h1>\n<p class="lede">{_e(w["intro"].format(a=AGENCY))}'
+    parts = [f'<section class="hero">\n<h1>{_e(w["centre"])}</h1>\n<p class="lede">{_e(w["intro"].format(a=agency_name()))}'
              "</p>\n</section>",
              f'<section aria-labelledby="h-fil">\n<h2 id="h-fil">{_e(w["filieres"])}</h2>\n<ul class="pages">\n'
              + "\n".join(items) + "\n</ul>\n</section>"]

@@ -10,14 +10,14 @@ import posixpath
 from dataclasses import dataclass, field
 from datetime import date
 
+from pipeline.corpus.agency import current as current_agency
 from pipeline.publish.dates import og_locale
 
-AGENCY = "One Provence"
 STYLESHEET = "assets/site.css"
 LANGS = ("fr", "en")
 AUDIENCES = ("investors", "talents", "general")
 LABELS = {
-    "fr": {"tagline": "Agence d'attractivité d'Aix-Marseille-Provence", "home": "Accueil",
+    "fr": {"home": "Accueil",
            "switch": "English", "switch_title": "Read this page in English", "nav": "Navigation principale",
            "filieres": "Filières", "audiences": "Publics", "docs": "Documents à télécharger",
            "approved": "Page approuvée le {d}", "skip": "Aller au contenu",
@@ -28,7 +28,7 @@ LABELS = {
            "lang_nav": "Langue", "breadcrumb": "Fil d'Ariane", "legal": "© {y}", "facts": "Faits et chiffres",
            "search": "Rechercher", "search_hint": "un chiffre, une page, un document…",
            "search_results": "Résultats de la recherche", "resources": "Ressources"},
-    "en": {"tagline": "The Aix-Marseille-Provence attractiveness agency", "home": "Home",
+    "en": {"home": "Home",
            "switch": "Français", "switch_title": "Lire cette page en français", "nav": "Main navigation",
            "filieres": "Sectors", "audiences": "Audiences", "docs": "Documents to download",
            "approved": "Page approved on {d}", "skip": "Skip to content",
@@ -43,7 +43,13 @@ LABELS = {
 
 
 def labels(lang: str) -> dict:
-    return LABELS.get(lang, LABELS["fr"])
+    """The frame's words in `lang`, with the agency's tagline (corpus/territories.yaml, corpus/agency.py)."""
+    return {**LABELS.get(lang, LABELS["fr"]), "tagline": current_agency().tagline(lang)}
+
+
+def agency_name() -> str:
+    """The agency's name, as the site, its documents and its open data are signed (corpus/territories.yaml)."""
+    return current_agency().name
 
 
 def other(lang: str) -> str:
@@ -142,11 +148,12 @@ def _e(text: str) -> str:
 
 
 def _head(site: Site, f: Frame) -> str:
-    title = f.title if f.path == home_path(f.lang) else f"{f.title} — {AGENCY}"
+    title = f.title if f.path == home_path(f.lang) else f"{f.title} — {agency_name()}"
     tags = ['<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{_e(title)}</title>", f'<meta name="description" content="{_e(f.description)}">',
             f'<link rel="stylesheet" href="{_e(link(site, f, STYLESHEET))}">',
-            f'<meta property="og:site_name" content="{AGENCY}">', f'<meta property="og:title" content="{_e(f.title)}">',
+            f'<meta property="og:site_name" content="{_e(agency_name())}">',
+            f'<meta property="og:title" content="{_e(f.title)}">',
             f'<meta property="og:description" content="{_e(f.description)}">',
             f'<meta property="og:type" content="{f.og_type}">',
             f'<meta property="og:locale" content="{og_locale(f.lang)}">']
@@ -183,7 +190,7 @@ def _header(site: Site, f: Frame) -> str:
     switch = (f'<a class="switch" href="{_e(link(site, f, target))}" hreflang="{o}" lang="{o}" '
               f'title="{_e(lab["switch_title"])}">{lab["switch"]}</a>')
     return (f'<a class="skip" href="#main">{lab["skip"]}</a>\n<header class="site-header">\n<div class="bar">\n'
-            f'<a class="brand" href="{_e(link(site, f, home_path(f.lang)))}"><span class="brand-name">{AGENCY}</span>'
+            f'<a class="brand" href="{_e(link(site, f, home_path(f.lang)))}"><span class="brand-name">{_e(agency_name())}</span>'
             f'<span class="brand-tagline">{_e(lab["tagline"])}</span></a>\n'
             f'<nav class="lang" aria-label="{lab["lang_nav"]}">{switch}</nav>\n</div>\n'
             f'<nav class="main-nav" aria-label="{lab["nav"]}">\n<ul class="audiences">{"".join(nav)}</ul>\n'
@@ -219,7 +226,7 @@ def document(site: Site, f: Frame, body: str) -> str:
     lab = labels(f.lang)
     footer = (f'<footer class="site-footer">\n<p class="approved">{f.footer_note}</p>\n' if f.footer_note
               else '<footer class="site-footer">\n')
-    footer += (f'<p>{_e(lab["about"])}</p>\n<p><span class="brand-name">{AGENCY}</span> — {_e(lab["tagline"])} · '
+    footer += (f'<p>{_e(lab["about"])}</p>\n<p><span class="brand-name">{_e(agency_name())}</span> — {_e(lab["tagline"])} · '
                f'{_e(lab["legal"].format(y=f.year))}</p>\n</footer>')
     return (f'<!doctype html>\n<html lang="{f.lang}">\n<head>\n{_head(site, f)}\n</head>\n<body>\n'
             f'{_header(site, f)}\n<main id="main" class="content">\n{_crumbs(site, f)}{body}\n</main>\n{footer}\n'

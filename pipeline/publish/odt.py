@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.publish.dates import long_date
 from pipeline.publish.documents import NOTES_TITLE, DocSection, document_notes, licence_statement
-from pipeline.publish.layout import AGENCY, labels
+from pipeline.publish.layout import agency_name, labels
 from pipeline.publish.render import Notes, SourceRef, host, note_spans, parse_blocks, safe_url, spans
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
@@ -34,7 +34,7 @@ def _md_inline(text: str, notes: Notes) -> str:
 def document_markdown(lang: str, title: str, sections: list[DocSection], sources: list[SourceRef], day: date) -> str:
     """The whole document as Markdown (CommonMark with footnotes, as GitHub and Pandoc read it)."""
     notes = document_notes(sections, lang)
-    parts = [f"# {title}", f"{AGENCY} — {labels(lang)['tagline']} · {long_date(day, lang)}",
+    parts = [f"# {title}", f"{agency_name()} — {labels(lang)['tagline']} · {long_date(day, lang)}",
              f"> {licence_statement(lang, title, day)}"]
     for sec in sections:
         if not sec.text.lstrip().startswith("# "):
@@ -72,8 +72,8 @@ def write_odt(path: Path, lang: str, title: str, sections: list[DocSection], sou
     doc = OpenDocumentText()
     doc.meta.addElement(dc.Title(text=_clean(title)))
     doc.meta.addElement(dc.Language(text=lang))
-    doc.meta.addElement(dc.Creator(text=AGENCY))
-    doc.meta.addElement(meta.InitialCreator(text=AGENCY))
+    doc.meta.addElement(dc.Creator(text=agency_name()))
+    doc.meta.addElement(meta.InitialCreator(text=agency_name()))
     doc.meta.addElement(meta.CreationDate(text=f"{day.isoformat()}T00:00:00"))
     styles = {}
     for name, props in (("Bold", {"fontweight": "bold"}), ("Italic", {"fontstyle": "italic"}),
@@ -99,7 +99,7 @@ def write_odt(path: Path, lang: str, title: str, sections: list[DocSection], sou
                                        text=",".join(str(notes.number(fid)) for fid in ids)))
 
     body = doc.text
-    body.addElement(P(text=AGENCY))
+    body.addElement(P(text=agency_name()))
     body.addElement(P(text=_clean(labels(lang)["tagline"])))
     body.addElement(H(outlinelevel=1, text=_clean(title)))
     body.addElement(P(text=long_date(day, lang)))

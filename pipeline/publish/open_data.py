@@ -14,14 +14,14 @@ from pathlib import Path
 
 from pipeline.publish.fact_changes import SNAPSHOT, Changes, changes_link, changes_page, changes_path, snapshot
 from pipeline.publish.facts_pages import SEED, FactBase, fact_href, fact_pages
-from pipeline.publish.layout import AGENCY, LABELS, Site, facts_index_path
+from pipeline.corpus.agency import current as current_agency
+from pipeline.publish.layout import Site, facts_index_path, labels
 
 CSV_PATH = "data/faits.csv"
 JSON_PATH = "data/faits.json"
 PACKAGE_PATH = "datapackage.json"
 LICENCE = {"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence version 2.0",
            "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
-PRODUCER = f"{AGENCY} — {LABELS['fr']['tagline']}"
 FREQUENCY = "irregular"  # data.gouv.fr's word: the files change at each publish of the site, facts yearly at least
 # (name, Table Schema type, French description, English description)
 FIELDS = (
@@ -97,19 +97,26 @@ def schema() -> dict:
 _REQUIRED = {"id", "filiere", "annee", "source_titre", "source_url", "verifie_le", "verifie_par", "a_revoir_le"}
 
 
+def producer() -> str:
+    """The publisher of the open data: "One Provence — Agence d'attractivité d'Aix-Marseille-Provence"."""
+    return f"{current_agency().name} — {labels('fr')['tagline']}"
+
+
 def datapackage(created: datetime, modified: datetime, count: int) -> dict:
     """datapackage.json: the two resources, their schema, licence, producer, dates and update frequency."""
-    desc_fr = ("Les chiffres vérifiés sur lesquels l'agence One Provence fonde ses textes sur Aix-Marseille-Provence "
+    a = current_agency()  # corpus/territories.yaml
+    desc_fr = (f"Les chiffres vérifiés sur lesquels l'agence {a.name} fonde ses textes sur {a.territory_fr} "
                "(hors chiffres de comparaison avec d'autres territoires), avec leur source, leur vérification et "
                "leur date de relecture.")
-    desc_en = ("The verified figures One Provence's texts about Aix-Marseille-Provence rest on (comparison figures "
+    desc_en = (f"The verified figures {a.name}'s texts about {a.territory_en} rest on (comparison figures "
                "about other territories left out), with their source, verification and review date.")
     common = {"profile": "tabular-data-resource", "encoding": "utf-8", "schema": schema()}
-    return {"profile": "tabular-data-package", "name": "one-provence-faits", "title": "Faits et chiffres — One Provence",
-            "title_en": "Facts and figures — One Provence", "description": desc_fr, "description_en": desc_en,
-            "licenses": [LICENCE], "contributors": [{"title": PRODUCER, "role": "publisher"}], "producer": PRODUCER,
+    return {"profile": "tabular-data-package", "name": f"{a.slug}-faits", "title": f"Faits et chiffres — {a.name}",
+            "title_en": f"Facts and figures — {a.name}", "description": desc_fr, "description_en": desc_en,
+            "licenses": [LICENCE], "contributors": [{"title": producer(), "role": "publisher"}],
+            "producer": producer(),
             "created": created.isoformat(timespec="seconds"), "modified": modified.isoformat(timespec="seconds"),
-            "frequency": FREQUENCY, "keywords": ["Aix-Marseille-Provence", "attractivité", "chiffres clés"],
+            "frequency": FREQUENCY, "keywords": [a.territory_fr, "attractivité", "chiffres clés"],
             "resources": [
                 {"name": "faits-csv", "path": CSV_PATH, "format": "csv", "mediatype": "text/csv", **common,
                  "dialect": {"delimiter": ",", "header": True}, "description": f"{count} faits, CSV"},
@@ -119,16 +126,16 @@ def datapackage(created: datetime, modified: datetime, count: int) -> dict:
 
 def dataset_jsonld(site: Site, lang: str, created: datetime, modified: datetime) -> dict:
     """The schema.org Dataset the resource centre's index page carries, with its downloads."""
-    fr = lang == "fr"
+    fr, a = lang == "fr", current_agency()
     return {"@context": "https://schema.org", "@type": "Dataset",
-            "name": "Faits et chiffres — One Provence" if fr else "Facts and figures — One Provence",
+            "name": f"Faits et chiffres — {a.name}" if fr else f"Facts and figures — {a.name}",
             "description": datapackage(created, modified, 0)["description" if fr else "description_en"],
             "inLanguage": ["fr", "en"], "url": site.url(facts_index_path(lang)),
             "license": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-            "creator": {"@type": "Organization", "name": PRODUCER},
-            "publisher": {"@type": "Organization", "name": PRODUCER},
+            "creator": {"@type": "Organization", "name": producer()},
+            "publisher": {"@type": "Organization", "name": producer()},
             "dateCreated": created.date().isoformat(), "dateModified": modified.date().isoformat(),
-            "spatialCoverage": "Aix-Marseille-Provence", "isAccessibleForFree": True,
+            "spatialCoverage": a.territory_fr, "isAccessibleForFree": True,
             "distribution": [{"@type": "DataDownload", "encodingFormat": fmt, "contentUrl": site.url(path)}
                              for fmt, path in (("text/csv", CSV_PATH), ("application/json", JSON_PATH),
                                                ("application/json", PACKAGE_PATH))]}

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from pipeline.corpus.agency import current as current_agency
 from pipeline.errors import PublishError
 from pipeline.publish.dates import long_date
 from pipeline.publish.fact_changes import Changes
 from pipeline.publish.facts_pages import WORDS as FACT_WORDS
 from pipeline.publish.facts_pages import FactBase
 from pipeline.publish.layout import (
-    AGENCY,
     AUDIENCES,
     LANGS,
     STYLESHEET,
@@ -27,6 +27,7 @@ from pipeline.publish.layout import (
     document,
     facts_index_path,
     filiere_path,
+    agency_name,
     home_path,
     labels,
     link,
@@ -38,12 +39,6 @@ from pipeline.publish.resources_page import resource_pages, resources_path
 
 STYLE = Path(__file__).with_name("site.css")  # the one stylesheet, shipped in the package (no fonts, no CDN)
 OTHER_FILIERE = "autres"
-_INTRO = {
-    "fr": "Chiffres, argumentaires et portraits d'Aix-Marseille-Provence, relus et approuvés par l'agence. "
-          "Chaque chiffre renvoie à sa source.",
-    "en": "Figures, investment cases and portraits of Aix-Marseille-Provence, reviewed and approved by the agency. "
-          "Every figure links to its source.",
-}
 _OTHER_LABEL = {"fr": "Autres sujets", "en": "Other topics"}
 _EMPTY = {"fr": "Aucune page approuvée pour l'instant.", "en": "No approved page yet."}
 
@@ -124,10 +119,12 @@ def home_html(site: Site, lang: str, entries: list[Entry], downloads: list[Downl
               filiere_labels: dict[str, str], other_has_pages: bool) -> str:
     """The home page of a language: the audiences, every page by filière, the documents to download."""
     lab = labels(lang)
-    frame = Frame(home_path(lang), lang, f"{AGENCY} — Aix-Marseille-Provence", _INTRO[lang],
+    agency = current_agency()  # its name, territory and the home's lede: corpus/territories.yaml
+    frame = Frame(home_path(lang), lang, f"{agency.name} — {agency.territory(lang)}", agency.intro(lang),
                   home_path(other(lang)) if other_has_pages else None, year=_year(entries))
     mine = [e for e in entries if e.lang == lang]
-    parts = [f'<section class="hero">\n<h1>{AGENCY}</h1>\n<p class="lede">{_e(_INTRO[lang])}</p>\n</section>']
+    parts = [f'<section class="hero">\n<h1>{_e(agency.name)}</h1>\n<p class="lede">{_e(agency.intro(lang))}</p>\n'
+             '</section>']
     cards = []
     for a in AUDIENCES:
         n = sum(e.audience == a for e in mine)
@@ -152,7 +149,7 @@ def home_html(site: Site, lang: str, entries: list[Entry], downloads: list[Downl
         fw = FACT_WORDS[lang]
         parts.append(f'<section id="faits" aria-labelledby="h-faits">\n<h2 id="h-faits">{_e(fw["title"])}</h2>\n'
                      f'<p><a href="{_e(link(site, frame, facts_index_path(lang)))}">{_e(fw["centre"])}</a> — '
-                     f'{_e(fw["intro"].format(a=AGENCY))}</p>\n</section>')
+                     f'{_e(fw["intro"].format(a=agency.name))}</p>\n</section>')
     docs = [d for d in downloads if d.lang == lang]
     if docs:
         rows = "\n".join(f'<li><a href="{_e(link(site, frame, d.path))}" download>{_e(d.title)}</a> '
@@ -177,7 +174,7 @@ def hub_html(site: Site, lang: str, path: str, title: str, entries: list[Entry],
     """A listing page: the pages of one audience grouped by filière, or of one filière grouped by audience."""
     lab = labels(lang)
     colon = " : " if lang == "fr" else ": "
-    frame = Frame(path, lang, title, describe(f"{title} — {AGENCY}{colon}" + ", ".join(e.title for e in entries)),
+    frame = Frame(path, lang, title, describe(f"{title} — {agency_name()}{colon}" + ", ".join(e.title for e in entries)),
                   alternate, year=_year(entries))
     parts = [f"<h1>{_e(title)}</h1>"]
     if group == "filiere":

@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline.errors import PublishError
 from pipeline.publish.dates import long_date
 from pipeline.publish.documents import NOTES_TITLE, DocSection, document_notes, licence_statement
-from pipeline.publish.layout import AGENCY, labels
+from pipeline.publish.layout import agency_name, labels
 from pipeline.publish.render import SourceRef, markdown_to_html, sources_html
 
 STYLE = Path(__file__).with_name("site.css")
@@ -40,7 +40,7 @@ def document_html(kind: str, lang: str, title: str, sections: list[DocSection], 
     """The document as one HTML page: the title page, each text with its note calls, then the notes and sources."""
     notes = document_notes(sections, lang)
     e = html.escape
-    parts = [f'<section class="title-page">\n<p class="brand-name">{AGENCY}</p>\n'
+    parts = [f'<section class="title-page">\n<p class="brand-name">{e(agency_name())}</p>\n'
              f'<p class="brand-tagline">{e(labels(lang)["tagline"])}</p>\n<h1>{e(title)}</h1>\n'
              f'<p class="date"><time datetime="{day.isoformat()}">{e(long_date(day, lang))}</time></p>\n'
              f'<p class="licence">{e(licence_statement(lang, title, day))}</p>\n</section>']
@@ -53,7 +53,7 @@ def document_html(kind: str, lang: str, title: str, sections: list[DocSection], 
         parts.append(sources_html(sources, lang, notes).replace(
             '<h2>Sources</h2>', f'<h2>{NOTES_TITLE.get(lang, NOTES_TITLE["fr"])}</h2>', 1))
     return (f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{e(title)}</title>\n'
-            f'<meta name="author" content="{AGENCY}">\n<meta name="dcterms.created" content="{day.isoformat()}">\n'
+            f'<meta name="author" content="{e(agency_name())}">\n<meta name="dcterms.created" content="{day.isoformat()}">\n'
             f'<meta name="description" content="{e(title)}">\n</head>\n'
             f'<body class="print-document kind-{e(kind)}" data-running-title="{e(title)}">\n'
             + "\n".join(parts) + "\n</body>\n</html>\n")
