@@ -27,7 +27,7 @@ from pipeline.errors import LockBusy, PublishError
 from pipeline.identity import text_hash
 from pipeline.locks import publish_lock
 from pipeline.publish.dates import local_day
-from pipeline.publish.documents import DOCUMENTS, DocSection, write_docx
+from pipeline.publish.documents import DOCUMENTS, DocSection, document_title, write_docx
 from pipeline.publish.fact_changes import Changes, compare, read_snapshot
 from pipeline.publish.facts_pages import FactBase, public_fact_base
 from pipeline.publish.folder import check_target, write_site
@@ -286,7 +286,8 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
             subtitles += write_subtitles(folder / "videos", p.page_id, p.lang, p.text)[0]
     documents, no_documents = [], []
     for kind, per_lang in DOCUMENTS.items():
-        for lang, (name, title) in per_lang.items():
+        for lang, (name, _) in per_lang.items():
+            title = document_title(kind, lang)
             mine = [p for p in pages if p.kind == kind and p.lang == lang]
             if not mine:
                 no_documents.append({"kind": kind, "lang": lang, "reason": "nothing of this kind approved "
@@ -312,7 +313,7 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
                 continue
             documents.append({"kind": kind, "lang": lang, "format": "pdf", "path": f"docs/{pdf}",
                               "pages": [p.page_id for p in mine]})
-    downloads = [Download(d["lang"], DOCUMENTS[d["kind"]][d["lang"]][1], d["path"], d["format"]) for d in documents]
+    downloads = [Download(d["lang"], document_title(d["kind"], d["lang"]), d["path"], d["format"]) for d in documents]
     texts = {(p.page_id, p.lang): (p.text, list(p.sources), p.approved_on) for p in pages}
     for rel_path, html_text in write_pages([p.entry() for p in pages], texts, downloads, filiere_labels or {},
                                            base_url, fact_base, (data_created or generated_at, generated_at),
