@@ -36,29 +36,55 @@
         .then(function () { return load("assets/vendor/lunr.stemmer.support.js"); })
         .then(function () { return load("assets/vendor/lunr.fr.js"); })
         .then(function () { return load("search/" + lang + ".js"); })
+        .then(function () { return inflate((window.STUDIO_SEARCH || {})[lang] || ""); })
         .then(build);
     }
     return state.loading;
   }
 
-  function build() {
+  function inflate(packed) {
+    // search/<lang>.js holds its records gzip'd and base64'd (a third of the bytes); the browser inflates them
+    if (!packed) { return Promise.resolve({}).then(expand); }
+    var bin = atob(packed), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse).then(expand);
+  }
+
+  function expand(payload) {
+    // the facts come in columns (search.py's pack): id, text, figure, year, source, filière
+    var docs = (payload.facts || []).map(function (r) {
+      var fil = payload.fil[r[5]];
+      return {k: "fact", t: r[1], n: r[0].replace("-", ""), u: lang + "/faits/" + fil[0] + ".html#" + r[0],
+              b: [r[0], r[2], r[3], payload.src[r[4]], fil[1]].filter(function (x) { return x; }).join(" · ")};
+    });
+    return docs.concat(payload.rows || []);
+  }
+
+  function build(docs) {
     var lunr = window.lunr;
-    var docs = (window.STUDIO_SEARCH || {})[lang] || [];
     // words are letters and digits ("2024", "2,9"): lunr-languages' French trimmer would drop the digits
     var trim = lunr.trimmerSupport.generateTrimmer(lunr.fr.wordCharacters + "0-9");
     lunr.Pipeline.registerFunction(trim, "trimmer-studio");
     lunr.tokenizer.separator = /[\s\-'’()«»"“”;:!?/[\]]+/;
+    // accents folded, then the language's stemmer, each word once (a site repeats its words: this halves the build)
+    var cache = Object.create(null);
+    var stemOne = lang === "fr" ? function (w) { return lunr.fr.stemmer(lunr.fr.accentFoldTerm(w)); }
+      : function (w) { return lunr.stemmer(new lunr.Token(lunr.fr.accentFoldTerm(w))).toString(); };
+    var foldStem = function (token) {
+      return token.update(function (w) {
+        var s = cache[w];
+        if (s === undefined) { s = cache[w] = stemOne(w); }
+        return s;
+      });
+    };
+    lunr.Pipeline.registerFunction(foldStem, "foldStem-studio");
     var t0 = performance.now();
     state.idx = lunr(function () {
       this.pipeline.reset();
       this.searchPipeline.reset();
-      if (lang === "fr") {
-        this.pipeline.add(trim, lunr.fr.stopWordFilter, lunr.fr.accentFold, lunr.fr.stemmer);
-        this.searchPipeline.add(trim, lunr.fr.accentFold, lunr.fr.stemmer);
-      } else {
-        this.pipeline.add(trim, lunr.stopWordFilter, lunr.fr.accentFold, lunr.stemmer);
-        this.searchPipeline.add(trim, lunr.fr.accentFold, lunr.stemmer);
-      }
+      this.pipeline.add(trim, lang === "fr" ? lunr.fr.stopWordFilter : lunr.stopWordFilter, foldStem);
+      this.searchPipeline.add(trim, foldStem);
       this.ref("i");
       this.field("n", {boost: 6});   // a fact's id (MAR-001)
       this.field("t", {boost: 3});   // title, or a fact's wording
@@ -121,7 +147,8 @@
       li.appendChild(el("span", "tag", WORDS.kind[d.k] || d.k));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(a);
-      if (d.s) { li.appendChild(el("p", "snippet", d.s)); }
+      var text = d.s || d.b || "";
+      if (text) { li.appendChild(el("p", "snippet", text.length > 160 ? text.slice(0, 159).replace(/\s+\S*$/, "") + "…" : text)); }
       list.appendChild(li);
     });
     if (hits.length > SHOWN) { list.appendChild(el("li", "more", WORDS.more.replace("{n}", hits.length - SHOWN))); }

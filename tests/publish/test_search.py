@@ -9,7 +9,7 @@ import posixpath
 import lxml.html
 import pytest
 
-from pipeline.publish.search import VENDOR, VENDORED
+from pipeline.publish.search import VENDOR, VENDORED, read_search_data
 from tests.publish.conftest import run
 
 
@@ -23,9 +23,9 @@ def site(studio, tmp_path):
 
 def records(out, lang: str) -> list[dict]:
     text = (out / "search" / f"{lang}.js").read_text(encoding="utf-8")
-    head = f'window.STUDIO_SEARCH["{lang}"] = '
-    assert text.startswith("window.STUDIO_SEARCH = window.STUDIO_SEARCH || {};\n" + head)
-    return json.loads(text.split(head, 1)[1].rstrip().rstrip(";"))
+    head = f'window.STUDIO_SEARCH["{lang}"] = "'
+    assert text.startswith("window.STUDIO_SEARCH = window.STUDIO_SEARCH || {};\n" + head)  # one string: no markup
+    return read_search_data(text, lang)
 
 
 def test_each_language_indexes_the_published_facts_pages_and_documents(site):
@@ -46,7 +46,7 @@ def test_each_language_indexes_the_published_facts_pages_and_documents(site):
     fr = records(out, "fr")
     assert not any("BROUILLON" in r["b"] or "REJECTED" in r["b"] for r in fr)  # never an unapproved text
     mar = next(r for r in fr if r.get("n") == "MAR001")
-    assert mar["t"].startswith("En 2024, le Grand Port Maritime") and "70,5" in mar["b"]
+    assert mar["t"].startswith("En 2024, le Grand Port Maritime") and "70,5" in mar["b"] and "2024" in mar["b"]
     en_mar = next(r for r in records(out, "en") if r.get("n") == "MAR001")
     assert en_mar["t"].startswith("In 2024, the port of Marseille-Fos")
 

@@ -12,6 +12,7 @@ import lxml.html
 import pytest
 
 from pipeline.cli.main import main
+from pipeline.publish.search import read_search_data
 from pipeline.resources.reader import DocumentError, read_document
 from pipeline.resources.registry import add_resource, load_resources
 from tests.publish.conftest import NOW, TODAY, studio  # noqa: F401  (the publish tests' drafts database)
@@ -116,7 +117,7 @@ def test_publish_shows_the_resources_copies_them_and_indexes_them(studio, docs, 
                                     if lang == "fr" else (out / "en" / "index.html").read_bytes()).xpath(
             '//nav[@class="main-nav"]//a[contains(@href, "ressources/index.html")]')
         data = (out / "search" / f"{lang}.js").read_text(encoding="utf-8")
-        recs = json.loads(data.split(" = ", 2)[-1].rstrip().rstrip(";"))
+        recs = read_search_data(data, lang)
         hit = [r for r in recs if r["k"] == "resource"]
         assert len(hit) == 1 and hit[0]["u"] == f"{lang}/ressources/index.html#{card.get('id')}"
         assert "120 acteurs" in hit[0]["b"]
