@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline.errors import ConflictError, ForbiddenError
 from pipeline.photos import renditions
 from pipeline.photos.csvmeta import Refusal, read_metadata
-from pipeline.photos.dupes import HashIndex, Match, perceptual_hash
+from pipeline.photos.dupes import HashIndex, Match, fingerprints
 from pipeline.photos.model import (
     FIELDS,
     REVIEWED,
@@ -152,13 +152,14 @@ class PhotoLibrary:
         if same is not None:
             return Imported(path.name, "duplicate", same, same.id)
         img, found, full = renditions.decode(path)  # decoded whole: a truncated file stops here
-        phash = perceptual_hash(img)
-        near = self.index().near(phash)
+        views = fingerprints(img)
+        phash = views[:16]  # the whole photo's pHash
+        near = self.index().near(views)
         if near and not allow_near:
             return Imported(path.name, "near", None, near[0].photo_id, tuple(near))
         meta = dict(meta or {})
         photo = Photo(photo_id(sha), sha, pr.ext, full[0], full[1], path.stat().st_size, phash, path.name,
-                      _name(actor), meta=meta, proposals=found)
+                      _name(actor), meta=meta, proposals=found, hashes=views)
         renditions.make(img, sha, self.rendition_root, meta.get("author") or found.get("author", ""),
                         meta.get("rights_holder") or found.get("rights_holder", ""), full)
         del img
@@ -166,7 +167,7 @@ class PhotoLibrary:
         detail = {"photo": photo.id, "sha256": sha, "file": path.name, "near": [m.photo_id for m in near]}
         if not self.records.add(photo, AuditEntry(_name(actor), "photo_import", detail)):  # imported meanwhile by another
             return Imported(path.name, "duplicate", self.records.by_sha(sha), photo.id)
-        self.index().add(photo.id, phash)
+        self.index().add(photo.id, views)
         return Imported(path.name, "imported", photo, None, tuple(near))
 
     def _keep_original(self, path: Path, photo: Photo) -> None:

@@ -78,6 +78,7 @@ class Photo:
     meta: dict = field(default_factory=dict)       # FIELDS -> value (dates as YYYY-MM-DD)
     reviews: dict = field(default_factory=dict)    # REVIEWED field -> {hash, by, at}
     proposals: dict = field(default_factory=dict)  # what the file said at import (EXIF/IPTC/XMP), to confirm
+    hashes: str = ""                               # the six views' perceptual hashes (dupes.fingerprints)
 
     def get(self, name: str):
         value = self.meta.get(name)

@@ -11,12 +11,12 @@ from pipeline.store.review import AuditEntry, _audit
 from pipeline.store.schema import photos
 
 _COLUMNS = ("id", "sha256", "ext", "width", "height", "size_bytes", "phash", "original_name", "imported_by",
-            "imported_at", "updated_at", "meta", "reviews", "proposals")
+            "imported_at", "updated_at", "meta", "reviews", "proposals", "hashes")
 
 
 def _photo(row) -> Photo:
     d = dict(row)
-    return Photo(**{k: d[k] for k in _COLUMNS}), d["version"]
+    return Photo(**{k: d[k] for k in _COLUMNS if d[k] is not None}), d["version"]
 
 
 class PhotoRecords:
@@ -42,9 +42,10 @@ class PhotoRecords:
         return _photo(row)[0] if row else None
 
     def hashes(self) -> list[tuple[str, str]]:
-        """(id, perceptual hash) of every photo: what the near-copy index is built from."""
+        """(id, the views' hashes, or the bare pHash of a photo imported before they were kept) of every photo:
+        what the near-copy index is built from."""
         with self.engine.connect() as conn:
-            return [(r[0], r[1]) for r in conn.execute(select(photos.c.id, photos.c.phash))]
+            return [(r[0], r[2] or r[1]) for r in conn.execute(select(photos.c.id, photos.c.phash, photos.c.hashes))]
 
     def add(self, p: Photo, entry: AuditEntry) -> bool:
         """Insert the photo; False (nothing written) when its content hash is already there."""

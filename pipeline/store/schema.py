@@ -187,7 +187,8 @@ sign_in_throttle = Table(
 
 # the photo library (pipeline/photos/): one row per photo file, stored once under its content hash; the metadata an
 # editor confirms, what an approver reviewed (field -> hash of the text reviewed) and what the file said, as JSON
-def _photos_table(md: MetaData) -> Table:
+def _photos_table(md: MetaData, *extra: Column) -> Table:
+    """The photos table; `extra` are the columns later migrations added."""
     return Table(
         "photos", md,
         Column("id", String(20), primary_key=True),
@@ -203,10 +204,12 @@ def _photos_table(md: MetaData) -> Table:
         Column("version", Integer, nullable=False),           # +1 at every change: an edit names the one it saw
         Column("meta", JSON, nullable=False), Column("reviews", JSON, nullable=False),
         Column("proposals", JSON, nullable=False),
+        *extra,
     )
 
 
-photos = _photos_table(metadata)
+# hashes: the perceptual hashes of the whole photo and of five crops (pipeline/photos/dupes.py)
+photos = _photos_table(metadata, Column("hashes", Text))
 
 
 def _m1_initial(conn) -> None:
@@ -285,6 +288,10 @@ def _m9_regen_plans(conn) -> None:
     conn.execute(text(f"ALTER TABLE regen_items ADD COLUMN plan {JSON().compile(dialect=conn.dialect)}"))
 
 
+def _m10_photo_hashes(conn) -> None:
+    conn.execute(text("ALTER TABLE photos ADD COLUMN hashes TEXT"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_calls", _m1_initial),
                                                (2, "index drafts by status", _m2_draft_lookup_index),
                                                (3, "review: users, audit log, comments", _m3_review),
@@ -294,7 +301,8 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_call
                                                (7, "photo library: photos", _m7_photos),
                                                (8, "regeneration: workers claim items for a lease", _m8_regen_workers),
                                                (9, "regeneration: an item keeps its plan for the workers",
-                                                _m9_regen_plans)]
+                                                _m9_regen_plans),
+                                               (10, "photo library: perceptual hashes of crops", _m10_photo_hashes)]
 
 
 def migrate(engine: Engine) -> list[int]:
