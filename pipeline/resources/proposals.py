@@ -29,6 +29,7 @@ from pipeline.verify.figures import Figure, comparable, extract_figures, matches
 FILE = "proposals.json"
 OF_INTEREST = ("number", "percent", "money")
 _NUM = re.compile(r"^[\d\u00a0\u202f ,.]+")
+_CLOCK = re.compile(r"\b\d{1,2}\s?h\s?\d{2}\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}\s?h\b(?=\s*(?:du matin|du soir|$|[,.;]))")
 
 
 class ProposalError(StudioError):
@@ -55,6 +56,8 @@ class Proposal:
     decided_by: str = ""
     decided_on: str = ""
     fact_id: str = ""
+    amount: float = 0.0      # the figure's value as the reader read it (scale applied: 70,5 millions -> 70500000)
+    unit_family: str = ""    # the reader's unit or currency ("tonne", "eur", "percent"), or the noun counted
 
     def line(self) -> str:
         flags = (f"  duplicates {', '.join(self.duplicates)}" if self.duplicates else "") + (
@@ -137,8 +140,9 @@ def propose(text: str, lang: str, document: str, facts: list[Fact], source_title
         sentence = " ".join(text[a:b].split())
         figs = extract_figures(sentence, lang)
         years = [g for g in figs if g.kind == "year"]
+        clocks = [m.span() for m in _CLOCK.finditer(sentence)]  # a time of day ("14 h 30") is no figure of interest
         for g in figs:
-            if not _interesting(g):
+            if not _interesting(g) or any(a <= g.start < b for a, b in clocks):
                 continue
             before = [y for y in years if y.start < g.start]
             y = (before[-1] if before else years[0]) if years else None
@@ -147,7 +151,7 @@ def propose(text: str, lang: str, document: str, facts: list[Fact], source_title
             value = _NUM.match(g.raw).group(0).strip() if _NUM.match(g.raw) else g.raw
             out.append(Proposal(_pid(document, sentence, g.raw, g.start), document, lang, sentence, g.raw, value,
                                 _unit_words(sentence, g), g.kind, year, year_from, source_title, source_url, dup,
-                                contra))
+                                contra, amount=g.value, unit_family=g.unit or g.noun or ""))
     return out
 
 

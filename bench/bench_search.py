@@ -1,0 +1,247 @@
+"""Issue 16 figures: the site's search (build time, index size, latency in Chromium) and propose-facts on seed figures.
+
+1. Site build with N synthetic facts (bench_resource_centre.synthetic) and N/10 approved pages (half French, half
+   English, ~1,800 characters each citing three facts), by build_site; the search index's part timed apart
+   (site_records + search_files, what build_site runs for it). Sizes 1,000 and 10,000 facts.
+2. Search in Debian's headless Chromium on the 10,000-fact site, from disk (file://) and over HTTP: time from the
+   box's first focus until the index is built, then from typing a query (an input event) to the first result drawn
+   (a MutationObserver on the result list), median of the queries; bytes loaded for a query (the files the search
+   loads; over HTTP the browser's transferSize, python's http.server sending them uncompressed) and gzip'd.
+3. propose-facts on 20 seed statements (bench/data/facts_evidence.csv: every row whose value is one figure of
+   interest, 20 taken evenly), each evidence sentence wrapped between unrelated paragraphs as one "page": the share
+   whose figure is proposed with the right value (within 0.5 %), unit (the reader's unit family, or the counted noun)
+   and year (from the sentence alone, then with the document's date given as staff give a resource's date), and
+   the other proposals per page (from the evidence's other figures and from the unrelated text).
+
+Run: .venv/bin/python bench/bench_search.py [--sizes 1000,10000] [--no-browser]"""
+from __future__ import annotations
+
+import argparse
+import csv
+import functools
+import gzip
+import http.server
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_resource_centre import NOW, TODAY, labels, synthetic  # noqa: E402
+
+from pipeline.corpus.facts import load_corpus  # noqa: E402
+from pipeline.publish.fact_changes import compare  # noqa: E402
+from pipeline.publish.facts_pages import public_fact_base  # noqa: E402
+from pipeline.publish.render import SourceRef  # noqa: E402
+from pipeline.publish.search import search_files, site_records  # noqa: E402
+from pipeline.publish.site import Approval, PublishedPage, build_site  # noqa: E402
+from pipeline.resources.proposals import propose  # noqa: E402
+from pipeline.verify.figures import extract_figures  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results" / "search.json"
+EVIDENCE = REPO / "bench" / "data" / "facts_evidence.csv"
+QUERIES = {"fr": ["trafic portuaire conteneurs", "etudiants universite", "hélicoptères Marignane", "tournages",
+                  "hydrogene", "croisiere escales", "emplois aeronautique", "musees visiteurs"],
+           "en": ["port traffic containers", "students university", "helicopters", "film shooting days"]}
+UNRELATED = [
+    "La rencontre s'est tenue dans la grande salle de l'hôtel de ville, devant un public venu nombreux malgré la "
+    "pluie. Les intervenants ont rappelé l'histoire du quartier et remercié les bénévoles de l'association.",
+    "Après la pause, un deuxième atelier a réuni les participants autour des questions de mobilité et de logement ; "
+    "chacun a pu poser ses questions aux élus présents.",
+    "La séance a repris à 14 h 30 en salle 2. Les échanges ont porté sur la manière de mieux faire connaître les "
+    "initiatives locales auprès des jeunes et des familles.",
+    "La journée s'est conclue par un buffet préparé par un traiteur du quartier et par une visite du jardin "
+    "partagé, ouvert à tous les habitants le samedi matin.",
+]
+
+
+# ------------------------------------------------------------------ 1. build
+def pages_for(facts: list, n: int) -> list[PublishedPage]:
+    ap = Approval("anna", NOW, "approve", "")
+    out = []
+    for i in range(n):
+        lang = "fr" if i % 2 == 0 else "en"
+        cited = [facts[(3 * i + k) % len(facts)] for k in range(3)]
+        body = " ".join((f.wording(lang) or f.statement_fr) + f" [{f.id}]" for f in cited)
+        text = f"# Page {i} {lang}\n\n" + "\n\n".join([body, UNRELATED[i % 4], body, UNRELATED[(i + 1) % 4]] * 2) + "\n"
+        out.append(PublishedPage(f"page-{i:04d}", lang, "page", f"Page {i} {lang}", (cited[0].filiere,), 1, i, text,
+                                 ap, tuple(SourceRef(f.id, f.source.title, f.source.url, f.year) for f in cited)))
+    return out
+
+
+def build(folder: Path, n: int) -> dict:
+    facts = synthetic(n)
+    pages = pages_for(facts, n // 10)
+    base = public_fact_base(facts, TODAY)
+    t0 = time.perf_counter()
+    build_site(folder, pages, [], NOW, labels(), "", base, None, compare(None, base))
+    t1 = time.perf_counter()
+    files = search_files(site_records(pages, base, [], labels()))
+    t2 = time.perf_counter()
+    index = {lang: (folder / "search" / f"{lang}.js").read_bytes() for lang in ("fr", "en")}
+    return {"facts": n, "pages": len(pages), "build_s": round(t1 - t0, 2), "search_index_s": round(t2 - t1, 3),
+            "search_share": round((t2 - t1) / (t1 - t0), 3), "site_bytes": sum(p.stat().st_size for p in
+                                                                               folder.rglob("*") if p.is_file()),
+            "index_bytes": {k: len(v) for k, v in index.items()},
+            "index_gzip_bytes": {k: len(gzip.compress(v)) for k, v in index.items()}, "files": len(files)}
+
+
+def real_corpus(folder: Path) -> dict:
+    """The shipped corpus's own facts (all distinct): the index's bytes per fact, for 10,000 distinct facts (the
+    synthetic ones are copies of these, which gzip packs far better than distinct texts)."""
+    facts, _ = load_corpus(REPO / "corpus", TODAY)
+    base = public_fact_base(facts, TODAY)
+    build_site(folder, [], [], NOW, labels(), "", base, None, compare(None, base))
+    sizes = {lang: (folder / "search" / f"{lang}.js").stat().st_size for lang in ("fr", "en")}
+    return {"facts": len(base.facts), "index_bytes": sizes,
+            "per_fact_bytes": {k: round(v / len(base.facts), 1) for k, v in sizes.items()},
+            "estimate_10000_distinct_bytes": {k: round(v / len(base.facts) * 10000) for k, v in sizes.items()}}
+
+
+# ------------------------------------------------------------------ 2. browser
+LOADED = ["assets/search.js", "assets/vendor/lunr.min.js", "assets/vendor/lunr.stemmer.support.js",
+          "assets/vendor/lunr.fr.js"]
+TYPE_JS = """
+const [q, done] = [arguments[0], arguments[arguments.length - 1]];
+const box = document.getElementById('search-q'), list = document.querySelector('#search-results ol');
+list.textContent = '';
+const t0 = performance.now();
+new MutationObserver((_, obs) => { if (list.querySelector('li.hit')) { obs.disconnect();
+  done([performance.now() - t0, list.querySelector('li.hit a').textContent]); } })
+  .observe(list, {childList: true});
+box.value = q; box.dispatchEvent(new Event('input'));
+setTimeout(() => done([null, 'no result']), 5000);
+"""
+READY_JS = """
+const done = arguments[arguments.length - 1];
+const t0 = performance.now();
+document.getElementById('search-q').focus();
+(function wait() { if (window.STUDIO_SEARCH_BUILD_MS !== undefined) done([performance.now() - t0,
+  window.STUDIO_SEARCH_BUILD_MS]); else setTimeout(wait, 5); })();
+"""
+
+
+def browser_runs(site: Path) -> list[dict]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    os.environ["SE_OFFLINE"] = "true"
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,900"):
+        opts.add_argument(arg)
+    d = webdriver.Chrome(options=opts, service=Service("/usr/bin/chromedriver"))
+    d.set_script_timeout(60)
+    rows = []
+    try:
+        for mode, root in (("file", site.resolve().as_uri() + "/"),
+                           ("http", f"http://127.0.0.1:{server.server_address[1]}/")):
+            for lang, page in (("fr", "fr/faits/index.html"), ("en", "en/faits/index.html")):
+                d.get(root + page)
+                ready_ms, build_ms = d.execute_async_script(READY_JS)
+                lat = []
+                for q in QUERIES[lang]:
+                    ms, first = d.execute_async_script(TYPE_JS, q)
+                    lat.append(ms)
+                loaded = sum((site / p).stat().st_size for p in LOADED + [f"search/{lang}.js"])
+                transfer = d.execute_script(
+                    "return performance.getEntriesByType('resource').filter(e => /search|vendor/.test(e.name))"
+                    ".reduce((a, e) => a + (e.transferSize || e.encodedBodySize || 0), 0)") if mode == "http" else None
+                gz = sum(len(gzip.compress((site / p).read_bytes())) for p in LOADED + [f"search/{lang}.js"])
+                ok = [x for x in lat if x is not None]
+                rows.append({"mode": mode, "lang": lang, "focus_to_ready_ms": round(ready_ms), "index_build_ms":
+                             round(build_ms), "first_result_ms_median": round(statistics.median(ok), 1) if ok else None,
+                             "first_result_ms_max": round(max(ok), 1) if ok else None, "no_result": len(lat) - len(ok),
+                             "bytes_loaded": loaded, "bytes_transferred_http": transfer, "bytes_gzip": gz})
+                print(json.dumps(rows[-1]))
+    finally:
+        d.quit()
+        server.shutdown()
+    return rows
+
+
+# ------------------------------------------------------------------ 3. proposals
+def seed_rows(n: int = 20) -> list[dict]:
+    rows = []
+    for r in csv.DictReader(EVIDENCE.open(encoding="utf-8")):
+        figs = [g for g in extract_figures(f"{r['value']} {r['unit']}", "fr") if g.kind in ("number", "percent", "money")]
+        if len(figs) == 1 and r["evidence"].strip() and r["year"].isdigit():
+            rows.append((r, figs[0]))
+    step = len(rows) / n
+    return [rows[int(i * step)] for i in range(n)]
+
+
+def right_unit(p, seed) -> bool:
+    if seed.unit or p.unit_family in ("percent", "eur", "usd"):
+        return (p.unit_family or None) == seed.unit
+    return bool(p.unit_family) and bool(seed.noun) and bool(set(p.unit_family.split("|")) & set(seed.noun.split("|")))
+
+
+def proposals_bench() -> dict:
+    facts, _ = load_corpus(REPO / "corpus", TODAY)
+    rows, per_page = [], []
+    for n, (r, seed) in enumerate(seed_rows()):
+        text = "\n\n".join([UNRELATED[n % 4], UNRELATED[(n + 1) % 4], r["evidence"], UNRELATED[(n + 2) % 4]])
+        for with_date in (False, True):
+            found = propose(text, "fr", f"page-{n}.md", facts, "bench", "", int(r["year"]) if with_date else None)
+            hit = [p for p in found if abs(p.amount - seed.value) <= 0.005 * max(abs(seed.value), 1e-9)]
+            good = [p for p in hit if right_unit(p, seed) and p.year == int(r["year"])]
+            if not with_date:
+                in_evidence = [p for p in found if p.evidence in " ".join(r["evidence"].split()) and p not in hit]
+                per_page.append({"other_from_evidence": len(in_evidence),
+                                 "other_from_unrelated": len(found) - len(hit) - len(in_evidence)})
+            rows.append({"id": r["id"], "with_date": with_date, "value": bool(hit),
+                         "unit": any(right_unit(p, seed) for p in hit), "year": bool(good),
+                         "proposed": [f"{p.value} {p.unit} ({p.year}, {p.unit_family})" for p in found],
+                         "seed": f"{r['value']} {r['unit']} ({r['year']})"})
+    out = {}
+    for with_date in (False, True):
+        mine = [x for x in rows if x["with_date"] == with_date]
+        out["with_document_date" if with_date else "sentence_only"] = {
+            "right_value": sum(x["value"] for x in mine), "right_value_unit": sum(x["value"] and x["unit"] for x in mine),
+            "right_value_unit_year": sum(x["year"] for x in mine), "of": len(mine)}
+    out["other_per_page"] = {k: round(statistics.mean(p[k] for p in per_page), 2) for k in per_page[0]}
+    out["misses"] = [x for x in rows if x["with_date"] and not x["year"]]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args()
+    result: dict = {"run_on": date.today().isoformat(), "builds": [], "browser": []}
+    result["proposals"] = proposals_bench()
+    print(json.dumps({k: v for k, v in result["proposals"].items() if k != "misses"}, ensure_ascii=False))
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "real").mkdir()
+        result["real_corpus"] = real_corpus(Path(tmp) / "real")
+        print(json.dumps(result["real_corpus"]))
+        for n in [int(x) for x in args.sizes.split(",")]:
+            folder = Path(tmp) / f"site-{n}"
+            folder.mkdir()
+            result["builds"].append(build(folder, n))
+            print(json.dumps(result["builds"][-1]))
+        if not args.no_browser:
+            result["browser"] = browser_runs(Path(tmp) / f"site-{args.sizes.split(',')[-1]}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    print(f"written {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
