@@ -15,8 +15,9 @@ import pytest
 from pipeline.config import Settings
 from pipeline.draft.runs import RunLock, run_alive
 from pipeline.errors import LockBusy, PublishError, RegenerationError
-from pipeline.locks import AdvisoryLock, FileLock, advisory_key, named_lock, publish_lock
+from pipeline.locks import FileLock, advisory_key, named_lock, publish_lock
 from pipeline.publish.site import publish
+from pipeline.store.advisory import AdvisoryLock
 from pipeline.store.database import DraftStore
 from tests.conftest import REPO, TODAY
 

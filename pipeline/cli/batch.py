@@ -160,7 +160,6 @@ def _local_workers(args, s: Settings, out):
 
 def cmd_worker(args, s: Settings) -> int:
     """regenerate worker: join the running run from this machine, draft items until none is left open."""
-    from pipeline.draft.workers import join_run
     from pipeline.errors import RegenerationError
     from pipeline.store.database import DraftStore
     if args.regen_mode or args.workers or args.pages or args.filiere or args.force or args.dry_run or args.budget:
@@ -184,6 +183,31 @@ def cmd_worker(args, s: Settings) -> int:
               + (f"; {len(report.other_inputs)} item(s) left to others (planned here under other inputs: "
                  f"{', '.join(report.other_inputs[:5])})" if report.other_inputs else ""))
     return 0
+
+
+def join_run(s: Settings, store, run_id: int | None = None, wait_s: float = 0.0, concurrency: int = 1,
+             lease_s: float = 60.0, model=None, embedder=None, on_item=None):
+    """`regenerate worker`: join the running run (or run `run_id`) with this machine's model and index; the
+    libraries, the embedder and the model's client are made ready while it waits for the run."""
+    import dataclasses
+
+    from pipeline.draft.workers import check_model, join, require_postgres, wait_for_run
+    from pipeline.index.embedding import default_embedder
+    from pipeline.llm.base import llm_settings_from_env
+    from pipeline.llm.factory import make_chat_model
+    require_postgres(store)
+    llm = model.settings if model is not None else llm_settings_from_env()
+    if wait_s:
+        import pipeline.index.chroma  # noqa: F401
+        model = model or make_chat_model(llm)
+        embedder = embedder or default_embedder()
+        getattr(model, "warm", lambda: None)()
+    run = wait_for_run(store, run_id, wait_s)
+    check_model(run, llm)
+    if s.lock_timeout < 300 and not s.remote_index:  # local workers take the embedded index in turn
+        s = dataclasses.replace(s, lock_timeout=300.0)
+    regen, specs, _ = regenerator_for(s, store, model=model, embedder=embedder)
+    return join(regen, specs, run, concurrency, lease_s, on_item)
 
 
 def _print_plan(batch, todo, left, args, out) -> None:

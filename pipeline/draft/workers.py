@@ -21,14 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy.exc import DBAPIError
-
-from pipeline.draft.drafter import Plan, PlannedSection
-from pipeline.draft.regenerate import Batch, Item, Regenerator, RunSummary, _warm
+from pipeline.draft.kept_plans import load_plans, plan_to_json
+from pipeline.draft.regenerate import Batch, Item, Regenerator, RunSummary
 from pipeline.draft.runs import check_budget
 from pipeline.errors import RegenerationError, StoreError, StudioError
-from pipeline.types import RetrievedFact
-from pipeline.store.claims import LostClaim
+from pipeline.store.claims import DatabaseError, LostClaim, unreachable
 from pipeline.store.database import DraftStore
 
 DEFAULT_LEASE = 60.0   # seconds an item stays a worker's without news from it
@@ -82,8 +79,8 @@ def _db(what: str, call: Callable, grace: float = DB_GRACE):
     while True:
         try:
             return call()
-        except DBAPIError as exc:
-            if not exc.connection_invalidated and "OperationalError" not in type(exc.orig).__name__:
+        except DatabaseError as exc:
+            if not unreachable(exc):
                 raise
             if time.monotonic() >= deadline:
                 raise StoreError(f"the drafts database stopped answering for {grace:.0f} s when the worker {what} "
@@ -155,7 +152,7 @@ class Worker:
         t1 = time.perf_counter()
         try:
             rec, spent = self.regen.draft_item(item)
-        except DBAPIError:  # the model call's log could not be written: wait for the database, give the item back
+        except DatabaseError:  # the model call's log could not be written: wait for the database, give the item back
             _db("logged a model call", lambda: self.store.count_open(self.run_id), self.db_grace)
             self.store.release(self.run_id, got["id"], self.name)
             return
@@ -262,7 +259,7 @@ def run_with_workers(regen: Regenerator, batch: Batch, workers: int, concurrency
         summary = summary_from_items(regen.store, run_id, status, time.perf_counter() - t0)
         try:
             regen._finish(run_id, status, summary)
-        except DBAPIError:
+        except DatabaseError:
             pass  # the database is gone: the run stays 'running' and the next regenerate marks it interrupted
     return summary
 
@@ -278,7 +275,7 @@ def _report(store: DraftStore, run_id: int, total: int, progress, shown: list[in
     """The run's progress, whoever finished the items, when it moved."""
     try:
         finished = total - store.count_open(run_id)
-    except DBAPIError:
+    except DatabaseError:
         return
     if finished != shown[0]:
         shown[0] = finished
@@ -299,21 +296,10 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- a joining worker
-def join_run(settings, store: DraftStore, run_id: int | None = None, wait_s: float = 0.0,
-             concurrency: int = 1, lease_s: float = DEFAULT_LEASE, model=None, embedder=None,
-             on_item: Callable[[], None] | None = None) -> WorkerReport:
-    """`regenerate worker`: join the running run (or run `run_id`), plan its open items, draft those it may."""
-    from pipeline.index.embedding import default_embedder
-    from pipeline.llm.base import llm_settings_from_env
-    from pipeline.llm.factory import make_chat_model
-    from pipeline.wiring import regenerator_for
+def wait_for_run(store: DraftStore, run_id: int | None = None, wait_s: float = 0.0) -> dict:
+    """The running run to join (or run `run_id`), waiting up to `wait_s` seconds for one; RegenerationError when
+    there is none, or when it was started without --workers."""
     require_postgres(store)
-    llm = model.settings if model is not None else llm_settings_from_env()
-    if wait_s:  # ready before the run starts: the libraries, the embedder and the model's client
-        import pipeline.index.chroma  # noqa: F401
-        model = model or make_chat_model(llm)
-        embedder = embedder or default_embedder()
-        getattr(model, "warm", lambda: None)()
     deadline = time.monotonic() + wait_s
     while True:
         run = store.run(run_id) if run_id else store.running_run()
@@ -329,10 +315,14 @@ def join_run(settings, store: DraftStore, run_id: int | None = None, wait_s: flo
     if run["workers"] is None:
         raise RegenerationError(f"run #{run['id']} was started without --workers: it drafts in one process and "
                                 "takes no workers", fix="start the next run with --workers N, then join it")
-    check_model(run, llm)
-    if settings.lock_timeout < 300 and not settings.remote_index:  # local workers take the embedded index in turn
-        settings = dataclasses.replace(settings, lock_timeout=300.0)
-    regen, specs, _ = regenerator_for(settings, store, model=model, embedder=embedder)
+    return run
+
+
+def join(regen: Regenerator, specs, run: dict, concurrency: int = 1, lease_s: float = DEFAULT_LEASE,
+         on_item: Callable[[], None] | None = None) -> WorkerReport:
+    """Rebuild the run's kept plans here and draft the open items whose inputs key this machine computes equal to
+    the run's, until none is left open; RegenerationError when it would draft none of them."""
+    store = regen.store
     rows = store.open_items(run["id"])
     recorded = {(r["page_id"], r["lang"]): r["inputs_key"] for r in rows}
     t0 = time.perf_counter()
@@ -349,54 +339,3 @@ def join_run(settings, store: DraftStore, run_id: int | None = None, wait_s: flo
     w = Worker(regen, run["id"], mine, report.worker, lease_s, concurrency, on_item)
     w.report = report
     return w.work()
-
-
-# ---------------------------------------------------------------------------------------------- plans kept by the run
-def plan_to_json(plan: Plan) -> dict:
-    """What a worker needs to draft an item as the run planned it: each section's place in the catalogue entry, its
-    facts (ids and retrieval scores), the prompt's text as given, and the plan's notes."""
-    return {"prompt_hash": plan.prompt.content_hash, "notes": list(plan.notes), "omitted": list(plan.omitted),
-            "sections": [{"index": next(n for n, sec in enumerate(plan.spec.sections) if sec is ps.section),
-                          "system": ps.system, "user": ps.user, "max_tokens": ps.max_tokens,
-                          "facts": [{"id": h.fact.id, "score": h.score, "dense": h.dense_score,
-                                     "lexical": h.lexical_score, "conflicts": list(h.conflicts),
-                                     "superseded_by": list(h.superseded_by), "stale": h.stale} for h in ps.facts]}
-                         for ps in plan.sections]}
-
-
-def plan_from_json(data: dict, spec, lang: str, drafter) -> Plan:
-    """The run's plan rebuilt on this machine's fact base and prompt; KeyError when a fact it names is not here (the
-    item's inputs key then tells any other difference: the facts' content, the prompt, the brand voice, the model)."""
-    from pipeline.llm.prompts import load_prompt
-    facts = drafter.retriever.snap.facts
-    sections = [PlannedSection(spec.sections[sec["index"]],
-                               [RetrievedFact(facts[f["id"]], f["score"], f["dense"], f["lexical"],
-                                              tuple(f["conflicts"]), tuple(f["superseded_by"]), f["stale"])
-                                for f in sec["facts"]], sec["system"], sec["user"], sec["max_tokens"])
-                for sec in data["sections"]]
-    return Plan(spec, lang, load_prompt(spec.prompt), sections, list(data["notes"]), list(data["omitted"]))
-
-
-def load_plans(regen: Regenerator, specs, rows: list[dict]) -> list[Item]:
-    """The run's open items with their plans rebuilt here and their inputs keys computed here (the index open only
-    for this, as the run's own planning does); an item this machine cannot rebuild is action 'fail'."""
-    from pipeline.index.chroma import read_stamp
-    known = {s.id: s for s in specs}
-    items = []
-    regen._stamp = read_stamp(regen.settings)
-    with regen.drafter_factory() as drafter:
-        regen.drafter = drafter
-        for r in rows:
-            if r["page_id"] not in known:
-                continue
-            item = Item(known[r["page_id"]], r["lang"])
-            try:
-                item.plan = plan_from_json(r["plan"], item.spec, item.lang, drafter) if r["plan"] else \
-                    drafter.plan(item.spec, item.lang)
-                item.key = item.plan.inputs_key(drafter.model.settings, drafter.brand)
-            except (KeyError, IndexError, StudioError) as exc:
-                item.action, item.why = "fail", f"cannot be planned here: {exc}"
-            items.append(item)
-    if any(i.action == "draft" for i in items):
-        _warm(drafter.model)
-    return items

@@ -11,11 +11,18 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import DBAPIError as DatabaseError  # noqa: F401 - what a caller catches when the database fails
 
 from pipeline.store.record import DraftRecord
 from pipeline.store.schema import drafts, regen_items, regen_runs
 
 OPEN = ("pending", "claimed")  # an item still to be drafted by someone
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether a DatabaseError says the server cannot be reached (worth waiting for), not that a query is wrong."""
+    return isinstance(exc, DatabaseError) and (exc.connection_invalidated
+                                               or "OperationalError" in type(exc.orig).__name__)
 
 
 class LostClaim(Exception):

@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from pipeline.config import Settings
 from pipeline.draft.regenerate import Selection
-from pipeline.draft.workers import Worker, join_run, summary_from_items
+from pipeline.cli.batch import join_run
+from pipeline.draft.workers import Worker, summary_from_items
 from pipeline.errors import RegenerationError, StoreError
 from pipeline.store.claims import LostClaim
 from pipeline.store.database import DraftStore
