@@ -4,18 +4,29 @@ The rule is plain arithmetic on a name's Throttle and the time it is given (test
 store/review.py keeps the state in the database, so the delay holds across processes and restarts."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from zxcvbn import zxcvbn
 
+from pipeline.corpus.agency import current as current_agency
 from pipeline.errors import ReviewError
 from pipeline.store.review import Throttle
+from pipeline.textnorm import fold
 
 MIN_LENGTH = 8
 MIN_SCORE = 3  # zxcvbn's 0-4 scale; 3: "safely unguessable", ~10^8 guesses and more
-# words an attacker of this studio tries first, beside the user's own name
-STUDIO_WORDS = ("studio", "provence", "marseille", "aix", "agence", "attractivite")
+# words an attacker of this studio tries first, beside the user's own name and the agency's words (studio_words)
+STUDIO_WORDS = ("studio", "agence", "attractivite")
+
+
+def studio_words() -> list[str]:
+    """STUDIO_WORDS and the words of the agency's and its territory's names (corpus/territories.yaml): "provence",
+    "marseille", "aix" for the shipped corpus."""
+    a = current_agency()
+    names = " ".join((a.name, a.territory_fr, a.territory_en, a.short_fr, a.short_en))
+    return list(STUDIO_WORDS) + sorted({w for w in re.findall(r"[a-z0-9]+", fold(names)) if len(w) > 2})
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ def check_strength(password: str, username: str) -> None:
     if len(password) < MIN_LENGTH:
         raise ReviewError(f"password too short ({len(password)} characters, at least {MIN_LENGTH})",
                           fix="use a passphrase of four or more uncommon words")
-    result = zxcvbn(password, user_inputs=[username, *STUDIO_WORDS])
+    result = zxcvbn(password, user_inputs=[username, *studio_words()])
     if result["score"] >= MIN_SCORE:
         return
     feedback = result.get("feedback") or {}

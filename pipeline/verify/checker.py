@@ -21,6 +21,7 @@ from pipeline.verify.entities import (
     TERRITORY,
     alias_stems,
     entity_lexicon,
+    home_words,
     name_phrases,
     organisations,
     related,
@@ -178,13 +179,26 @@ def _clean(sentence: str) -> str:
     return _MD_MARKS.sub(lambda m: " " * len(m.group(0)), s)
 
 
+def _home_names(corpus_dir: Path, territories) -> list[str]:
+    """The home territory's names and the agency's short ones (territories.yaml): "Aix-Marseille-Provence",
+    "Provence"."""
+    from pipeline.corpus.agency import load_agency
+    home = territories.items.get(territories.home)
+    agency = load_agency(corpus_dir)
+    return [home.name_fr, home.name_en, agency.short_fr, agency.short_en] if home else [agency.short_fr]
+
+
 class ClaimChecker:
     """Checks texts against a fixed set of facts."""
 
     def __init__(self, facts: list[Fact], today: date, embedder: SentenceEmbedder | None = None,
                  prompts_dir: Path | None = PROMPTS_DIR, aliases: dict[str, list[str]] | None = None,
-                 glossary: dict[str, set[str]] | None = None, peers: set[str] | None = None) -> None:
+                 glossary: dict[str, set[str]] | None = None, peers: set[str] | None = None,
+                 home_names: list[str] | None = None) -> None:
         self.facts = {f.id: f for f in facts}
+        # the home territory's names (territories.yaml, the agency's): place words, and context rather than a claim
+        self.places, home_stems = home_words(home_names or [])
+        self.territory = TERRITORY | home_stems
         self.peers = peers or set()  # ids of facts about another territory (the barometer's peers)
         self.lang_texts = {f.id: fact_texts(f) for f in facts}
         self.texts = {fid: [t for t, _ in texts] for fid, texts in self.lang_texts.items()}
@@ -210,7 +224,8 @@ class ClaimChecker:
         territories = load_territories(settings.corpus_dir)
         return cls(facts, settings.today(), embedder, aliases=load_aliases(settings.corpus_dir),
                    glossary=load_glossary(settings.corpus_dir),
-                   peers={f.id for f in facts if territories.resolve(f.territory) != ""})
+                   peers={f.id for f in facts if territories.resolve(f.territory) != ""},
+                   home_names=_home_names(settings.corpus_dir, territories))
 
     def problem(self, fid: str) -> str | None:
         """Why citing `fid` is not enough to back a figure, or None."""
@@ -254,7 +269,7 @@ class ClaimChecker:
         bare = _HASHTAG.sub(lambda m: " " * len(m.group(0)), bare)  # a post's #Tags claim nothing
         heading = sentence.lstrip().startswith("#")
         figs = [FigureCheck(f) for f in extract_figures(bare, lang)]
-        phrases = name_phrases(bare, self.lexicon)
+        phrases = name_phrases(bare, self.lexicon, self.places)
         v = SentenceVerdict(sentence, offset, offset + len(sentence), "supported", "none", "", cited, [], figs,
                             organisations(phrases), None, notes=notes)
         own = (phrases, word_stems(bare))  # this sentence's names and stems (no state kept on self: thread-safe)
@@ -367,7 +382,8 @@ class ClaimChecker:
         known = set().union(*(self.words[i] | self.source_words[i] for i in backing))
         # the territory's own names are context, unless every fact backing the sentence is about another territory
         home_context = not all(i in self.peers for i in backing)
-        missing = unknown_names(name_phrases(bare, self.lexicon), known, self.glossary, home_context)
+        missing = unknown_names(name_phrases(bare, self.lexicon, self.places), known, self.glossary, home_context,
+                                self.territory)
         cites = ", ".join(f"[{i}]" for i in backing)
         if missing:
             return f"names {', '.join(missing)}, which {cites} does not mention"
@@ -402,7 +418,7 @@ class ClaimChecker:
             v.status, v.reason = "unknown_entity", v.entity_problem
             return
         if not v.cited and not v.figures and not heading:
-            named = [t for p, o, t in name_phrases(bare, self.lexicon) if o or not p <= TERRITORY]
+            named = [t for p, o, t in name_phrases(bare, self.lexicon, self.places) if o or not p <= self.territory]
             if named:
                 v.status, v.reason = "uncited", f"names {', '.join(named)} without citing a fact"
             elif len(re.findall(r"\w+", bare)) > MAX_CONNECTIVE_WORDS:

@@ -74,9 +74,11 @@ def entity_lexicon(statements: Iterable[str]) -> set[str]:
     return lex
 
 
-def name_phrases(sentence: str, lexicon: set[str]) -> list[tuple[frozenset[str], frozenset[str], str]]:
-    """Names in a sentence, each as (place stems, other stems, the name as written)."""
-    phrases, cur = [], []
+def name_phrases(sentence: str, lexicon: set[str], places: set[str] | frozenset[str] = frozenset()
+                 ) -> list[tuple[frozenset[str], frozenset[str], str]]:
+    """Names in a sentence, each as (place stems, other stems, the name as written); `places`: more place words
+    (folded) than PLACES, the home territory's (home_words)."""
+    phrases, cur, extra_places = [], [], places
     prev_end = 0
     for i, m in enumerate(_WORD.finditer(sentence)):
         w = m.group(0)
@@ -108,7 +110,7 @@ def name_phrases(sentence: str, lexicon: set[str]) -> list[tuple[frozenset[str],
                     kinds.add(stem(t))
                 if not t or f in STOP or f in GENERIC or len(t) < 2:
                     continue
-                (places if f in PLACES else other).add(stem(t))
+                (places if f in PLACES or f in extra_places else other).add(stem(t))
         if places and kinds and not other:
             other = kinds  # "Aix-Marseille University", "Marseille Provence Airport": a body, not the territory
         if places or other:
@@ -135,7 +137,7 @@ def related(phrases, sentence_stems: set[str], fact_stems: set[str]) -> bool:
 
 
 def unknown_names(phrases, fact_stems: set[str], glossary: dict[str, set[str]] | None = None,
-                  home_context: bool = True) -> list[str]:
+                  home_context: bool = True, territory: set[str] | frozenset[str] = TERRITORY) -> list[str]:
     """The names of a sentence its facts do not hold: a place word missing, or most of a name's other words (an
     English word counts as held when the glossary maps it to a French word the facts use). The territory's own
     names are context, not a claim (`home_context`), except when the facts are about another territory."""
@@ -145,13 +147,21 @@ def unknown_names(phrases, fact_stems: set[str], glossary: dict[str, set[str]] |
         return s in fact_stems or bool(glossary.get(s, set()) & fact_stems)
     out = []
     for places, other, text in phrases:
-        if home_context and not other and places <= TERRITORY:
+        if home_context and not other and places <= territory:
             continue  # the territory's own names (Provence, Aix-Marseille-Provence) are context, not a claim
         if not all(held(s) for s in places):
             out.append(text)
         elif other and sum(not held(s) for s in other) > (0 if len(other) <= 2 else len(other) // 2):
             out.append(text)
     return out
+
+
+def home_words(names: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(folded place words, stems) of the home territory's names ("Brévalle", "Val de Brève"): places in a name, and
+    context rather than a claim, like PLACES and TERRITORY's own (the shipped home's) words."""
+    words = {fold(t) for n in names for m in _WORD.finditer(n) for t in m.group(0).split("-")
+             if len(t) > 1 and fold(t) not in STOP and fold(t) not in GENERIC}
+    return frozenset(words), frozenset(stem(w) for w in words)
 
 
 def alias_stems(texts: list[str], aliases: dict[str, list[str]]) -> set[str]:
