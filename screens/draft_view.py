@@ -12,6 +12,7 @@ from pipeline.verify.checker import cited_ids
 from screens.common import link, plain, show_error, status_label
 from screens.draft_render import STYLE, edit_warnings, review_html, word_diff_html
 from screens.i18n import date, datetime, number, t, translate
+from screens.photos import draft_photos
 
 # Renders only; every action (edit, diff, comment, decide) goes through pipeline.review.ReviewDesk, which enforces
 # roles and versions. Everything a person or the corpus wrote is shown as text: escaped before any rendering.
@@ -54,6 +55,7 @@ def draft_view(desk: ReviewDesk, user, snap) -> None:
             _edit(desk, user, rec)
     with right:
         _cited_facts(rec, snap)
+        draft_photos(desk.store, rec)  # the photos the draft carries (screens/photos.py)
     _actions(desk, user, rec)
 
 

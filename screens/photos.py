@@ -243,3 +243,37 @@ def show_import(report) -> None:
         st.warning(t("photos.near", file=d.file, id=d.existing))
     for r in report.refused:
         show_error(StudioError(r.message, fix=r.fix))
+
+
+def draft_photos(store, rec) -> None:
+    """The photos a draft recorded, beside it on the review screen: each with its alt text and caption in the
+    draft's language as drafted, and whether it can be published today (rights, reviewed alt text)."""
+    recorded = (rec.check_report or {}).get("photos") or []
+    if not recorded:
+        return
+    from pipeline.config import load_settings
+    settings = load_settings()
+    lib = PhotoLibrary(settings.data_dir, store, settings.today())
+    st.subheader(t("photos.in_draft"))
+    for entry in recorded:
+        got = lib.records.get(entry["id"])
+        with st.container(border=True):
+            if got is None:
+                st.error(t("photos.gone", id=entry["id"]))
+                continue
+            p = got[0]
+            thumb = next((r for r in lib.renditions(p) if r.fmt == "jpg"), None)
+            if thumb:
+                st.image(str(thumb.path), width="stretch", alt=p.alt(rec.lang) or p.original_name)
+            st.caption(t("photos.pair", k=t(f"photos.field.alt_{rec.lang}"), v=plain(p.alt(rec.lang))))
+            if entry.get("caption"):
+                st.caption(t("photos.pair", k=t(f"photos.field.caption_{rec.lang}"), v=plain(entry["caption"])))
+            if entry.get("caption_note"):
+                st.warning(t("photos.caption_dropped"))
+            if p.sheet_hash != entry.get("sheet"):
+                st.warning(t("photos.changed"))
+            r = rights(p, lib.today)
+            if not r.usable or not p.reviewed(f"alt_{rec.lang}"):
+                st.error(t("photos.not_publishable", rights=rights_line(p, lib)))
+            else:
+                st.caption(rights_line(p, lib))

@@ -101,3 +101,21 @@ def test_upload_imports_and_says_duplicates(indexed, people, library, tmp_path):
         "neuve.jpg"]
     assert len(report.of("duplicate")) == 1  # the same bytes twice: kept once
     assert lib.get(report.of("imported")[0].photo.id).imported_by == "editor1"
+
+
+def test_the_review_screen_shows_the_drafts_photos(indexed, monkeypatch, people, library):
+    from pipeline.photos.pick import DraftPhoto
+    from pipeline.store.record import DraftRecord
+    lib, made = library
+    port = lib.get(made["port"].id)
+    rec = lib.store.add(DraftRecord(
+        page_id="site-maritime-investors", lang="fr", title="Le port", text="# Le port\n\nUn texte.\n", facts=[],
+        prompt_name="page", prompt_hash="x", backend="fake", model="m", params={}, tokens_in=0, tokens_out=0,
+        tokens_estimated=0, cost_estimate=0.0, timings={},
+        check_report={"sentences": [], "flagged": [], "photos": [
+            DraftPhoto(port.id, port.sha256, "not-the-sheet", "", "caption of photo left out").to_json()]}))
+    at = start(indexed, monkeypatch, people["viewer"], draft_id=rec.id)
+    assert not at.exception and "Photos" in [s.value for s in at.subheader]
+    assert any("Le Vieux-Port au matin" in c.value.replace("\\", "") for c in at.caption)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Légende écartée" in warnings and "a changé depuis la rédaction" in warnings
