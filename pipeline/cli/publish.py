@@ -19,6 +19,7 @@ EXIT_WITHHELD = 8
 def cmd_publish(args, s: Settings) -> int:
     from pipeline.corpus.catalogue import load_pages
     from pipeline.corpus.facts import load_filieres
+    from pipeline.corpus.networks import load_networks
     from pipeline.errors import PublishError
     from pipeline.publish.render import safe_url
     from pipeline.publish.site import publish
@@ -34,7 +35,8 @@ def cmd_publish(args, s: Settings) -> int:
     store = DraftStore.for_data_dir(s.data_dir)
     report = publish(Path(args.out), store, current_facts(s), specs, s.today(),
                      filieres=filieres, base_url=args.base_url or "", barometer=_barometer(s, not args.no_barometer_report),
-                     photos=PhotoLibrary.for_settings(s, store), resources=load_resources(s.corpus_dir))
+                     photos=PhotoLibrary.for_settings(s, store), resources=load_resources(s.corpus_dir),
+                     networks=load_networks(s.corpus_dir))
     code = EXIT_WITHHELD if report.refused or (args.strict and report.withheld) else 0
     if args.json:
         print_json({**report.to_json(), "exit_code": code})

@@ -55,7 +55,8 @@ class Script:
 
 
 def uncited(text: str) -> str:
-    return re.sub(r"\s+([.,;:!?])", r"\1", CITATION.sub("", text)).strip()
+    """`text` without its [ID] citations (and the space before each); French spacing before : ; ! ? is kept."""
+    return re.sub(r"[ \t\u00a0]*" + CITATION.pattern, "", text).strip()
 
 
 def spoken_seconds(text: str, lang: str) -> float:

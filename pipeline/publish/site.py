@@ -31,6 +31,7 @@ from pipeline.publish.documents import DOCUMENTS, DocSection, document_title, wr
 from pipeline.publish.fact_changes import Changes, compare, read_snapshot
 from pipeline.publish.facts_pages import FactBase, public_fact_base
 from pipeline.publish.folder import check_target, write_site
+from pipeline.publish.kit import write_kit
 from pipeline.publish.links import dead_links
 from pipeline.publish.odt import write_markdown, write_odt
 from pipeline.publish.open_data import previous_created
@@ -347,7 +348,7 @@ def _write(path: Path, text: str) -> None:
 
 def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date,
             now: datetime | None = None, filieres=None, base_url: str = "", barometer=None,
-            photos=None, resources=None) -> PublishReport:
+            photos=None, resources=None, networks=None) -> PublishReport:
     """`_publish` holding the folder's publish lock (pipeline/locks.py: an advisory lock when the drafts database is
     PostgreSQL, else a file beside the folder): a second publish into that folder, from any machine, is refused."""
     lock = publish_lock(Path(out), store.url)
@@ -357,14 +358,15 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
         raise PublishError(f"another publish into {Path(out).resolve()} is running ({busy.holder}); nothing was "
                            "changed", fix="wait for it to finish, then publish again (or stop that process)")
     try:
-        return _publish(out, store, facts, specs, today, now, filieres, base_url, barometer, photos, resources)
+        return _publish(out, store, facts, specs, today, now, filieres, base_url, barometer, photos, resources,
+                        networks)
     finally:
         lock.release()
 
 
 def _publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpec], today: date,
              now: datetime | None = None, filieres=None, base_url: str = "", barometer=None,
-             photos=None, resources=None) -> PublishReport:
+             photos=None, resources=None, networks=None) -> PublishReport:
     """Select, check and write the site into `out` (replaced whole, or refused if it holds other files).
 
     `filieres` (corpus Filieres) names the filières in each language; `base_url` makes sitemap.xml, canonical and
@@ -392,6 +394,7 @@ def _publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSp
         result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url, base, created,
                                     changes, (barometer, facts) if barometer is not None else None, resources)
         write_photos(folder, figures, sel.pages, base_url)
+        write_kit(folder, sel.pages, networks, figures, now, base_url)  # the ambassadors' kit (publish/kit.py)
 
     write_site(out, build, {"generated_at": now.isoformat(), "pages": len(sel.pages)})
     documents, no_documents = result["docs"]

@@ -201,3 +201,10 @@ def test_a_link_counts_as_the_network_counts_it(settings):
     assert Variant(n["linkedin"], s, ["#A"], address).length() == len(posted) + 2 + 2 + 2 + len(address)
     assert Variant(n["instagram"], s, ["#A"], address).length() == len(posted) + 2 + 2  # the link is in the bio
     assert social_options(settings.corpus_dir, list(n.values()), set())["social-maritime-1"].networks == ()
+
+
+def test_citations_leave_the_post_with_french_spacing_kept():
+    from pipeline.draft.script import uncited
+    assert uncited("One Provence fête ses 5 ans [AGE-001] ! Voix off : le port [MAR-001].") == \
+        "One Provence fête ses 5 ans ! Voix off : le port."
+    assert uncited("Le port [MAR-001], premier de France [MAR-002; MAR-003].") == "Le port, premier de France."

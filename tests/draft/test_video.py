@@ -137,3 +137,11 @@ def test_publish_writes_the_subtitles_of_an_approved_script(videos, tmp_path, re
     subs = sorted(p.name for p in (tmp_path / "site" / "videos").iterdir())
     assert subs == ["video-energie.fr.srt", "video-energie.fr.vtt"]
     assert list(srt.parse((tmp_path / "site" / "videos" / "video-energie.fr.srt").read_text(encoding="utf-8")))
+    # the ambassadors' kit carries the approved script, without citation codes but with its sources, and its subtitles
+    import zipfile
+    kit = zipfile.ZipFile(tmp_path / "site" / "kit" / "kit-ambassadeurs.zip")
+    assert {"videos/video-energie.fr.md", "videos/video-energie.fr.srt", "videos/video-energie.fr.vtt"} <= \
+        set(kit.namelist()) and not any(".en." in n for n in kit.namelist())
+    script = kit.read("videos/video-energie.fr.md").decode()
+    assert "Voix off :" in script and not re.search(r"\[[A-Z]{3}-\d{3}\]", script.split("## Sources")[0])
+    assert kit.read("videos/video-energie.fr.srt") == (tmp_path / "site" / "videos" / "video-energie.fr.srt").read_bytes()
