@@ -99,7 +99,8 @@ def cmd_regenerate(args, s: Settings) -> int:
     from pipeline.cli.progress import TerminalProgress
     from pipeline.draft.regenerate import Selection
     from pipeline.draft.runs import RunLock, check_budget
-    from pipeline.errors import RegenerationError
+    from pipeline.errors import RegenerationError, StoreError
+    from pipeline.store.claims import DatabaseError, unreachable
     from pipeline.store.database import DraftStore
     if args.concurrency < 1:
         raise RegenerationError(f"--concurrency {args.concurrency} is not a number of workers", fix="use 1 or more")
@@ -136,7 +137,15 @@ def cmd_regenerate(args, s: Settings) -> int:
             summary = run_with_workers(regen, batch, args.workers, args.concurrency, args.budget, args.lease,
                                        progress=bar)
         else:
-            summary = regen.run(batch, concurrency=args.concurrency, budget=args.budget, progress=bar)
+            try:
+                summary = regen.run(batch, concurrency=args.concurrency, budget=args.budget, progress=bar)
+            except DatabaseError as exc:
+                if not unreachable(exc):
+                    raise
+                raise StoreError(f"the drafts database stopped answering during the run ({str(exc.orig)[:160]}); "
+                                 "every draft stored so far is kept with its item, nothing half-done was",
+                                 fix="bring the database back (check DATABASE_URL), then run the same command again: "
+                                     "it resumes the run and drafts only what is left") from exc
     if args.json:
         print_json(summary.to_json())
     else:

@@ -194,3 +194,42 @@ def _try(call):
         return call()
     except Exception as exc:  # noqa: BLE001 - the test reads it
         return exc
+
+
+def test_postgres_gone_during_a_one_process_run_says_so_and_the_rerun_finishes(site, llm):
+    """The same for `regenerate` without workers: it stops naming the database and the fix (exit 5); once the server
+    is back, the same command drafts only what is left: every item has exactly one draft."""
+    url, _ = llm
+    pg = PostgresServer()
+    try:
+        db = pg.new_database()
+        env = {**os.environ, "STUDIO_CORPUS_DIR": str(site.corpus_dir), "STUDIO_DATA_DIR": str(site.data_dir),
+               "STUDIO_TODAY": TODAY.isoformat(), "STUDIO_LLM_BACKEND": "openai-compatible",
+               "STUDIO_LLM_BASE_URL": url, "STUDIO_LLM_MODEL": "fake-model", "DATABASE_URL": db}
+        p = subprocess.Popen([sys.executable, "-m", "pipeline", "regenerate", *MARITIME], cwd=REPO, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        store = _store(db)
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and p.poll() is None:
+            with store.engine.connect() as conn:
+                if conn.execute(select(func.count()).select_from(regen_items)
+                                .where(regen_items.c.state == "done")).scalar():
+                    break
+            time.sleep(0.1)
+        store.engine.dispose()
+        pg.stop("immediate")
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 5, err
+        assert "the drafts database stopped answering during the run" in err and "run the same command again" in err
+        assert "Traceback" not in err
+        pg.start()
+        again = cli(site, db, url, "regenerate", *MARITIME, "--json")
+        assert again.returncode == 0, again.stderr
+        summary = json.loads(again.stdout)
+        with _store(db).engine.connect() as conn:
+            per_item = conn.execute(select(drafts.c.page_id, drafts.c.lang, func.count()).group_by(
+                drafts.c.page_id, drafts.c.lang)).all()
+        assert len(per_item) == 8 and all(n == 1 for _, _, n in per_item)
+        assert 1 <= summary["skipped"] < 8 and len(summary["done"]) == 8 - summary["skipped"]
+    finally:
+        pg.remove()
