@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -166,7 +167,7 @@ def _section(lang: str, pages, networks, plan) -> str:
             f"<h3>{_e(w['posts'])}</h3>"]
     social = [post for p in mine if p.kind == "social" for post in posts(p, networks)]
     body += [f"<h4>{_e(post.network or w['post'])} · {_e(post.page_id)}</h4>\n<blockquote><p>"
-             + _e(post.text).replace("\n", "<br>") + f"</p></blockquote>\n<p class=\"count\">{post.length} {w['chars']}"
+             + _e(post.text).replace("\n", "<br>") + f"</p></blockquote>\n<p class=\"kit-count\">{post.length} {w['chars']}"
              + (f" · {_e(w['bio'])} <code>{_e(post.bio)}</code>" if post.bio else "") + "</p>"
              for post in social] or [f"<p>{w['none']}</p>"]
     body.append(f"<h3>{_e(w['videos'])}</h3>")
@@ -191,8 +192,10 @@ def _block(block: str) -> str:
             items[-1] += " " + line.strip()
         else:
             lead.append(line.strip())
-    out = f"<p>{_e(' '.join(lead))}</p>\n" if lead else ""
-    return out + ("<ul>\n" + "".join(f"<li>{_e(i)}</li>\n" for i in items) + "</ul>\n" if items else "")
+    def h(text: str) -> str:  # the guide is Markdown in the ZIP: its `file names` as code here
+        return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(text))
+    out = f"<p>{h(' '.join(lead))}</p>\n" if lead else ""
+    return out + ("<ul>\n" + "".join(f"<li>{h(i)}</li>\n" for i in items) + "</ul>\n" if items else "")
 
 
 def write_kit(folder: Path, pages, networks, plan, generated_at: datetime, base_url: str = "") -> list[str]:
