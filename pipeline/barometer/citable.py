@@ -58,14 +58,19 @@ def _change_fact(b: Barometer, r: IndicatorReport, facts: dict[str, Fact], site:
     pct = round(100.0 * (z.value - a.value) / a.value, 1)
     sign = "+" if pct >= 0 else "−"
     value = f"{abs(pct):.1f}".replace(".", ",")
-    fr = (f"{ind.name_fr} ({b.home_name}) : {sign}{value} % entre {a.year} et {z.year} "
+    fr = (f"{b.home_name}, {_lower(ind.name_fr)} : {sign}{value} % entre {a.year} et {z.year} "
           f"({figure(a.value_text, 'fr')} puis {figure(z.value_text, 'fr')} {ind.unit_fr or ind.unit}), selon le "
           "baromètre de l'attractivité de l'agence.")
-    en = (f"{ind.name_en} ({b.home_name}): {sign}{abs(pct):.1f}% between {a.year} and {z.year} "
+    en = (f"{b.home_name}, {_lower(ind.name_en)}: {sign}{abs(pct):.1f}% between {a.year} and {z.year} "
           f"({figure(a.value_text, 'en')} then {figure(z.value_text, 'en')} {ind.unit}), according to the agency's "
           "attractiveness barometer.")
     return _fact(f"change {ind.id}", fr, en, ("-" if pct < 0 else "") + value, "%", z.year,
                  [a.fact_id, z.fact_id], facts, site, ind.id, f"Baromètre de l'attractivité — {ind.name_fr}")
+
+
+def _lower(name: str) -> str:
+    """"Trafic du port" -> "trafic du port" inside a sentence; "ICCA…" stays."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
 def _fact(key: str, fr: str, en: str, value: str, unit: str, year: int, used: list[str], facts: dict[str, Fact],
