@@ -54,8 +54,8 @@ def check_model(run: dict, llm) -> None:
         raise RegenerationError(
             f"this worker's model settings differ from run #{run['id']}'s ({'; '.join(differ)}): it would draft "
             "under another inputs key, so it does not join",
-            fix=f"start it with the run's settings: STUDIO_LLM_BACKEND={run['backend']} "
-                f"STUDIO_LLM_MODEL={run['model']} (and the same STUDIO_LLM_BASE_URL's model)")
+            fix=f"start it with the run's model settings: STUDIO_LLM_BACKEND={run['backend']} "
+                f"STUDIO_LLM_MODEL={run['model']}, as on the machine that started the run")
 
 
 @dataclass
