@@ -257,3 +257,38 @@ def test_the_report_holds_the_charts_and_figures_in_pdf_and_docx(studio, tmp_pat
         assert len(doc.inline_shapes) > 30  # the charts, as pictures
     index = (out / "fr" / "barometre" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../docs/barometre-fr.pdf"' in index and 'href="../../docs/barometre-fr.docx"' in index
+
+
+def test_hostile_names_and_titles_are_escaped_and_the_svg_still_parses():
+    from datetime import date
+
+    from pipeline.barometer.build import build_barometer
+    from pipeline.corpus.indicators import Indicator, Territories, Territory
+    from pipeline.publish.barometer import barometer_pages
+    from pipeline.publish.layout import Site
+    from pipeline.types import Fact, Source
+    evil = '<script>alert("x")</script> & \'q\''
+    terr = Territories("AMP", {"AMP": Territory("AMP", "Aix-Marseille-Provence", "Aix-Marseille-Provence"),
+                               "Evil": Territory("Evil", evil, evil)})
+    ind = Indicator("pax", "Passagers <b>", "Passengers <b>", "million passengers", "millions de passagers",
+                    "airport", "higher", "accessibilité", 1.0)
+
+    def fact(fid, territory, value):
+        return Fact(id=fid, filiere="territoire", statement_fr=f"{value}", source=Source(evil, "https://e.org/?a=1&b=2"),
+                    year=2024, verified_on=date(2026, 11, 1), verified_by="test", review_by=date(2027, 11, 1),
+                    value=value, unit="million passengers", territory=territory, indicator="pax", perimeter="airport")
+    facts = [fact("A-1", "", "11,7"), fact("E-1", "Evil", "3.2")]
+    b = build_barometer(facts, {"pax": ind}, terr, date(2026, 12, 1), draws=10)
+    pages, files = barometer_pages(Site(), b, facts)
+    for path, page, *_ in pages:
+        assert "<script>alert" not in page and "<b>" not in page, path
+        svgs_of(page)  # every chart still parses as XML
+    peers = svgs_of(dict((p, h) for p, h, *_ in pages)["fr/barometre/pax.html"])[1]
+    tips = [a.find(f"{SVG}title").text for a in peers.iter(f"{SVG}a")]
+    assert any(evil in t for t in tips) and evil in "".join(peers.itertext())  # read back as written
+    rows = list(csv.DictReader(io.StringIO(dict(files)["data/barometre.csv"])))
+    assert {r["source_titre"] for r in rows} == {evil}  # the data keep the text as it is
+
+
+def svgs_of(page: str) -> list[ET.Element]:
+    return [ET.fromstring(m.group(0)) for m in SVG_RE.finditer(page)]
