@@ -11,6 +11,7 @@ import io
 import re
 from pathlib import Path
 
+from pipeline.corpus.agency import current as current_agency
 from pipeline.errors import PublishError
 from pipeline.publish import barometer as bp
 from pipeline.publish import barometer_words as bw
@@ -20,9 +21,14 @@ from pipeline.publish.layout import Frame, Site, labels
 from pipeline.publish.pdf import STYLE as SITE_CSS
 from pipeline.publish.pdf import _weasyprint
 
-REPORTS = {"fr": (f"docs/{bp.REPORT_NAMES['fr']}", "Baromètre de l'attractivité — Aix-Marseille-Provence"),
-           "en": (f"docs/{bp.REPORT_NAMES['en']}", "Attractiveness barometer — Aix-Marseille-Provence")}
+REPORTS = {"fr": (f"docs/{bp.REPORT_NAMES['fr']}", "Baromètre de l'attractivité"),  # + the territory: report_title
+           "en": (f"docs/{bp.REPORT_NAMES['en']}", "Attractiveness barometer")}
 SVG_RE = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
+def report_title(lang: str) -> str:
+    """The report's title with the home territory's name from the corpus ("Baromètre de l'attractivité — …")."""
+    return f"{REPORTS[lang][1]} — {current_agency().territory(lang)}"
 
 
 def report_paths(lang: str) -> tuple[str, str]:
@@ -33,13 +39,13 @@ def report_paths(lang: str) -> tuple[str, str]:
 
 def _frame(pub, lang: str) -> Frame:
     """The report's links: absolute with the site's address, else relative to docs/ (the report beside the site)."""
-    return Frame(report_paths(lang)[0], lang, REPORTS[lang][1], REPORTS[lang][1], rooted=bool(pub.site.base_url),
+    return Frame(report_paths(lang)[0], lang, report_title(lang), report_title(lang), rooted=bool(pub.site.base_url),
                  year=pub.b.today.year)
 
 
 def report_html(pub, lang: str) -> str:
     """The report as one print HTML document (the pages' content, one indicator per page)."""
-    frame, title, e = _frame(pub, lang), REPORTS[lang][1], html.escape
+    frame, title, e = _frame(pub, lang), report_title(lang), html.escape
     parts = [f'<section class="title-page">\n<p class="brand-tagline">{e(labels(lang)["tagline"])}</p>\n'
              f"<h1>{e(title)}</h1>\n<p class=\"date\"><time datetime=\"{pub.b.today.isoformat()}\">"
              f"{e(long_date(pub.b.today, lang))}</time></p>\n<p>{e(bp.lede(pub, lang))}</p>\n</section>",
@@ -102,7 +108,7 @@ def write_report_docx(path: Path, pub, lang: str) -> None:
     """The report as DOCX: the same headings, texts, charts (PNG) and tables as the PDF."""
     from docx import Document
     from docx.shared import Cm, Pt
-    frame, title = _frame(pub, lang), REPORTS[lang][1]
+    frame, title = _frame(pub, lang), report_title(lang)
     doc = Document()
     doc.core_properties.title, doc.core_properties.language = title, lang
     doc.styles["Normal"].font.size = Pt(10)

@@ -79,7 +79,7 @@ W = {
         "card": "fiche", "others": "Autres faits", "score_tip": "{name} — {dimension} : {score} sur 100",
         "point_tip": "{name}, {year} : {figure} {unit} — {source} — {fact}",
         "ordinal": "{n}e", "ordinal_1": "1er",
-        "comparison_facts_intro": "Les chiffres des autres territoires (et ceux d'Aix-Marseille-Provence réunis pour "
+        "comparison_facts_intro": "Les chiffres des autres territoires (et ceux du territoire de l'agence réunis pour "
                                   "les comparer) que montre le baromètre. Ils ne servent pas aux textes de l'agence.",
     },
     "en": {
@@ -128,7 +128,7 @@ W = {
         "card": "fact sheet", "others": "Other facts", "score_tip": "{name} — {dimension}: {score} out of 100",
         "point_tip": "{name}, {year}: {figure} {unit} — {source} — {fact}",
         "ordinal": "{n}th", "ordinal_1": "1st",
-        "comparison_facts_intro": "The figures of the other territories (and Aix-Marseille-Provence's, gathered to "
+        "comparison_facts_intro": "The figures of the other territories (and the agency's own territory's, gathered to "
                                   "compare them) the barometer shows. The agency's texts do not use them.",
     },
 }

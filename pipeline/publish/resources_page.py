@@ -16,11 +16,11 @@ from pipeline.publish.search import Record, snippet
 FILES = "ressources"
 TEXT_LIMIT = 4000
 WORDS = {
-    "fr": {"title": "Ressources de l'Académie", "intro": "Les documents des rencontres de l'Académie One Provence, "
+    "fr": {"title": "Ressources de l'Académie", "intro": "Les documents des rencontres de l'Académie de l'agence, "
            "libres d'accès : chacun avec sa date, son événement, son auteur, sa licence et un résumé rédigé par "
            "l'agence.", "event": "Événement", "author": "Auteur", "licence": "Licence", "date": "Date",
            "download": "Télécharger le document", "summary": "Résumé", "none": "Aucune ressource pour l'instant."},
-    "en": {"title": "Académie resources", "intro": "The documents of the Académie One Provence's meetings, open to "
+    "en": {"title": "Académie resources", "intro": "The documents of the agency's Académie meetings, open to "
            "all: each with its date, event, author, licence and a summary written by the agency.",
            "event": "Event", "author": "Author", "licence": "Licence", "date": "Date",
            "download": "Download the document", "summary": "Summary", "none": "No resource yet."},
