@@ -44,7 +44,8 @@ def cmd_backup(args, s: Settings) -> int:
         return 0
     c = rep.counts
     print(f"backup written to {rep.folder}: {rep.database} database ({c['drafts']} drafts, {c['users']} users), "
-          f"audit log ({c['audit']} entries), {rep.files} files, {rep.bytes / 1e6:,.1f} MB in {rep.seconds:.1f} s")
+          f"audit log ({c['audit']} entries), {rep.photos} photo original(s), {rep.files} files, "
+          f"{rep.bytes / 1e6:,.1f} MB in {rep.seconds:.1f} s")
     _print_chain(rep.audit)
     return 0
 

@@ -47,10 +47,11 @@ class BackupReport:
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    photos: int = 0                   # photo originals copied
 
     def to_json(self) -> dict:
         return {"folder": str(self.folder), "database": self.database, "counts": self.counts, "audit": self.audit,
-                "files": self.files, "bytes": self.bytes, "seconds": round(self.seconds, 3)}
+                "files": self.files, "bytes": self.bytes, "seconds": round(self.seconds, 3), "photos": self.photos}
 
 
 def backup(settings, out: Path) -> BackupReport:
@@ -91,7 +92,8 @@ def backup(settings, out: Path) -> BackupReport:
             raise
         raise _write_error(exc, out, need, "the backup was not made")
     return BackupReport(out, kind, facts["counts"], facts["audit"], len(files) + 1,
-                        sum(f["bytes"] for f in files.values()), time.perf_counter() - t0)
+                        sum(f["bytes"] for f in files.values()), time.perf_counter() - t0,
+                        sum(rel.startswith("photos/") for rel in files))
 
 
 def _file_sources(settings) -> list[tuple[str, Path]]:
