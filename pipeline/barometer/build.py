@@ -25,6 +25,7 @@ class Barometer:
     notes: list[str] = field(default_factory=list)
     territories: Territories | None = None  # the names in each language (the published pages, in English too)
     publish_report: bool = True  # publish writes the barometer report (DOCX, PDF: some seconds) with its pages
+    since: tuple | None = None  # (newest frozen edition, its changes to now): the published page says them
 
     def points(self) -> list[Point]:
         """Every figure the barometer shows: each is one fact's value."""

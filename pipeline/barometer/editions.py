@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +77,11 @@ class Change:
     kind: str          # latest | rank | fact | gone
     message: str
     facts: tuple[str, ...]
+    data: dict = field(default_factory=dict, compare=False)  # the same in parts (the published page words it)
 
     def to_json(self) -> dict[str, Any]:
-        return {"indicator": self.indicator, "kind": self.kind, "message": self.message, "facts": list(self.facts)}
+        return {"indicator": self.indicator, "kind": self.kind, "message": self.message, "facts": list(self.facts),
+                "data": self.data}
 
 
 def _percent(old: float, new: float) -> str:
@@ -113,20 +115,42 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             pct = _percent(a["value"], b["value"])  # one indicator's points are all in its unit (FR or EN)
             out.append(Change(ind["id"], "latest", f"{ind['name_en']}: {a['value_text']} ({a['year']}) → "
                               f"{b['value_text']} ({b['year']}){pct} since the {since} edition; {why}",
-                              tuple(dict.fromkeys((a["fact_id"], b["fact_id"])))))
+                              tuple(dict.fromkeys((a["fact_id"], b["fact_id"]))),
+                              {**_names(ind), "old": a["value_text"], "old_year": a["year"], "new": b["value_text"],
+                               "new_year": b["year"], "old_fact": a["fact_id"], "new_fact": b["fact_id"],
+                               "pct": None if a["value"] == 0 else round(100.0 * (b["value"] - a["value"]) /
+                                                                          a["value"], 1)}))
         elif a and not b:
             out.append(Change(ind["id"], "latest", f"{ind['name_en']}: no figure any more (was {a['value_text']}, "
-                              f"{a['year']} [{a['fact_id']}])", (a["fact_id"],)))
+                              f"{a['year']} [{a['fact_id']}])", (a["fact_id"],),
+                              {**_names(ind), "old": a["value_text"], "old_year": a["year"], "old_fact": a["fact_id"]}))
         ca, cb = prev.get("comparison"), ind.get("comparison")
         if ca and cb and (ca["home_rank"], ca["count"]) != (cb["home_rank"], cb["count"]):
             out.append(Change(ind["id"], "rank", f"{ind['name_en']}: rank {ca['home_rank']} of {ca['count']} "
                               f"({ca['year']}) → {cb['home_rank']} of {cb['count']} ({cb['year']})",
-                              tuple(r["fact_id"] for r in cb["rows"] if r["territory"] == "")))
+                              tuple(r["fact_id"] for r in cb["rows"] if r["territory"] == ""),
+                              {**_names(ind), "old_rank": ca["home_rank"], "old_n": ca["count"], "old_year": ca["year"],
+                               "new_rank": cb["home_rank"], "new_n": cb["count"], "new_year": cb["year"]}))
     for fid, was in sorted(old["facts"].items()):
         now = new["facts"].get(fid)
         if now is None:
             out.append(Change("", "gone", f"fact {fid} is no longer shown (retired, superseded, re-tagged, or "
                               "another fact leads now)", (fid,)))
         elif now["record_hash"] != was["record_hash"]:
-            out.append(Change("", "fact", _why(fid, was, now), (fid,)))
+            out.append(Change("", "fact", _why(fid, was, now), (fid,),
+                              {"fields": [k for k in FACT_FIELDS if was.get(k) != now.get(k)]
+                               + (["source"] if was.get("source_url") != now.get("source_url") else [])}))
     return out
+
+
+def _names(ind: dict) -> dict[str, str]:
+    return {"name_fr": ind["name_fr"], "name_en": ind["name_en"]}
+
+
+def since_latest(data_dir: Path, doc_now: dict[str, Any]) -> tuple[str, list[Change]] | None:
+    """The newest frozen edition's name and what changed since it to `doc_now` (an edition document of the corpus
+    now), or None when no edition was frozen."""
+    names = edition_names(data_dir)
+    if not names:
+        return None
+    return names[-1], changes(load_edition(data_dir, names[-1]), doc_now)

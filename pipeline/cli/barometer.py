@@ -120,13 +120,21 @@ def _current_doc(s: Settings, name: str) -> dict:
 
 
 def cmd_build(args, s: Settings) -> int:
-    from pipeline.barometer.editions import freeze
+    from pipeline.barometer.editions import freeze, since_latest
     doc = _current_doc(s, args.edition)
+    before = since_latest(s.data_dir, doc)  # the next edition says what changed since the one before, and why
+    if before:
+        doc["changes_since"] = {"edition": before[0], "changes": [c.to_json() for c in before[1]]}
     path = freeze(doc, s.data_dir)
     if args.json:
-        print_json({"edition": args.edition, "path": str(path), "facts": len(doc["facts"])})
-    else:
-        print(f"edition {args.edition}: {path} ({len(doc['facts'])} facts frozen with their versions)")
+        print_json({"edition": args.edition, "path": str(path), "facts": len(doc["facts"]),
+                    "changes_since": doc.get("changes_since")})
+        return 0
+    print(f"edition {args.edition}: {path} ({len(doc['facts'])} facts frozen with their versions)")
+    if before:
+        print(f"changes since the {before[0]} edition: {len(before[1])}")
+        for c in before[1]:
+            print(f"  {c.message}")
     return 0
 
 

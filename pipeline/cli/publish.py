@@ -60,10 +60,18 @@ def _barometer(s: Settings, report: bool = True):
     try:
         b = load_barometer(s)
         b.publish_report = report
+        b.since = _since(s, b)
         return b
     except BarometerError as exc:
         print(f"warning: no barometer published: {exc.message} — fix: {exc.fix}", file=sys.stderr)
         return None
+
+
+def _since(s: Settings, b):
+    """What changed since the newest frozen barometer edition (its page says it), or None."""
+    from pipeline.barometer.editions import edition_doc, since_latest
+    from pipeline.corpus.facts import load_corpus
+    return since_latest(s.data_dir, edition_doc(b, load_corpus(s.corpus_dir, s.today())[0], "now"))
 
 
 def _print_summary(report) -> None:

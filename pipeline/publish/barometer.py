@@ -219,6 +219,7 @@ def index_page(pub: Published, lang: str, frame: Frame | None = None, whole: boo
     downloads = "\n".join(f'<li><a href="{_e(link(pub.site, frame, p))}" download>{_e(t)}</a> '
                           f'<span class="tag">{fmt}</span></li>' for t, p, fmt in data)
     body = [f'<section class="hero">\n<h1>{_e(w["title"])}</h1>\n<p class="lede">{_e(lede(pub, lang))}</p>\n</section>',
+            since_section(pub, frame),
             _compass_section(pub, frame),
             f'<section id="indicateurs" aria-labelledby="h-ind">\n<h2 id="h-ind">{_e(w["indicators"])}</h2>',
             _table(w["indicators_table"].format(home=b.home_name),
@@ -401,6 +402,7 @@ def comparison_facts_page(pub: Published, lang: str) -> str | None:
 
 
 from pipeline.publish.barometer_data import compass_rows, csv_text, point_rows  # noqa: E402  (they use the above)
+from pipeline.publish.barometer_changes import since_section  # noqa: E402  (it uses the above)
 from pipeline.publish.barometer_method import method_page  # noqa: E402  (it uses the pieces above)
 
 

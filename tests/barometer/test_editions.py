@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from pipeline.barometer.model import parse_value
 from pipeline.cli.main import main
@@ -73,3 +74,35 @@ def test_changes_since_an_edition_say_what_and_which_fact(settings, monkeypatch,
     assert code == 0 and "Changes since the 2026-12 edition (2026-12): 0" in out
     code, _, err = run(monkeypatch, capsys, settings, "barometer", "changes", "--since", "2025-01")
     assert code == 2 and "2026-06, 2026-12" in err
+
+
+def test_the_next_edition_and_the_published_page_say_what_changed_since(settings, monkeypatch, capsys):
+    from html import unescape
+
+    from pipeline.barometer.build import load_barometer
+    from pipeline.barometer.editions import edition_doc, since_latest
+    from pipeline.corpus.facts import load_corpus
+    from pipeline.publish.barometer import barometer_pages
+    from pipeline.publish.facts_pages import public_fact_base
+    from pipeline.publish.layout import Site
+    assert run(monkeypatch, capsys, settings, "barometer", "build", "--edition", "2026-06")[0] == 0
+    path = settings.corpus_dir / "facts" / "maritime.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + NEW_TEU, encoding="utf-8")
+    edit_fact(settings.corpus_dir, "PAI-053", 'value: "1.45"', 'value: "1.48"')
+    code, out, _ = run(monkeypatch, capsys, settings, "barometer", "build", "--edition", "2026-12")
+    assert code == 0 and "changes since the 2026-06 edition" in out and "(+10 %)" in out
+    frozen = json.loads((settings.data_dir / "barometer" / "2026-12.json").read_text(encoding="utf-8"))
+    assert frozen["changes_since"]["edition"] == "2026-06" and frozen["changes_since"]["changes"]
+    facts = load_corpus(settings.corpus_dir, TODAY)[0]
+    edit_fact(settings.corpus_dir, "MAR-099", 'value: "1,6"', 'value: "1,7"')  # after the 2026-12 edition
+    facts = load_corpus(settings.corpus_dir, TODAY)[0]
+    b = load_barometer(settings, draws=0)
+    b.since = since_latest(settings.data_dir, edition_doc(b, facts, "now"))
+    base = public_fact_base(facts, TODAY)
+    pages, _ = barometer_pages(Site(fact_base=True, fact_filiere={f.id: f.filiere for f in base.facts}), b, facts)
+    page = {p: h for p, h, *_ in pages}
+    fr, en = unescape(page["fr/barometre/index.html"]), unescape(page["en/barometre/index.html"])
+    assert "Depuis l'édition 2026-12" in fr and "Conteneurs (EVP) : 1,6 (2025) → 1,7 (2025) (+6,2\u202f%)" in fr
+    assert 'href="../faits/maritime.html#MAR-099">MAR-099</a>' in fr
+    assert "Since the 2026-12 edition" in en and "Containers (TEU): 1.6 (2025) → 1.7 (2025) (+6.2%)" in en
+    assert "fact MAR-099 changed (value)" in re.sub(r"<[^>]+>", "", en)
