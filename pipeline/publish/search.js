@@ -1,7 +1,8 @@
 /* The site's search box (pipeline/publish/search.py writes what it reads).
  * lunr 2.3.9 and lunr-languages 1.22.0 (assets/vendor/, shipped with the site) index search/<lang>.js, the page's
- * language's facts, pages and documents. Everything is loaded by <script> tags on the first use of the box, never
- * fetched (browsers refuse fetch on file://): the search works from a web server and from a folder opened from disk (file://), with no network.
+ * language's facts, pages and documents. Everything is loaded by <script> tags once the page is idle (or on the
+ * box's first use), never fetched (browsers refuse fetch on file://): the search works from a web server and from a
+ * folder opened from disk (file://), with no network.
  * French: French stop words and Snowball stemmer; both languages: accents folded ("peripherique" finds
  * "périphérique"), the last word also matched as a prefix while it is being typed. */
 (function () {
@@ -18,6 +19,7 @@
          kind: {fact: "Figure", page: "Page", doc: "Document", resource: "Resource", facts: "Facts"}}
   }[lang];
   var SHOWN = 10;
+  var CHUNK = 750;  // records per index: each built in a short task (search/<lang>.js may hold 10,000 facts)
   var state = {loading: null, idx: null, docs: null};
 
   function load(src) {
@@ -79,23 +81,37 @@
       });
     };
     lunr.Pipeline.registerFunction(foldStem, "foldStem-studio");
+    var stops = lang === "fr" ? lunr.fr.stopWordFilter : lunr.stopWordFilter;
+    var part = function (from) {  // one index over docs[from .. from + CHUNK)
+      return lunr(function () {
+        this.pipeline.reset();
+        this.searchPipeline.reset();
+        this.pipeline.add(trim, stops, foldStem);
+        this.searchPipeline.add(trim, foldStem);
+        this.ref("i");
+        this.field("n", {boost: 6});   // a fact's id (MAR-001)
+        this.field("t", {boost: 3});   // title, or a fact's wording
+        this.field("b");               // the text
+        this.metadataWhitelist = [];
+        for (var i = from; i < Math.min(from + CHUNK, docs.length); i++) {
+          this.add({i: String(i), n: docs[i].n || "", t: docs[i].t, b: docs[i].b || ""});
+        }
+      });
+    };
+    // several indexes of CHUNK records, built one after the other between the page's own tasks: the page stays
+    // responsive while a large site's index is built
     var t0 = performance.now();
-    state.idx = lunr(function () {
-      this.pipeline.reset();
-      this.searchPipeline.reset();
-      this.pipeline.add(trim, lang === "fr" ? lunr.fr.stopWordFilter : lunr.stopWordFilter, foldStem);
-      this.searchPipeline.add(trim, foldStem);
-      this.ref("i");
-      this.field("n", {boost: 6});   // a fact's id (MAR-001)
-      this.field("t", {boost: 3});   // title, or a fact's wording
-      this.field("b");               // the text
-      this.metadataWhitelist = [];
-      for (var i = 0; i < docs.length; i++) {
-        this.add({i: String(i), n: docs[i].n || "", t: docs[i].t, b: docs[i].b || ""});
-      }
-    });
     state.docs = docs;
-    window.STUDIO_SEARCH_BUILD_MS = performance.now() - t0;  // read by the bench
+    var built = [];
+    return new Promise(function (resolve) {
+      (function next(from) {
+        built.push(part(from));
+        if (from + CHUNK < docs.length) { setTimeout(function () { next(from + CHUNK); }, 0); return; }
+        state.idx = built;
+        window.STUDIO_SEARCH_BUILD_MS = performance.now() - t0;  // read by the bench
+        resolve();
+      })(0);
+    });
   }
 
   function words(q) {
@@ -111,19 +127,28 @@
     var lunr = window.lunr;
     var stop = lang === "fr" ? lunr.fr.stopWordFilter : lunr.stopWordFilter;
     var kept = ws.filter(function (w) { return stop(new lunr.Token(w)) !== undefined; });
-    // first what holds every word, then what holds some of them (the last one may be half typed: also a prefix)
-    var all = kept.length ? state.idx.query(function (query) {
-      kept.forEach(function (w) { query.term(w, {presence: lunr.Query.presence.REQUIRED}); });
-    }) : [];
-    var some = state.idx.query(function (query) {
-      ws.forEach(function (w, n) {
-        query.term(w, {boost: 10});
-        var folded = lunr.fr.accentFoldTerm(w);
-        if (n === ws.length - 1 && folded.length >= 3) {
-          query.term(folded, {usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 1});
-        }
-      });
+    // first what holds every word, then what holds some of them (the last one may be half typed: also a prefix);
+    // each kind merged over the indexes by score
+    var all = [], some = [];
+    state.idx.forEach(function (idx) {
+      if (kept.length) {
+        all = all.concat(idx.query(function (query) {
+          kept.forEach(function (w) { query.term(w, {presence: lunr.Query.presence.REQUIRED}); });
+        }));
+      }
+      some = some.concat(idx.query(function (query) {
+        ws.forEach(function (w, n) {
+          query.term(w, {boost: 10});
+          var folded = lunr.fr.accentFoldTerm(w);
+          if (n === ws.length - 1 && folded.length >= 3) {
+            query.term(folded, {usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 1});
+          }
+        });
+      }));
     });
+    var byScore = function (x, y) { return y.score - x.score; };
+    all.sort(byScore);
+    some.sort(byScore);
     var seen = {};
     all.forEach(function (hit) { seen[hit.ref] = true; });
     return all.concat(some.filter(function (hit) { return !seen[hit.ref]; }));
@@ -175,6 +200,9 @@
       });
     };
     input.addEventListener("focus", function () { ready().catch(function () {}); });
+    // the index is loaded and built once the page is idle, so that it is ready when someone types
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 300); };
+    window.addEventListener("load", function () { idle(function () { ready().catch(function () {}); }, {timeout: 4000}); });
     input.addEventListener("input", run);
     form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); });
     input.addEventListener("keydown", function (ev) {
