@@ -10,6 +10,7 @@ Prompts name the agency with {{agency.FIELD}} (e.g. "You write for {{agency.name
 (and hashes) exactly as it did when the names were written in it."""
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -93,6 +94,7 @@ def _load_cached(corpus_dir: str, stamp: float) -> Agency:
 
 
 _CURRENT: ContextVar[Agency | None] = ContextVar("studio_agency", default=None)
+_CORPUS: dict[str | None, Path] = {}
 
 
 def current() -> Agency:
@@ -100,10 +102,17 @@ def current() -> Agency:
     set_ = _CURRENT.get()
     if set_ is not None:
         return set_
-    from pipeline.config import load_settings
-    corpus = load_settings().corpus_dir
+    key = os.environ.get("STUDIO_CORPUS_DIR")
+    corpus = _CORPUS.get(key)
+    if corpus is None:  # the settings read once per value of STUDIO_CORPUS_DIR (every page asks for the agency)
+        from pipeline.config import load_settings
+        corpus = _CORPUS[key] = load_settings().corpus_dir
     path = corpus / "territories.yaml"
-    return _load_cached(str(corpus), path.stat().st_mtime if path.exists() else 0.0)
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        stamp = 0.0
+    return _load_cached(str(corpus), stamp)
 
 
 @contextmanager
