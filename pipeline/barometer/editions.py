@@ -139,7 +139,8 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         elif now["record_hash"] != was["record_hash"]:
             out.append(Change("", "fact", _why(fid, was, now), (fid,),
                               {"fields": [k for k in FACT_FIELDS if was.get(k) != now.get(k)]
-                               + (["source"] if was.get("source_url") != now.get("source_url") else [])}))
+                               + (["source"] if was.get("source_url") != now.get("source_url") else []),
+                               "value": [was.get("value"), now.get("value")]}))
     return out
 
 

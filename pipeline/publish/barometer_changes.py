@@ -54,7 +54,11 @@ def line(pub, frame, c) -> str:
         text = bp._e(w["rank"].format(name=name, **{k: d[k] for k in ("old_rank", "old_n", "old_year", "new_rank",
                                                                          "new_n", "new_year")}))
     elif c.kind == "fact":
-        fields = ", ".join(w["fields"].get(f, f) for f in d.get("fields", [])) or w["other"]
+        said = [w["fields"].get(f, f) + (f" : {bw.figure(d['value'][0], lang)} → {bw.figure(d['value'][1], lang)}"
+                                          if lang == "fr" else f": {bw.figure(d['value'][0], lang)} → "
+                                          f"{bw.figure(d['value'][1], lang)}") * (f == "value" and "value" in d)
+                for f in d.get("fields", [])]
+        fields = ", ".join(said) or w["other"]
         return f"<li>{w['fact'].format(fact=_ref(pub, frame, c.facts[0]), fields=bp._e(fields))}</li>"
     else:
         return f"<li>{w['gone'].format(fact=_ref(pub, frame, c.facts[0]))}</li>"

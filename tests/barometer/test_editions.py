@@ -105,4 +105,5 @@ def test_the_next_edition_and_the_published_page_say_what_changed_since(settings
     assert "Depuis l'édition 2026-12" in fr and "Conteneurs (EVP) : 1,6 (2025) → 1,7 (2025) (+6,2\u202f%)" in fr
     assert 'href="../faits/maritime.html#MAR-099">MAR-099</a>' in fr
     assert "Since the 2026-12 edition" in en and "Containers (TEU): 1.6 (2025) → 1.7 (2025) (+6.2%)" in en
-    assert "fact MAR-099 changed (value)" in re.sub(r"<[^>]+>", "", en)
+    assert "fact MAR-099 changed (value: 1.6 → 1.7)" in re.sub(r"<[^>]+>", "", en)
+    assert "le fait MAR-099 a changé (valeur : 1,6 → 1,7)" in re.sub(r"<[^>]+>", "", fr)
