@@ -274,13 +274,13 @@ class FactSnapshot:
 
     def __init__(self, facts: list, today: date, llm=None, brand: str | None = None, specs: dict | None = None,
                  corpus_dir=None) -> None:
-        from pipeline.corpus.names import load_aliases, load_glossary
         from pipeline.draft.staleness import StalenessJudge
         from pipeline.verify.checker import ClaimChecker
         self.facts = {f.id: f for f in facts}
         self.today = today
-        names = {"aliases": load_aliases(corpus_dir), "glossary": load_glossary(corpus_dir)} if corpus_dir else {}
-        self.checker = ClaimChecker(facts, today, **names)  # keeps no per-call state: shared by sessions safely
+        # as every entry point builds it; it keeps no per-call state: shared by sessions safely
+        self.checker = (ClaimChecker.for_corpus_dir(facts, today, corpus_dir) if corpus_dir else
+                        ClaimChecker(facts, today))
         self.judge = StalenessJudge(self.facts, today, llm=llm, brand=brand, specs=specs)
 
     def report(self, text: str, lang: str) -> dict:

@@ -221,11 +221,17 @@ class ClaimChecker:
     @classmethod
     def for_corpus(cls, facts: list[Fact], settings, embedder: SentenceEmbedder | None = None) -> "ClaimChecker":
         """The checker as every entry point builds it: the corpus's aliases and glossary, the shipped prompts."""
-        territories = load_territories(settings.corpus_dir)
-        return cls(facts, settings.today(), embedder, aliases=load_aliases(settings.corpus_dir),
-                   glossary=load_glossary(settings.corpus_dir),
+        return cls.for_corpus_dir(facts, settings.today(), settings.corpus_dir, embedder)
+
+    @classmethod
+    def for_corpus_dir(cls, facts: list[Fact], today: date, corpus_dir: Path,
+                       embedder: SentenceEmbedder | None = None) -> "ClaimChecker":
+        """The same, from a corpus folder: its aliases and glossary, which facts are about another territory, the
+        home territory's names."""
+        territories = load_territories(corpus_dir)
+        return cls(facts, today, embedder, aliases=load_aliases(corpus_dir), glossary=load_glossary(corpus_dir),
                    peers={f.id for f in facts if territories.resolve(f.territory) != ""},
-                   home_names=_home_names(settings.corpus_dir, territories))
+                   home_names=_home_names(corpus_dir, territories))
 
     def problem(self, fid: str) -> str | None:
         """Why citing `fid` is not enough to back a figure, or None."""
