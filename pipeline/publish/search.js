@@ -19,7 +19,7 @@
          kind: {fact: "Figure", page: "Page", doc: "Document", resource: "Resource", facts: "Facts"}}
   }[lang];
   var SHOWN = 10;
-  var CHUNK = 750;  // records per index: each built in a short task (search/<lang>.js may hold 10,000 facts)
+  var CHUNK = 1500;  // records per index, each built in its own task (search/<lang>.js may hold 10,000 facts)
   var state = {loading: null, idx: null, docs: null};
 
   function load(src) {

@@ -29,6 +29,9 @@ from pipeline.verify.figures import Figure, comparable, extract_figures, matches
 FILE = "proposals.json"
 OF_INTEREST = ("number", "percent", "money")
 _NUM = re.compile(r"^[\d\u00a0\u202f ,.]+")
+# "71.000", "3.173 km2": in French a point between digits groups thousands (the decimal mark is the comma), as press
+# texts write it; the figure reader takes it for a decimal point, so such a number is read with a space instead
+_DOT_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:\.\d{3})+)(?![\d]|[.,]\d)")
 _CLOCK = re.compile(r"\b\d{1,2}\s?h\s?\d{2}\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}\s?h\b(?=\s*(?:du matin|du soir|$|[,.;]))")
 
 
@@ -137,7 +140,9 @@ def propose(text: str, lang: str, document: str, facts: list[Fact], source_title
     matcher = Matcher(facts)
     out = []
     for a, b in split_sentences(text):
-        sentence = " ".join(text[a:b].split())
+        written = " ".join(text[a:b].split())
+        sentence = _DOT_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(".", " "), written) \
+            if lang == "fr" else written  # same length: the figures' places hold in both
         figs = extract_figures(sentence, lang)
         years = [g for g in figs if g.kind == "year"]
         clocks = [m.span() for m in _CLOCK.finditer(sentence)]  # a time of day ("14 h 30") is no figure of interest
@@ -149,7 +154,7 @@ def propose(text: str, lang: str, document: str, facts: list[Fact], source_title
             year, year_from = (int(y.value), "sentence") if y else ((doc_year, "document") if doc_year else (None, ""))
             dup, contra = matcher.relate(g, year, sentence)
             value = _NUM.match(g.raw).group(0).strip() if _NUM.match(g.raw) else g.raw
-            out.append(Proposal(_pid(document, sentence, g.raw, g.start), document, lang, sentence, g.raw, value,
+            out.append(Proposal(_pid(document, written, g.raw, g.start), document, lang, written, g.raw, value,
                                 _unit_words(sentence, g), g.kind, year, year_from, source_title, source_url, dup,
                                 contra, amount=g.value, unit_family=g.unit or g.noun or ""))
     return out

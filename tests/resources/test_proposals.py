@@ -39,6 +39,9 @@ def test_figures_are_proposed_with_evidence_value_unit_year_and_relations(settin
     assert not opera.duplicates and not opera.contradicts
     assert "MAR-001" in wrong.contradicts and not wrong.duplicates  # same thing, same year, another value
     assert len({p.id for p in found}) == 3 and all(p.status == "proposed" for p in found)
+    press = pr.propose("Il y en eut précisément 71.000 en 2022, sur 3.173 km2.", "fr", "x.md", [], "x")
+    assert [(p.value, p.amount, p.unit) for p in press] == [("71 000", 71000, ""), ("3 173", 3173, "km2")]
+    assert press[0].evidence == "Il y en eut précisément 71.000 en 2022, sur 3.173 km2."  # the evidence as written
     assert pr.propose("La séance de juin 2024 s'est bien passée, le 12 juin.", "fr", "x.md", [], "x") == []  # dates only
 
 
