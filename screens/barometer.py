@@ -1,6 +1,8 @@
 """The "Baromètre" page: the home's series, its place among peers per indicator, the compass (weights for editors)."""
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import streamlit as st
 
@@ -87,7 +89,7 @@ def _compass(b) -> None:
         st.caption(t("barometer.all_kept", share=i18n.number(100 * c.all_kept)))
 
 
-def _indicator(r, home: str) -> None:
+def _indicator(r, home: str, citable: list | None = None) -> None:
     ind = r.indicator
     unit = (ind.unit_fr or ind.unit) if i18n.lang() == "fr" else ind.unit
     st.caption(t("barometer.meta", unit=unit, perimeter=i18n.label("perimeter", ind.perimeter),
@@ -120,6 +122,11 @@ def _indicator(r, home: str) -> None:
         _table(rows, {**ROW_COLUMNS, "rang": "rank", "écart": "year_gap"})
         for name, latest in c.missing:
             st.caption(t("barometer.missing", name=name, year=latest, ref=c.year))
+    if citable:  # the results drafts may cite, as the index holds them
+        st.markdown(t("barometer.citable"))
+        lang = i18n.lang()
+        for f in citable:
+            st.markdown(f"- `{f.id}` {f.wording(lang) or f.statement(lang)}")
     for p in (p for p in r.points() if any(not o.agrees and not o.declared for o in p.others)):
         st.warning(t("barometer.undeclared", name=p.name, year=p.year, used=p.fact_id,
                      others=", ".join(o.fact_id for o in p.others if not o.agrees)))
@@ -165,4 +172,9 @@ def page(s: Studio) -> None:
     lang = i18n.lang()
     names = {r.indicator.name(lang): r for r in b.indicators}
     chosen = st.selectbox(t("barometer.indicator"), list(names), key="barometre_indicateur")
-    _indicator(names[chosen], b.home_name)
+    citable: dict[str, list] = {}
+    for f in s.snap.facts.values():  # results written by `barometer cite` (notes "barometer: rank teu"), current
+        m = re.match(r"^barometer: (?:rank|change) ([a-z0-9_]+)$", f.notes)
+        if m and f.derived_from and f.status == "verified" and not f.is_stale(s.settings.today()):
+            citable.setdefault(m.group(1), []).append(f)
+    _indicator(names[chosen], b.home_name, citable.get(names[chosen].indicator.id))
