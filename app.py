@@ -12,7 +12,7 @@ from pipeline.config import load_settings
 from pipeline.errors import AuthError, SignInLockedError, StudioError
 from pipeline.review.desk import ReviewDesk
 from pipeline.review.session import SessionSigner, load_secret
-from screens import audit, barometer, corpus, drafting, fact_base, i18n, photos, queue, session, state
+from screens import audit, barometer, corpus, drafting, fact_base, i18n, photos, proposals, queue, session, state
 from screens.common import readable, show_error
 
 st.set_page_config(page_title="Studio — base de faits", layout="wide")
@@ -31,6 +31,7 @@ class Screen:
 SCREENS = [Screen("Relecture", "relecture", queue.page), Screen("Rédaction", "redaction", drafting.page, "editor"),
            Screen("État du corpus", "corpus", corpus.page), Screen("Base de faits", "faits", fact_base.page),
            Screen("Baromètre", "barometre", barometer.page), Screen("Photothèque", "phototheque", photos.page),
+           Screen("Propositions de faits", "propositions", proposals.page, "editor"),
            Screen("Journal d'audit", "audit", audit.page, "admin")]
 
 
