@@ -25,12 +25,14 @@ pytestmark = pytest.mark.integration
 PASSWORD = "correct horse battery"
 
 
-def _new_db(server: str) -> str:
+def _new_db(server) -> str:
+    """Another empty database on the session's server (the fixture gives its URL, or an object with `url`)."""
     import psycopg
+    base = getattr(server, "url", server)
     name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
-    return f"{server}/{name}"
+    return f"{base}/{name}"
 
 
 def test_the_chain_on_postgres_finds_a_changed_row(postgres_url, monkeypatch, tmp_path):
