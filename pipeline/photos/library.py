@@ -27,7 +27,7 @@ from pipeline.photos.model import (
     rights,
     text_sha,
 )
-from pipeline.photos.probe import EXTENSIONS, is_svg, probe
+from pipeline.photos.probe import probe
 from pipeline.photos.records import PhotoRecords
 from pipeline.store.review import AuditEntry
 
@@ -134,9 +134,8 @@ class PhotoLibrary:
         for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
             if path.name in refused_names or (metadata is not None and path.resolve() == metadata.resolve()):
                 continue
-            if path.suffix.lower() not in EXTENSIONS and not is_svg(path, path.read_bytes()[:512]):
-                if path.suffix.lower() in (".csv", ".txt", ".md", ".json", ".xmp"):
-                    continue  # side files (a CSV, notes) are not photos
+            if path.suffix.lower() in (".csv", ".txt", ".md", ".json", ".xmp"):
+                continue  # side files (a CSV, notes, XMP sidecars) are not photos; anything else is tried, and said
             try:
                 report.done.append(self.import_file(path, actor, meta.get(path.name), allow_near))
             except PhotoError as exc:

@@ -198,3 +198,17 @@ def test_png_with_transparency_webp_and_heic_are_taken(lib, tmp_path):
         done = lib.import_file(tmp_path / name, "ed")
         assert done.status == "imported", name
         assert all(r.path.exists() for r in lib.renditions(done.photo))
+
+
+def test_a_photo_taken_on_its_side_is_stored_and_rendered_upright(lib, tmp_path):
+    from pipeline.photos.probe import ORIENTATION
+    e = Image.Exif()
+    e[ORIENTATION] = 6  # the camera was turned: the pixels are stored landscape, shown portrait
+    scene(13, (2000, 1500)).save(tmp_path / "turned.jpg", quality=85, exif=e.tobytes())
+    p = lib.import_file(tmp_path / "turned.jpg", "ed").photo
+    assert (p.width, p.height) == (1500, 2000)
+    made = lib.renditions(p)
+    assert {(r.width, r.height) for r in made} == {(400, 533), (800, 1067), (1500, 2000)}
+    for r in made:
+        with Image.open(r.path) as im:
+            assert im.size == (r.width, r.height) and ORIENTATION not in im.getexif()
