@@ -48,7 +48,7 @@ def _rank_fact(b: Barometer, r: IndicatorReport, facts: dict[str, Fact], site: s
     en = (f"{home_en} ranks {ordinal(c.home_rank, 'en')} of {n} territories compared for “{ind.name_en}” in "
           f"{c.year}, according to the agency's attractiveness barometer (verified figures, same perimeter).")
     return _fact(f"rank {ind.id}", fr, en, str(c.home_rank), "rang", c.year, used, facts, site, ind.id,
-                 f"Baromètre de l'attractivité — {ind.name_fr} ({c.year})")
+                 f"Baromètre de l'attractivité — {ind.name_fr}")
 
 
 def _change_fact(b: Barometer, r: IndicatorReport, facts: dict[str, Fact], site: str) -> dict[str, Any] | None:
