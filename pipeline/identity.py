@@ -14,6 +14,12 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def social_hash(networks: list[dict], hashtags: list[str], link: str) -> str:
+    """The hash of what shapes a social post besides its facts: the networks it is cut for (limits, link rules),
+    the hashtags it carries and the page it links to."""
+    return _sha256(json.dumps({"networks": networks, "hashtags": hashtags, "link": link}, sort_keys=True))
+
+
 def text_hash(text: str) -> str:
     """The hash of a draft's text, as recorded in the audit log at approval and checked again by publish."""
     return _sha256(text)

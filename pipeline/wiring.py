@@ -82,8 +82,19 @@ def staleness_judge_factory(s: Settings, specs, brand: str, llm=None):
     from pipeline.llm.base import llm_settings_from_env
     llm = llm or llm_settings_from_env()
     photos = _photos_now(s)
+    social = _social_now(s)
     return lambda facts: StalenessJudge(facts, s.today(), llm=llm, brand=brand, specs={p.id: p for p in specs},
-                                        photos=photos)
+                                        photos=photos, social=social)
+
+
+def _social_now(s: Settings):
+    """The networks and hashtags posts are cut for now (None when their files are wrong: validate says so)."""
+    from pipeline.draft.variants import SocialKit
+    from pipeline.errors import CorpusError
+    try:
+        return SocialKit.load(s.corpus_dir)
+    except CorpusError:
+        return None
 
 
 def _photos_now(s: Settings) -> dict | None:

@@ -245,6 +245,7 @@ class Drafter:
                            (tokens_in, tokens_out, tk_in, tk_out), t0, t_plan, gen_s)
         if social:
             rec.check_report["variants"] = variants
+            rec.params["inputs"]["social"] = self.social_kit.inputs_hash(spec, lang)  # staleness: networks, hashtags
         return rec
 
     def _record(self, spec: PageSpec, lang: str, plan: Plan, text: str, repairs: list[str], tokens: tuple,

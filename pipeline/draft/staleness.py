@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.config import PROMPTS_DIR
 from pipeline.corpus.facts import superseded_map
-from pipeline.errors import PromptError
+from pipeline.errors import PromptError, StudioError
 from pipeline.identity import brand_hash, page_hash
 from pipeline.llm.prompts import load_prompt
 from pipeline.store.record import DraftRecord
@@ -20,7 +20,7 @@ from pipeline.types import Fact
 
 @dataclass(frozen=True)
 class Staleness:
-    kind: str   # fact, prompt, model, brand, page, photo
+    kind: str   # fact, prompt, model, brand, page, photo, social
     item: str   # the fact id, prompt name, model name or page id
     what: str   # what changed, in words
 
@@ -35,8 +35,10 @@ class StalenessJudge:
     """Compares drafts' recorded inputs with the current fact base, prompts, brand voice, catalogue and model."""
 
     def __init__(self, facts: dict[str, Fact], today: date, llm=None, brand: str | None = None,
-                 specs: dict | None = None, prompts_dir: Path = PROMPTS_DIR, photos: dict | None = None) -> None:
+                 specs: dict | None = None, prompts_dir: Path = PROMPTS_DIR, photos: dict | None = None,
+                 social=None) -> None:
         self.facts = facts
+        self.social = social      # the SocialKit now (networks, hashtags), or None to leave posts' shape out
         self.photos = photos      # photo id -> Photo of the library now, or None to leave photos out
         self.today = today
         self.llm = llm            # LLMSettings now configured, or None to leave the model out
@@ -64,7 +66,19 @@ class StalenessJudge:
                 out.append(Staleness("page", rec.page_id, "no longer in the catalogue (corpus/pages.yaml)"))
             elif inputs.get("page") and inputs["page"] != page_hash(spec):
                 out.append(Staleness("page", rec.page_id, "its definition in corpus/pages.yaml changed"))
+            if spec is not None and self.social is not None and inputs.get("social"):
+                out += self._social(spec, rec.lang, inputs["social"])
         return out
+
+    def _social(self, spec, lang: str, recorded: str) -> list[Staleness]:
+        try:
+            now = self.social.inputs_hash(spec, lang)
+        except StudioError as exc:  # a network or the hashtags it used are gone
+            return [Staleness("social", spec.id, exc.message)]
+        if now == recorded:
+            return []
+        return [Staleness("social", spec.id, "its networks (corpus/networks.yaml), hashtags (corpus/hashtags.yaml) "
+                                             "or linked page changed since the draft")]
 
     def _fact(self, snap: dict) -> list[Staleness]:
         fid = snap["id"]

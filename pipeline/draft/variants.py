@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.corpus.catalogue import PageSpec, load_pages
@@ -25,6 +25,7 @@ from pipeline.corpus.facts import Filieres, load_filieres
 from pipeline.corpus.networks import Network, SocialOptions, load_hashtags, load_networks, social_options
 from pipeline.draft.script import uncited
 from pipeline.errors import DraftError
+from pipeline.identity import social_hash
 from pipeline.verify.checker import cited_ids, split_sentences
 
 LINK_LABEL = {"fr": ("Lien : ", "> Lien en bio : "), "en": ("Link: ", "> Link in bio: ")}
@@ -119,6 +120,11 @@ class SocialKit:
             raise DraftError(f"social {spec.id!r} [{lang}]: no hashtags kept for {spec.filieres[0]} in {lang}",
                              fix=f"add {spec.filieres[0]}: {{{lang}: [\"#…\"]}} to corpus/hashtags.yaml")
         return kept
+
+    def inputs_hash(self, spec: PageSpec, lang: str) -> str:
+        """What the post's variants are cut from (networks, hashtags, link; identity.social_hash), for staleness."""
+        return social_hash([asdict(n) for n in self.networks_of(spec)], self.tags(spec, lang),
+                           page_address(self.link_page(spec, lang).id, lang, self.base_url))
 
     def compose(self, spec: PageSpec, lang: str, body: str) -> tuple[str, list[str], list[dict]]:
         """(the post's Markdown, one section per network; notes; per variant its network, length and limit)."""

@@ -208,3 +208,28 @@ def test_citations_leave_the_post_with_french_spacing_kept():
     assert uncited("One Provence fête ses 5 ans [AGE-001] ! Voix off : le port [MAR-001].") == \
         "One Provence fête ses 5 ans ! Voix off : le port."
     assert uncited("Le port [MAR-001], premier de France [MAR-002; MAR-003].") == "Le port, premier de France."
+
+
+def test_a_post_goes_stale_when_its_hashtags_or_its_network_change(settings):
+    """The networks and hashtags are inputs of a post, like its facts: a change marks it stale, naming the files."""
+    from pipeline.draft.staleness import StalenessJudge
+    from pipeline.retrieve.fact_base import current_facts
+    drafter = make_drafter(settings, FakeChatModel())
+    drafter.social_kit = SocialKit.load(settings.corpus_dir, base_url=SITE)
+    rec = drafter.draft(find_page(specs_of(settings), "social-energie-1"), "fr")
+    assert rec.params["inputs"]["social"]
+
+    def stale() -> list:
+        judge = StalenessJudge({f.id: f for f in current_facts(settings)}, settings.today(),
+                               specs={s.id: s for s in specs_of(settings)},
+                               social=SocialKit.load(settings.corpus_dir, base_url=SITE))
+        return [r for r in judge.reasons(rec) if r.kind == "social"]
+    assert stale() == []
+    hashtags = settings.corpus_dir / "hashtags.yaml"
+    kept = hashtags.read_text(encoding="utf-8")
+    hashtags.write_text(kept.replace('"#Énergie"', '"#EnergieProvence"'), encoding="utf-8")
+    assert stale() and "hashtags.yaml" in stale()[0].what
+    hashtags.write_text(kept, encoding="utf-8")
+    assert stale() == []
+    assert edit_item(settings.corpus_dir / "networks.yaml", "x", "limit: 280", "limit: 250")
+    assert stale()
