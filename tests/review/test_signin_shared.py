@@ -10,7 +10,6 @@ import pytest
 from pipeline.errors import AuthError
 from pipeline.review.desk import ReviewDesk
 from pipeline.store.database import DraftStore
-from tests.test_store_postgres import postgres_url  # noqa: F401  (the fixture: a PostgreSQL server for this module)
 
 PASSWORD = "correct horse battery"
 
@@ -49,7 +48,7 @@ def _check_storms(desk: ReviewDesk, name: str) -> None:
 
 
 @pytest.mark.integration
-def test_attempts_at_once_on_postgres_count_exactly_five_failures(postgres_url, monkeypatch, tmp_path):  # noqa: F811
+def test_attempts_at_once_on_postgres_count_exactly_five_failures(postgres_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", postgres_url)
     desk = ReviewDesk(DraftStore.for_data_dir(tmp_path))
     desk.add_user("pg-alice", "editor", PASSWORD)
