@@ -12,10 +12,10 @@ import json
 import random
 import re
 import statistics
-import tempfile
-import xml.etree.ElementTree as ET
 import sys
+import tempfile
 import time
+import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 

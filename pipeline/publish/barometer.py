@@ -28,7 +28,7 @@ from pipeline.errors import PublishError
 from pipeline.publish import barometer_words as bw
 from pipeline.publish.charts import Mark, Radar, bars_svg, line_svg, radar_svgs
 from pipeline.publish.dates import long_date
-from pipeline.publish.facts_pages import FactBase, fact_card, facts_index_path, source_url
+from pipeline.publish.facts_pages import FactBase, fact_card, source_url
 from pipeline.publish.layout import Frame, Site, describe, document, facts_path, link
 from pipeline.publish.render import host
 from pipeline.types import Fact
@@ -401,8 +401,8 @@ def comparison_facts_page(pub: Published, lang: str) -> str | None:
                     f'{_e(w["comparison_facts_intro"])}</p>\n<section class="facts">\n{cards}\n</section>')
 
 
-from pipeline.publish.barometer_data import compass_rows, csv_text, point_rows  # noqa: E402  (they use the above)
 from pipeline.publish.barometer_changes import since_section  # noqa: E402  (it uses the above)
+from pipeline.publish.barometer_data import compass_rows, csv_text, point_rows  # noqa: E402  (they use the above)
 from pipeline.publish.barometer_method import method_page  # noqa: E402  (it uses the pieces above)
 
 
@@ -443,5 +443,6 @@ def barometer_pages(site: Site, b: Barometer, facts: list[Fact]
     return pages, files
 
 
-__all__ = ["barometer_pages", "index_path", "method_path", "indicator_path", "comparison_facts_path",
-           "YEAR_TOLERANCE", "MIN_COVERAGE", "SPREAD", "facts_index_path"]
+# YEAR_TOLERANCE, MIN_COVERAGE and SPREAD are read from here by the method page (barometer_method.py)
+__all__ = ["barometer_pages", "published", "index_path", "method_path", "indicator_path", "comparison_facts_path",
+           "YEAR_TOLERANCE", "MIN_COVERAGE", "SPREAD"]

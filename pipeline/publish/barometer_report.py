@@ -14,8 +14,7 @@ from pathlib import Path
 from pipeline.corpus.agency import current as current_agency
 from pipeline.errors import PublishError
 from pipeline.publish import barometer as bp
-from pipeline.publish import barometer_words as bw
-from pipeline.publish.barometer_method import TEXT, method_page
+from pipeline.publish.barometer_method import method_page
 from pipeline.publish.dates import long_date
 from pipeline.publish.layout import Frame, Site, labels
 from pipeline.publish.pdf import STYLE as SITE_CSS
@@ -173,4 +172,4 @@ def write_reports(folder: Path, b, facts, fact_base, base_url: str = "") -> list
     return missing
 
 
-__all__ = ["write_reports", "report_paths", "report_html", "TEXT"]
+__all__ = ["write_reports", "report_paths", "report_html"]
