@@ -85,9 +85,9 @@ def _cells(fragment: str) -> list[list[str]]:
 
 
 def _blocks(fragment: str):
-    """The page content in order: ("h1"|"h2"|"h3"|"p"|"li", text), ("svg", markup), ("table", rows)."""
+    """The page content in order: ("h1"|"h2"|"h3"|"p"|"li"|"caption", text), ("svg", markup), ("table", rows)."""
     token = re.compile(r"<(h[123])[^>]*>(.*?)</\1>|<p[^>]*>(.*?)</p>|<li>(.*?)</li>|(<svg\b.*?</svg>)"
-                       r"|<table[^>]*>(.*?)</table>|<caption>(.*?)</caption>", re.S)
+                       r"|<table[^>]*>(.*?)</table>", re.S)
     text = re.sub(r"<figcaption>.*?</figcaption>", "", fragment, flags=re.S)
     for m in token.finditer(text):
         plain = lambda s: html.unescape(re.sub(r"<[^>]+>", "", s)).strip()  # noqa: E731
@@ -100,6 +100,9 @@ def _blocks(fragment: str):
         elif m.group(5):
             yield "svg", m.group(5)
         elif m.group(6) is not None:
+            caption = re.search(r"<caption>(.*?)</caption>", m.group(6), re.S)
+            if caption:
+                yield "caption", plain(caption.group(1))
             yield "table", _cells(m.group(6))
 
 
@@ -137,6 +140,8 @@ def write_report_docx(path: Path, pub, lang: str) -> None:
                 doc.add_heading(item, int(kind[1]))
             elif kind == "p" and item:
                 doc.add_paragraph(item)
+            elif kind == "caption":
+                doc.add_paragraph(item, style="Caption")
             elif kind == "li":
                 doc.add_paragraph(item, style="List Bullet")
             elif kind == "svg":
