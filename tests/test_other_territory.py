@@ -78,6 +78,11 @@ def test_an_unknown_agency_field_is_refused_naming_it(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("  name: Brévalle", "  nom: Brévalle"), encoding="utf-8")
     with pytest.raises(CorpusError, match="unknown field 'nom' under 'agency:'"):
         load_agency(corpus)
+    from datetime import date
+
+    from pipeline.corpus.facts import read_corpus
+    _, issues = read_corpus(corpus, date(2026, 12, 1))  # what `validate` and `ingest` report
+    assert [i.level for i in issues if "'nom'" in i.message] == ["error"]
 
 
 def test_draft_review_publish_in_memory_leaves_nothing_of_provence(tmp_path):

@@ -162,6 +162,11 @@ def place_facts(corpus_dir: Path, facts: list[Fact]) -> tuple[list[Fact], list[V
     indicator is a warning (the fact stays true; the barometer leaves it out of the comparison and says so)."""
     territories = load_territories(corpus_dir)
     indicators, issues = load_indicators(corpus_dir)
+    from pipeline.corpus.agency import load_agency
+    try:  # the agency: block (corpus/agency.py): refused at publish and drafting, so an error here
+        load_agency(corpus_dir)
+    except CorpusError as exc:
+        issues.append(ValidationIssue("error", f"{corpus_dir.name}/{TERRITORIES_FILE}", 0, "", exc.message, exc.fix))
     out = []
     for f in facts:
         def note(level: str, message: str, fix: str) -> None:
