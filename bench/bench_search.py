@@ -29,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -177,7 +177,8 @@ def browser_runs(site: Path) -> list[dict]:
 def seed_rows(n: int = 20) -> list[dict]:
     rows = []
     for r in csv.DictReader(EVIDENCE.open(encoding="utf-8")):
-        figs = [g for g in extract_figures(f"{r['value']} {r['unit']}", "fr") if g.kind in ("number", "percent", "money")]
+        figs = [g for g in extract_figures(f"{r['value']} {r['unit']}", "fr")
+                if g.kind in ("number", "percent", "money")]
         if len(figs) == 1 and r["evidence"].strip() and r["year"].isdigit():
             rows.append((r, figs[0]))
     step = len(rows) / n
@@ -211,7 +212,8 @@ def proposals_bench() -> dict:
     for with_date in (False, True):
         mine = [x for x in rows if x["with_date"] == with_date]
         out["with_document_date" if with_date else "sentence_only"] = {
-            "right_value": sum(x["value"] for x in mine), "right_value_unit": sum(x["value"] and x["unit"] for x in mine),
+            "right_value": sum(x["value"] for x in mine),
+            "right_value_unit": sum(x["value"] and x["unit"] for x in mine),
             "right_value_unit_year": sum(x["year"] for x in mine), "of": len(mine)}
     out["other_per_page"] = {k: round(statistics.mean(p[k] for p in per_page), 2) for k in per_page[0]}
     out["misses"] = [x for x in rows if x["with_date"] and not x["year"]]

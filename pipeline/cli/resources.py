@@ -16,7 +16,8 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise StudioError(f"--date {text!r} is not a date", fix="give it as YYYY-MM-DD, e.g. --date 2025-06-12") from exc
+        raise StudioError(f"--date {text!r} is not a date",
+                          fix="give it as YYYY-MM-DD, e.g. --date 2025-06-12") from exc
 
 
 def cmd_resources_add(args, s: Settings) -> int:

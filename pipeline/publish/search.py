@@ -20,7 +20,7 @@ from pathlib import Path
 from pipeline.publish.fact_changes import WORDS as CHANGE_WORDS
 from pipeline.publish.fact_changes import changes_path
 from pipeline.publish.facts_pages import WORDS as FACT_WORDS
-from pipeline.publish.facts_pages import FactBase, fact_href, public_text
+from pipeline.publish.facts_pages import FactBase, public_text
 from pipeline.publish.layout import LANGS, agency_name, facts_index_path, facts_path
 from pipeline.publish.render import plain_text
 
@@ -110,7 +110,8 @@ def unpack(payload: dict, lang: str) -> list[dict]:
     for fid, text, figure, year, s, f in payload["facts"]:
         fil, label = payload["fil"][f]
         body = " · ".join(str(x) for x in (fid, figure, year, payload["src"][s], label) if x)
-        out.append({"k": "fact", "t": text, "b": body, "u": f"{facts_path(lang, fil)}#{fid}", "n": fid.replace("-", "")})
+        out.append({"k": "fact", "t": text, "b": body, "u": f"{facts_path(lang, fil)}#{fid}",
+                    "n": fid.replace("-", "")})
     return out + payload["rows"]
 
 

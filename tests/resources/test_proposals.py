@@ -13,7 +13,8 @@ from pipeline.corpus.facts import load_corpus
 from pipeline.resources import proposals as pr
 from tests.conftest import TODAY
 
-DOC = ("# Compte rendu\n\nLa séance s'est ouverte à l'hôtel de ville, devant un public venu nombreux malgré la pluie.\n\n"
+DOC = ("# Compte rendu\n\nLa séance s'est ouverte à l'hôtel de ville, devant un public venu nombreux malgré la "
+       "pluie.\n\n"
        "En 2024, le Grand Port Maritime de Marseille a traité 70,5 millions de tonnes de marchandises.\n\n"
        "En 2022, le musée du Santon a accueilli 12 345 visiteurs pour ses expositions.\n\n"
        "En 2024, le Grand Port Maritime de Marseille-Fos a traité 95 millions de tonnes.\n")
@@ -42,7 +43,7 @@ def test_figures_are_proposed_with_evidence_value_unit_year_and_relations(settin
     press = pr.propose("Il y en eut précisément 71.000 en 2022, sur 3.173 km2.", "fr", "x.md", [], "x")
     assert [(p.value, p.amount, p.unit) for p in press] == [("71 000", 71000, ""), ("3 173", 3173, "km2")]
     assert press[0].evidence == "Il y en eut précisément 71.000 en 2022, sur 3.173 km2."  # the evidence as written
-    assert pr.propose("La séance de juin 2024 s'est bien passée, le 12 juin.", "fr", "x.md", [], "x") == []  # dates only
+    assert pr.propose("La séance de juin 2024 s'est bien passée, le 12 juin.", "fr", "x.md", [], "x") == []  # dates
 
 
 def test_nothing_enters_the_corpus_until_a_person_confirms(settings):
@@ -61,7 +62,8 @@ def test_nothing_enters_the_corpus_until_a_person_confirms(settings):
     assert fid.startswith("CUL-") and new.status == "draft" and new.verified_by == "anna" and new.year == 2022
     assert new.value == "12 345" and new.unit == "visiteurs (expositions)" and new.statement_fr.startswith(
         "En 2022, le musée du Santon")
-    assert new.source.url == "https://example.org/cr.md" and "« En 2022, le musée" in new.notes and opera.id in new.notes
+    assert new.source.url == "https://example.org/cr.md"
+    assert "« En 2022, le musée" in new.notes and opera.id in new.notes
     assert not [i for i in issues if i.level == "error"]
     with pytest.raises(pr.ProposalError, match="already confirmed"):
         pr.confirm(settings.corpus_dir, settings.data_dir, opera.id, filiere="culture", by="anna", today=TODAY)

@@ -80,7 +80,8 @@ def test_added_resources_are_kept_in_the_corpus_and_listed(docs, settings):
     res, _ = add_resource(settings.corpus_dir, md, **DETAILS)
     assert res.id == "2025-06-12-innovation-sociale-ce-que-l-academie-a-appris" and res.lang == "fr"
     folder = settings.corpus_dir / "resources"
-    assert (folder / res.file).read_bytes() == md.read_bytes() and "120 acteurs" in (folder / f"{res.id}.txt").read_text()
+    assert (folder / res.file).read_bytes() == md.read_bytes()
+    assert "120 acteurs" in (folder / f"{res.id}.txt").read_text(encoding="utf-8")
     pdf = make_pdf(docs / "b.pdf", [FR_TEXT])
     add_resource(settings.corpus_dir, pdf, **{**DETAILS, "title": "Autre", "day": date(2025, 9, 1)})
     listed = load_resources(settings.corpus_dir)
