@@ -115,3 +115,30 @@ def test_backup_while_writing_then_restore_into_an_empty_database(postgres_serve
     assert set(audit) <= set(live_audit)
     ReviewDesk(restored).record_action("anne", "after_restore")  # the sequences go on after the restored ids
     assert restored.verify_audit().ok
+
+
+def test_a_disk_filling_up_during_pg_dump_is_said_and_nothing_is_left(postgres_url, monkeypatch, tmp_path):
+    """A 3 MB tmpfs (root only): the space check passes (the corpus is small), then pg_dump's output does not fit."""
+    import base64
+    import os
+    import subprocess
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode:
+        pytest.skip("a tmpfs can only be mounted as root")
+    try:
+        monkeypatch.setenv("DATABASE_URL", postgres_url)
+        s = Settings(corpus_dir=tmp_path / "corpus", data_dir=tmp_path / "data")
+        (tmp_path / "corpus").mkdir()
+        (tmp_path / "corpus" / "brand.md").write_text("Voix de marque.")
+        store = DraftStore.for_data_dir(s.data_dir)
+        for i in range(600):  # incompressible texts: the dump is larger than the disk
+            store.add(record(page=f"p-{i}", text=base64.b64encode(os.urandom(6000)).decode() + " [MAR-001]."))
+        before = db_rows(store)
+        with pytest.raises(BackupError, match="is full") as exc:
+            backup(s, mnt / "bk")
+        assert "left as it was" in exc.value.message
+        assert list(mnt.iterdir()) == [] and db_rows(store) == before
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
