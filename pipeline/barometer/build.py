@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pipeline.barometer.compass import Compass, compute_compass
@@ -26,6 +27,7 @@ class Barometer:
     territories: Territories | None = None  # the names in each language (the published pages, in English too)
     publish_report: bool = True  # publish writes the barometer report (DOCX, PDF: some seconds) with its pages
     since: tuple | None = None  # (newest frozen edition, its changes to now): the published page says them
+    report_cache: Path | None = None  # where publish keeps the reports it made, to reuse them unchanged
 
     def points(self) -> list[Point]:
         """Every figure the barometer shows: each is one fact's value."""

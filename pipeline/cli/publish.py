@@ -61,6 +61,7 @@ def _barometer(s: Settings, report: bool = True):
         b = load_barometer(s)
         b.publish_report = report
         b.since = _since(s, b)
+        b.report_cache = s.data_dir / "cache" / "barometer-report"  # an unchanged report is not made again
         return b
     except BarometerError as exc:
         print(f"warning: no barometer published: {exc.message} — fix: {exc.fix}", file=sys.stderr)

@@ -6,9 +6,12 @@ HTML and charts laid out by WeasyPrint with the site's stylesheets; the DOCX (py
 PNG, drawn from the same SVG by cairosvg, and the same tables. Every figure in them is a fact's value with its id."""
 from __future__ import annotations
 
+import hashlib
 import html
 import io
+import os
 import re
+import shutil
 from pathlib import Path
 
 from pipeline.corpus.agency import current as current_agency
@@ -160,21 +163,50 @@ def write_report_docx(path: Path, pub, lang: str) -> None:
     doc.save(str(path))
 
 
+CACHE_VERSION = "1"  # raise it when the report's layout changes: the cached reports are then made again
+
+
 def write_reports(folder: Path, b, facts, fact_base, base_url: str = "") -> list[dict]:
     """Write the report in both languages, PDF and DOCX, into `folder` (a publish's); returns what could not be made,
-    as publish's documents not made ({kind, lang, format, reason, fix}: a PDF among them is a warning)."""
+    as publish's documents not made ({kind, lang, format, reason, fix}: a PDF among them is a warning).
+
+    With `b.report_cache` (a folder), a report whose content did not change since it was last made (the same HTML,
+    charts and links, which the DOCX is made from too) is copied from there instead of being laid out again."""
     site = Site(base_url=base_url, fact_base=True, barometer=True,
                 fact_filiere={f.id: f.filiere for f in fact_base.facts} if fact_base else {})
     pub = bp.published(site, b, facts)
     missing = []
+    cache = getattr(b, "report_cache", None)
     for lang in bp.LANGS:
+        key = hashlib.sha256((CACHE_VERSION + report_html(pub, lang)).encode("utf-8")).hexdigest()[:24]
         for rel, write in zip(report_paths(lang), (write_report_pdf, write_report_docx)):
+            kept = Path(cache) / key / Path(rel).name if cache else None
+            if kept is not None and kept.is_file():
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(kept, folder / rel)
+                continue
             try:
                 write(folder / rel, pub, lang)
             except PublishError as exc:
                 missing.append({"kind": "barometer", "lang": lang, "format": rel.rsplit(".", 1)[1],
                                 "reason": exc.message, "fix": exc.fix})
+                continue
+            if kept is not None:
+                _keep(folder / rel, kept)
     return missing
+
+
+def _keep(made: Path, kept: Path) -> None:
+    """Store a report made in the cache (only the newest version of each file: older keys are removed)."""
+    try:
+        for old in kept.parent.parent.glob(f"*/{kept.name}"):
+            old.unlink()
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        tmp = kept.with_suffix(kept.suffix + ".tmp")
+        shutil.copyfile(made, tmp)
+        os.replace(tmp, kept)
+    except OSError:  # a cache that cannot be written only costs the next publish the time to make it again
+        pass
 
 
 __all__ = ["write_reports", "report_paths", "report_html"]

@@ -259,6 +259,29 @@ def test_the_report_holds_the_charts_and_figures_in_pdf_and_docx(studio, tmp_pat
     assert 'href="../../docs/barometre-fr.pdf"' in index and 'href="../../docs/barometre-fr.docx"' in index
 
 
+def test_an_unchanged_report_is_taken_from_the_cache_and_a_changed_one_made_again(studio, tmp_path,  # noqa: F811
+                                                                                  monkeypatch):
+    import pipeline.publish.barometer_report as rep
+    settings, store, _ = studio
+    specs, fil = load_pages(settings.corpus_dir, load_filieres(settings.corpus_dir)), load_filieres(settings.corpus_dir)
+    made = []
+    monkeypatch.setattr(rep, "write_report_pdf", lambda path, pub, lang: (made.append(lang), path.write_bytes(b"%PDF")))
+    monkeypatch.setattr(rep, "write_report_docx", lambda path, pub, lang: path.write_bytes(b"PK"))
+
+    def run(out):
+        bar = load_barometer(settings, draws=20)
+        bar.report_cache = tmp_path / "cache"
+        publish(out, store, current_facts(settings), specs, TODAY, now=NOW, filieres=fil, barometer=bar)
+    run(tmp_path / "a")
+    assert made == ["fr", "en"] and len(list((tmp_path / "cache").glob("*/*.pdf"))) == 2
+    run(tmp_path / "b")  # nothing changed: both copied from the cache
+    assert made == ["fr", "en"] and (tmp_path / "b" / "docs" / "barometre-fr.pdf").read_bytes() == b"%PDF"
+    from tests.conftest import edit_fact
+    edit_fact(settings.corpus_dir, "PAI-041", 'value: "14.8"', 'value: "15.1"')  # a figure of the report changes
+    run(tmp_path / "c")
+    assert made == ["fr", "en", "fr", "en"] and len(list((tmp_path / "cache").glob("*/*.pdf"))) == 2
+
+
 def test_hostile_names_and_titles_are_escaped_and_the_svg_still_parses():
     from datetime import date
 
