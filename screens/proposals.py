@@ -1,5 +1,6 @@
-"""The "Propositions" page: facts proposed from a document (pipeline/resources/proposals.py), confirmed, edited or
-discarded by a person. A document is uploaded (Markdown, DOCX, PDF) or a resource of the corpus chosen; each figure
+"""The "Propositions de faits" page, where a person confirms, edits or discards the facts proposed from a document.
+
+The proposals come from pipeline/resources/proposals.py. A document is uploaded (Markdown, DOCX, PDF) or a resource of the corpus chosen; each figure
 found is listed with its sentence, value, unit, year and the facts it may duplicate or contradict. Confirming writes
 it into the corpus as a draft fact (status: draft), under the name of the person signed in; nothing else does.
 Editors and above."""

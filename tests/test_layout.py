@@ -12,7 +12,7 @@ from tests.conftest import REPO
 
 # corpus -> index -> retrieve -> (barometer) -> (llm) -> verify -> draft -> ask -> review -> publish; a room may import the rooms
 # before it, the shared modules, and nothing after it. wiring (the composition root) and cli may import any room.
-ROOMS = ["corpus", "index", "retrieve", "barometer", "llm", "verify", "draft", "ask", "review", "publish"]
+ROOMS = ["corpus", "index", "retrieve", "barometer", "llm", "verify", "resources", "draft", "ask", "review", "publish"]
 SHARED = {"config", "errors", "types", "identity", "locks", "store", "textnorm"}
 ADAPTERS = {  # framework -> the only places that may import it
     "chromadb": ("pipeline/index/chroma.py",),
@@ -24,7 +24,10 @@ ADAPTERS = {  # framework -> the only places that may import it
     "langchain_core": ("pipeline/llm/openai_compat.py",),
     "langchain": ("pipeline/llm/openai_compat.py",),
     "sqlalchemy": ("pipeline/store/",),
-    "docx": ("pipeline/publish/documents.py",),
+    "docx": ("pipeline/publish/documents.py", "pipeline/resources/reader.py"),  # writing documents, reading staff's
+    "pypdf": ("pipeline/resources/reader.py",),
+    "odf": ("pipeline/publish/odt.py",),
+    "py3langid": ("pipeline/resources/reader.py",),
     "streamlit": ("app.py", "screens/"),
 }
 MAX_LINES = 400

@@ -1,5 +1,7 @@
-"""CLI: the Académie's resources (python -m pipeline resources add|list) and facts proposed from a document
-(python -m pipeline propose-facts DOCUMENT, --confirm/--edit/--discard ID)."""
+"""CLI: the Académie's resources and the facts proposed from a document (resources add|list, propose-facts).
+
+`python -m pipeline resources add FILE --title … --date … --event … --author … --licence … --summary …`, `resources
+list`; `python -m pipeline propose-facts DOCUMENT`, `--list`, `--confirm ID --filiere F`, `--discard ID`."""
 from __future__ import annotations
 
 import os

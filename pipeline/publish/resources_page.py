@@ -1,4 +1,6 @@
-"""The resource centre's resources page: the Académie's documents (pipeline/resources/registry.py), newest first, each
+"""The resource centre's page of the Académie's documents, in French and English, and their search records.
+
+The documents (pipeline/resources/registry.py) are listed newest first, each
 with its title, date, event, author, licence, the summary staff wrote and a link to the document, at
 `<lang>/ressources/index.html#<id>`; the documents themselves are copied to `ressources/<file>`. Both languages list
 every resource; a resource in the other language carries its `lang`."""

@@ -1,4 +1,6 @@
-"""Facts proposed from a document: every figure the claim checker's figure reader (verify/figures.py) finds in it,
+"""Facts proposed from a document, kept until a person confirms, edits or discards each.
+
+Every figure the claim checker's figure reader (verify/figures.py) finds in a document is
 proposed as a draft fact with the sentence it was read in as evidence, its value, unit and year, the document as
 source, and the existing facts it may duplicate (same figure, same year) or contradict (a figure of the same kind
 and year, another value, about the same thing).

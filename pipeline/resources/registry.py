@@ -1,5 +1,6 @@
-"""The Académie's resources: documents staff add to the resource centre, with their title, date, event, author,
-licence and a summary written by staff.
+"""The Académie's resources: the documents staff add to the resource centre, kept in the corpus.
+
+Each has its title, date, event, author, licence and a summary written by staff.
 
 They live in the corpus, beside the facts: `corpus/resources/resources.yaml` lists them, and each document is kept
 as `corpus/resources/<id>.<ext>` with the text read from it as `<id>.txt` (what the site's search indexes and what
