@@ -116,9 +116,9 @@ def test_draft_review_publish_in_memory_leaves_nothing_of_provence(tmp_path):
 
 
 @pytest.mark.integration
-def test_the_command_line_end_to_end_on_another_territory(tmp_path):
-    """validate, ingest (the embedded embedding model), draft ×4 (the fake OpenAI-compatible server), approve as
-    the review screen does, publish; then grep the published folder."""
+def test_the_command_line_end_to_end_on_another_territory(tmp_path, monkeypatch):
+    """validate, ingest (the embedded embedding model), draft ×4 (the fake OpenAI-compatible server), approve on
+    the review screen (app.py in AppTest), publish; then grep the published folder."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "tests.fakes.llm_server", "--port", str(port), "--delay", "0"],
                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -146,10 +146,16 @@ def test_the_command_line_end_to_end_on_another_territory(tmp_path):
     finally:
         stop_server(server)
     store = DraftStore.for_data_dir(tmp_path / "data")
-    desk = ReviewDesk(store)
-    admin = desk.sign_in("admin", PASSWORD)
+    admin = ReviewDesk(store).sign_in("admin", PASSWORD)
+    from tests.conftest import start
+    from tests.screens.test_review_screen import open_draft
+    screen = Settings(corpus_dir=TERRITORY, data_dir=tmp_path / "data")
     for d in store.list():
-        desk.approve(admin, d.id, d.version)
+        at = open_draft(start(screen, monkeypatch, admin), d.id)
+        assert not at.exception and not PROVENCE.search(" ".join(m.value for m in at.markdown))
+        at.button(key="approve").click().run()
+        assert any("Approuvé" in m.value for m in at.success), [e.value for e in at.error]
+    assert {d.status for d in store.list()} == {"approved"}
     with store.engine.connect() as conn:
         from sqlalchemy import text
         asked = [r[0] + r[1] for r in conn.execute(text("SELECT system, prompt FROM llm_calls"))]
