@@ -164,3 +164,33 @@ def test_audit_verify_on_the_command_line(store, tmp_path):
     tamper(moved, "UPDATE audit SET actor = 'mallory' WHERE id = 2")
     p = run()
     assert p.returncode == 10 and "entry #2 was changed" in p.stdout and "fix:" in p.stderr
+
+
+def test_a_chain_recomputed_after_a_change_is_caught_against_a_backup(tmp_path):
+    """verify alone cannot see a change whose whole chain was recomputed; the backup's head of the day can."""
+    from pipeline.config import Settings
+    from pipeline.store.audit_chain import backfill
+    from pipeline.store.backup import backup
+    s = Settings(corpus_dir=tmp_path / "corpus", data_dir=tmp_path / "data")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "brand.md").write_text("Voix.")
+    st = DraftStore.for_data_dir(s.data_dir)
+    desk = ReviewDesk(st)
+    for i in range(4):
+        desk.record_action("eddy", "regenerate_start", {"run": i})
+    backup(s, tmp_path / "bk")
+    desk.record_action("eddy", "regenerate_start", {"run": 4})  # the log goes on after the backup
+    env = {"STUDIO_DATA_DIR": str(s.data_dir), "STUDIO_CORPUS_DIR": str(s.corpus_dir), "PATH": "/usr/bin:/bin",
+           "HOME": str(tmp_path)}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "pipeline", "audit", "verify", *args], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=120)
+    p = run("--against", str(tmp_path / "bk"))
+    assert p.returncode == 0 and "intact (entry #4, 4 entries)" in p.stdout
+    tamper(st, "UPDATE audit SET actor = 'mallory' WHERE id = 2", "DELETE FROM audit_head")
+    with st.engine.begin() as conn:
+        backfill(conn)  # the whole chain and its head recomputed: the forger's move
+    assert st.verify_audit().ok and run().returncode == 0
+    p = run("--against", str(tmp_path / "bk"))
+    assert p.returncode == 10 and "entry #4 hashes" in p.stdout and "rewritten" in p.stdout

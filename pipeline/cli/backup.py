@@ -32,6 +32,8 @@ def add_parsers(sub) -> None:
     asub = a.add_subparsers(dest="audit_verb", required=True)
     v = asub.add_parser("verify", help="prove no entry of the audit log was changed, removed or moved (its hash "
                         "chain, walked whole)")
+    v.add_argument("--against", metavar="BACKUP_DIR", help="also check that the log still holds the history a "
+                   "backup recorded (its chain head), which a chain recomputed after a change would not")
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_audit_verify)
 
@@ -81,7 +83,17 @@ def _print_chain(audit: dict) -> None:
 def cmd_audit_verify(args, s: Settings) -> int:
     from pipeline.errors import AuditChainError
     from pipeline.store.database import DraftStore
-    rep = DraftStore.for_data_dir(s.data_dir).verify_audit()
+    store = DraftStore.for_data_dir(s.data_dir)
+    rep = store.verify_audit()
+    if args.against:
+        from pipeline.store.restore import read_manifest
+        manifest = read_manifest(Path(args.against))
+        found = store.audit_against(manifest["audit"])
+        if found:
+            rep.findings.append(found)
+        elif not args.json:
+            print(f"the history the backup of {manifest['made_at']} recorded is intact (entry "
+                  f"#{manifest['audit']['last_id']}, {manifest['audit']['entries']} entries)")
     if args.json:
         print_json(rep.to_json())
     elif rep.ok and not rep.entries:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from pipeline.identity import AUDIT_FIELDS, audit_entry_hash
 from pipeline.store.schema import audit, audit_head
@@ -143,6 +143,24 @@ def verify(conn) -> ChainReport:
                                                   f"#{h['last_id']}, the log holds {upto_head} up to it: entries "
                                                   "were removed or the head was changed"))
     return rep
+
+
+def against(conn, then: dict) -> Finding | None:
+    """Whether the log still holds the history a backup recorded (`then`: its manifest's chain head): the entry it
+    ended on, with the same hash and as many entries up to it. A chain recomputed after a change passes `verify`,
+    not this: the backup, kept elsewhere, remembers the hash of the day."""
+    if not then.get("last_id"):
+        return None
+    row = conn.execute(select(audit.c.entry_hash).where(audit.c.id == then["last_id"])).first()
+    upto = conn.execute(select(func.count()).select_from(audit).where(audit.c.id <= then["last_id"])).scalar()
+    if row is None:
+        return Finding(then["last_id"], f"entry #{then['last_id']}, the last one the backup holds, is no longer in "
+                                        "the log: the history before the backup was cut")
+    if row[0] != then["last_hash"] or upto != then["entries"]:
+        return Finding(then["last_id"], f"entry #{then['last_id']} hashes {str(row[0])[:16]}… with {upto} entries up "
+                                        f"to it; the backup recorded {then['last_hash'][:16]}… with {then['entries']}: "
+                                        "the history before the backup was rewritten")
+    return None
 
 
 def _break(rid: int, prev_id: int | None, claimed: str, seen: dict[str, int], rows: list) -> str:

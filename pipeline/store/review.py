@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pipeline.store.audit_chain import ChainReport
+from pipeline.store.audit_chain import against as chain_against
 from pipeline.store.audit_chain import append as append_entry
 from pipeline.store.audit_chain import head as chain_head
 from pipeline.store.audit_chain import verify as verify_chain
@@ -199,6 +200,11 @@ class ReviewQueries:
         """The audit log's hash chain walked whole (store/audit_chain.py): what was changed, removed or moved."""
         with self.engine.connect() as conn:
             return verify_chain(conn)
+
+    def audit_against(self, then: dict):
+        """The Finding when the log no longer holds the history a backup's chain head recorded, else None."""
+        with self.engine.connect() as conn:
+            return chain_against(conn, then)
 
     def audit_head(self) -> dict:
         """The chain's head: the number of entries, the last one's id and hash."""
