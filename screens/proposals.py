@@ -1,6 +1,7 @@
-"""The "Propositions de faits" page, where a person confirms, edits or discards the facts proposed from a document.
+"""The "Propositions de faits" page: a person confirms, edits or discards the facts proposed from a document.
 
-The proposals come from pipeline/resources/proposals.py. A document is uploaded (Markdown, DOCX, PDF) or a resource of the corpus chosen; each figure
+The proposals come from pipeline/resources/proposals.py. A document is uploaded (Markdown, DOCX, PDF) or a resource
+of the corpus chosen; each figure
 found is listed with its sentence, value, unit, year and the facts it may duplicate or contradict. Confirming writes
 it into the corpus as a draft fact (status: draft), under the name of the person signed in; nothing else does.
 Editors and above."""
@@ -39,8 +40,8 @@ def propose_form(s: Studio) -> None:
     resources = {r.id: r for r in load_resources(s.settings.corpus_dir)}
     with st.form("propose"):
         upload = st.file_uploader(t("proposals.upload"), type=UPLOAD_TYPES, key="proposal_upload")
-        chosen = st.selectbox(t("proposals.resource"), [""] + list(resources), key="proposal_resource",
-                              format_func=lambda rid: resources[rid].title if rid else t("proposals.no_resource"))
+        names = {"": t("proposals.no_resource")} | {rid: r.title for rid, r in resources.items()}
+        chosen = st.selectbox(t("proposals.resource"), list(names), key="proposal_resource", format_func=names.get)
         url = st.text_input(t("proposals.source_url"), key="proposal_url")
         year = st.number_input(t("proposals.year"), min_value=0, max_value=2100, value=0, step=1, key="proposal_year")
         if not st.form_submit_button(t("proposals.propose")):
@@ -72,13 +73,12 @@ def proposal_card(s: Studio, p: pr.Proposal) -> None:
             st.warning(t("proposals.duplicates", ids=", ".join(p.duplicates)))
         if p.contradicts:
             st.warning(t("proposals.contradicts", ids=", ".join(p.contradicts)))
-        filieres = list(s.fact_base.filieres.items)
+        labels = {f: s.fact_base.filieres.label(f) for f in s.fact_base.filieres.items}
         c1, c2, c3, c4 = st.columns(4)
         value = c1.text_input(t("proposals.value"), p.value, key=f"pv_{p.id}")
         unit = c2.text_input(t("proposals.unit"), p.unit, key=f"pu_{p.id}")
         year = c3.number_input(t("proposals.year"), 0, 2100, int(p.year or 0), key=f"py_{p.id}")
-        fil = c4.selectbox(t("label.filiere"), filieres, key=f"pf_{p.id}",
-                           format_func=lambda f: s.fact_base.filieres.label(f))
+        fil = c4.selectbox(t("label.filiere"), list(labels), key=f"pf_{p.id}", format_func=labels.get)
         url = st.text_input(t("proposals.source_url"), p.source_url, key=f"ps_{p.id}")
         statement = st.text_area(t("proposals.statement"), p.evidence if p.lang == "fr" else "", key=f"pt_{p.id}")
         not_dup = st.checkbox(t("proposals.not_duplicate"), key=f"pn_{p.id}") if p.duplicates else False

@@ -72,7 +72,7 @@ class FactRow:
 
 
 def fact_records(base: FactBase, lang: str, filiere_labels: dict[str, str]) -> list[FactRow]:
-    """Every published fact: its public text in the page's language (the title shown), figure, year, source, filière."""
+    """Every published fact: its public text in the page's language (shown), figure, year, source, filière."""
     return [FactRow(f.id, public_text(f, lang)[0], " ".join(x for x in (f.value, f.unit) if x), f.year,
                     f.source.title, f.filiere, filiere_labels.get(f.filiere, f.filiere)) for f in base.facts]
 

@@ -1,6 +1,7 @@
 """A document staff bring (Markdown, DOCX, PDF) read into its text and language, or refused with the fix.
 
-A refusal names the document and the fix. python-docx reads the DOCX, pypdf the PDF (both pinned for the publish documents); nothing is run on the file.
+A refusal names the document and the fix. python-docx reads the DOCX, pypdf the PDF (both pinned for the publish
+documents); nothing is run on the file.
 
 Refused: a file over MAX_BYTES; a type other than .md/.markdown/.txt, .docx, .pdf; a DOCX with tracked changes (which
 text is the document's is not known until someone accepts or rejects them); a PDF with no text layer (a scan: the
