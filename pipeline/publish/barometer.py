@@ -265,7 +265,7 @@ def indicator_page(pub: Published, r: IndicatorReport, lang: str, frame: Frame |
                                                                      for p, m in zip(r.series, marks)))
         svg = line_svg(f"chart-{ind.id}-series", w["series_chart"].format(name=name, home=home, unit=unit), desc,
                        marks, invert=ind.direction == "lower")
-        parts.append(f'<figure class="chart">\n{svg}\n</figure>')
+        parts.append(_figure(svg, marks, lang))
         parts.append(_table(w["table"] + f" — {w['series'].format(home=home)}",
                             [w["year"], w["figure"], w["fact"], w["source"], w["others"]],
                             [_point_row(pub, frame, r, p, [str(p.year)]) for p in r.series]))
@@ -280,6 +280,13 @@ def indicator_page(pub: Published, r: IndicatorReport, lang: str, frame: Frame |
                                                                           for o in p.others]))
     inner = "\n".join(p for p in parts if p)
     return document(pub.site, frame, _body(pub, frame, inner)) if whole else inner
+
+
+def _figure(svg: str, marks: list[Mark], lang: str) -> str:
+    """A chart in its figure; when some of its figures are past their review date, a caption says how they are drawn."""
+    stale = sum(m.stale for m in marks)
+    note = f"\n<figcaption>{_e(bw.W[lang]['stale_legend'].format(n=stale))}</figcaption>" if stale else ""
+    return f'<figure class="chart">\n{svg}{note}\n</figure>'
 
 
 def _weight(pub: Published, iid: str, lang: str) -> str:
@@ -309,7 +316,7 @@ def _comparison(pub: Published, frame: Frame, r: IndicatorReport, home: str, nam
             for x, label in zip(c.rows, [pub.name(x.point.territory, lang, r.indicator.perimeter) for x in c.rows])]
     parts = [f'<section aria-labelledby="h-comp">\n<h2 id="h-comp">{_e(w["comparison"].format(year=c.year))}</h2>',
              f"<p>{_e(home)} : {_e(place)}.</p>" if lang == "fr" else f"<p>{_e(home)}: {_e(place)}.</p>",
-             f'<figure class="chart">\n{svg}\n</figure>',
+             _figure(svg, marks, lang),
              _table(w["table"] + f" — {w['comparison'].format(year=c.year)}",
                     [w["rank"], w["territory"], w["year"], w["figure"], w["fact"], w["source"], w["others"]], rows)]
     if c.missing:

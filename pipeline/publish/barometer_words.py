@@ -70,6 +70,8 @@ W = {
                           "la série.",
         "citable": "À citer", "citable_intro": "Ces résultats sont des faits de la base, que les textes de l'agence "
                   "peuvent citer ; chacun liste les faits dont il est calculé.",
+        "stale_legend": "Points creux ou barres pâles au contour pointillé : {n} chiffre(s) à revoir (date de "
+                        "relecture passée), montrés tels quels.",
         "conflicts": "Chiffres divergents", "conflict_line": "{name} {year} : {used} est utilisé ({value}) ; {others}.",
         "other_gives": "{fact} donne {value}", "left_out": "Chiffres écartés",
         "left_out_intro": "Ces faits sont étiquetés pour l'indicateur mais ne sont ni tracés ni comparés :",
@@ -119,6 +121,8 @@ W = {
         "no_common_year": "No comparison: no other territory has a figure within a year of a year of the series.",
         "citable": "To cite", "citable_intro": "These results are facts of the fact base the agency's texts may "
                    "cite; each lists the facts it is computed from.",
+        "stale_legend": "Hollow points or pale bars with a dashed outline: {n} figure(s) due for review (review "
+                        "date passed), shown as they are.",
         "conflicts": "Conflicting figures", "conflict_line": "{name} {year}: {used} is used ({value}); {others}.",
         "other_gives": "{fact} gives {value}", "left_out": "Figures left out",
         "left_out_intro": "These facts are tagged for the indicator but are neither plotted nor compared:",

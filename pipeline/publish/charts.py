@@ -60,14 +60,17 @@ def _text(x: float, y: float, text: str, size: int = 13, anchor: str = "middle",
 def line_svg(cid: str, title: str, desc: str, marks: list[Mark], invert: bool = False) -> str:
     """The home territory's figures over the years: one point per year, each labelled with its figure.
 
-    The vertical scale starts at zero (a rank: 1 at the top when `invert`); years are evenly spaced in order."""
+    The vertical scale starts at zero (a rank: 1 at the top when `invert`); the years are placed in proportion."""
     width, height, left, right, top, bottom = 640, 280, 40, 40, 36, 44
     n = len(marks)
     hi = max((m.value for m in marks), default=1) or 1
     lo = 0.0 if not invert else min(1.0, min(m.value for m in marks))
 
-    def x(i: int) -> float:
-        return left + (width - left - right) * (0.5 if n == 1 else i / (n - 1))
+    years = [int(m.label) for m in marks] if all(m.label.isdigit() for m in marks) else list(range(n))
+    lo_x, hi_x = min(years, default=0), max(years, default=0)
+
+    def x(i: int) -> float:  # proportional to the year: a year with no figure is a gap, not hidden
+        return left + (width - left - right) * (0.5 if hi_x == lo_x else (years[i] - lo_x) / (hi_x - lo_x))
 
     def y(v: float) -> float:
         span = (hi - lo) or 1
