@@ -33,8 +33,9 @@ def cmd_publish(args, s: Settings) -> int:
     specs = load_pages(s.corpus_dir, filieres, check_titles=False)  # publishes what was approved
     from pipeline.photos.library import PhotoLibrary
     store = DraftStore.for_data_dir(s.data_dir)
-    report = publish(Path(args.out), store, current_facts(s), specs, s.today(),
-                     filieres=filieres, base_url=args.base_url or "", barometer=_barometer(s, not args.no_barometer_report),
+    facts = current_facts(s)
+    report = publish(Path(args.out), store, facts, specs, s.today(), filieres=filieres, base_url=args.base_url or "",
+                     barometer=_barometer(s, facts, not args.no_barometer_report),
                      photos=PhotoLibrary.for_settings(s, store), resources=load_resources(s.corpus_dir),
                      networks=load_networks(s.corpus_dir))
     code = EXIT_WITHHELD if report.refused or (args.strict and report.withheld) else 0
@@ -52,15 +53,19 @@ def cmd_publish(args, s: Settings) -> int:
     return code
 
 
-def _barometer(s: Settings, report: bool = True):
-    """The barometer the site publishes (its pages: publish/barometer.py), or None when the corpus defines no
-    indicator (said on stderr)."""
-    from pipeline.barometer.build import load_barometer
+def _barometer(s: Settings, facts: list, report: bool = True):
+    """The barometer the site publishes (its pages: publish/barometer.py), from the same facts as the rest of the
+    site (the index's), or None when the corpus defines no indicator (said on stderr)."""
+    from pipeline.barometer.build import build_barometer
+    from pipeline.corpus.indicators import load_indicators, load_territories
     from pipeline.errors import BarometerError
     try:
-        b = load_barometer(s)
+        indicators, issues = load_indicators(s.corpus_dir)
+        if issues:
+            raise BarometerError(issues[0].message, fix=issues[0].fix)
+        b = build_barometer(facts, indicators, load_territories(s.corpus_dir), s.today())
         b.publish_report = report
-        b.since = _since(s, b)
+        b.since = _since(s, b, facts)
         b.report_cache = s.data_dir / "cache" / "barometer-report"  # an unchanged report is not made again
         return b
     except BarometerError as exc:
@@ -68,11 +73,10 @@ def _barometer(s: Settings, report: bool = True):
         return None
 
 
-def _since(s: Settings, b):
+def _since(s: Settings, b, facts: list):
     """What changed since the newest frozen barometer edition (its page says it), or None."""
     from pipeline.barometer.editions import edition_doc, since_latest
-    from pipeline.corpus.facts import load_corpus
-    return since_latest(s.data_dir, edition_doc(b, load_corpus(s.corpus_dir, s.today())[0], "now"))
+    return since_latest(s.data_dir, edition_doc(b, facts, "now"))
 
 
 def _print_summary(report) -> None:

@@ -323,3 +323,20 @@ def test_a_series_places_its_years_in_proportion():
     svg = ET.fromstring(line_svg("c", "title", "desc", marks))
     xs = [float(a.find(f"{SVG}circle").get("cx")) for a in svg.iter(f"{SVG}a")]
     assert xs[2] - xs[1] == pytest.approx(2 * (xs[1] - xs[0]), abs=0.2)  # 2020 has no figure: a gap twice as wide
+
+
+def test_the_cli_publishes_the_barometer_with_the_sites_facts_and_its_edition(studio, tmp_path, monkeypatch,  # noqa: F811
+                                                                              capsys):
+    from pipeline.cli.main import main
+    settings, _, _ = studio
+    for k, v in (("STUDIO_DATA_DIR", settings.data_dir), ("STUDIO_CORPUS_DIR", settings.corpus_dir),
+                 ("STUDIO_TODAY", TODAY.isoformat())):
+        monkeypatch.setenv(k, str(v))
+    assert main(["barometer", "build", "--edition", "2026-06"]) == 0
+    out = tmp_path / "site"
+    assert main(["publish", "--out", str(out), "--no-barometer-report"]) == 0
+    assert "barometer" not in capsys.readouterr().err
+    index = unescape((out / "fr" / "barometre" / "index.html").read_text(encoding="utf-8"))
+    assert "Depuis l'édition 2026-06" in index and "Rien n'a changé depuis l'édition 2026-06." in index
+    assert (out / "en" / "barometre" / "airport_passengers.html").exists()
+    assert not (out / "docs" / "barometre-fr.pdf").exists()  # --no-barometer-report
