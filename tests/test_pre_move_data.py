@@ -109,7 +109,9 @@ def test_the_old_database_keeps_its_migrations_users_and_audit(old_data):
     assert {(u["username"], u["role"]) for u in users} == {(u["username"], u["role"]) for u in EXPECTED["users"]}
     after = rows(db, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
     assert after[:len(before)] == before  # the old migrations are not run again; newer ones may follow
-    assert rows(db, "SELECT * FROM audit ORDER BY id")[:len(audit)] == audit
+    now = rows(db, "SELECT * FROM audit ORDER BY id")
+    assert [r[:len(audit[0])] for r in now[:len(audit)]] == audit  # every old entry as it was (migration 6 adds
+    assert all(r[-1] for r in now)                                   # the chain's columns: each entry hashed)
     assert rows(db, "SELECT COUNT(*) FROM llm_calls") == [(2,)] and rows(db, "SELECT COUNT(*) FROM comments") == [(1,)]
 
 

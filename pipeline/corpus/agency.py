@@ -18,8 +18,10 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.config import REPO_ROOT
 from pipeline.errors import CorpusError
 
+SHIPPED_CORPUS = REPO_ROOT / "corpus"
 AGENCY_KEYS = ("name", "tagline_fr", "tagline_en", "intro_fr", "intro_en", "short_fr", "short_en", "in_fr", "in_en")
 _FIELD = re.compile(r"\{\{\s*agency\.([a-z_]+)\s*\}\}")
 
@@ -61,13 +63,19 @@ def _de(name: str) -> str:
 
 def load_agency(corpus_dir: Path) -> Agency:
     """The agency of the corpus in `corpus_dir`: territories.yaml's `agency:` block over defaults made from the
-    home territory's names; refused naming the key when the block has one it does not know."""
+    home territory's names; refused naming the key when the block has one it does not know. A corpus without the
+    block whose home is the shipped corpus's (an older copy of it, from before the block) is the shipped agency."""
     from pipeline.corpus.indicators import TERRITORIES_FILE, _read, load_territories
     terr = load_territories(corpus_dir)
     home = terr.items.get(terr.home)
     fr = home.name_fr if home else terr.home
     en = home.name_en if home else terr.home
-    raw = (_read(corpus_dir / TERRITORIES_FILE) or {}).get("agency") or {}
+    whole = _read(corpus_dir / TERRITORIES_FILE) or {}
+    if "agency" not in whole and Path(corpus_dir).resolve() != SHIPPED_CORPUS.resolve():
+        shipped = _read(SHIPPED_CORPUS / TERRITORIES_FILE) or {}
+        if shipped.get("agency") and str(shipped.get("home")) == terr.home:
+            return load_agency(SHIPPED_CORPUS)  # an older copy of the shipped corpus: the same agency, same prompts
+    raw = whole.get("agency") or {}
     path = corpus_dir / TERRITORIES_FILE
     if not isinstance(raw, dict):
         raise CorpusError(f"{path}: 'agency:' is not a block of fields",
