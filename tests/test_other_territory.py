@@ -164,3 +164,23 @@ def test_the_command_line_end_to_end_on_another_territory(tmp_path, monkeypatch)
     assert "published 4 page(s)" in cli("publish", "--out", str(out))
     assert provence_in(out) == []
     assert "Brévalle Attractivité" in (out / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_older_copy_of_the_shipped_corpus_keeps_the_shipped_agency(tmp_path):
+    """Without an agency: block (or without territories.yaml at all, before the barometer) a corpus whose home is the
+    shipped one's is the shipped agency: its prompts hash as before, no draft turns stale."""
+    import shutil
+    old = tmp_path / "old"
+    shutil.copytree(REPO / "corpus", old)
+    text = (old / "territories.yaml").read_text(encoding="utf-8")
+    (old / "territories.yaml").write_text(re.sub(r"agency:\n(  .*\n)+", "", text), encoding="utf-8")
+    assert "agency:" not in (old / "territories.yaml").read_text(encoding="utf-8")
+    assert load_agency(old) == load_agency(REPO / "corpus")
+    (old / "territories.yaml").unlink()
+    assert load_agency(old).name == "One Provence"
+    other = tmp_path / "other"
+    shutil.copytree(TERRITORY, other)
+    text = (other / "territories.yaml").read_text(encoding="utf-8")
+    (other / "territories.yaml").write_text(re.sub(r"agency:\n(  .*\n)+", "", text), encoding="utf-8")
+    a = load_agency(other)  # another home: its own names, never the shipped agency's
+    assert (a.name, a.tagline_fr) == ("Agence d'attractivité de Brévalle", "Agence d'attractivité de Brévalle")
