@@ -11,8 +11,9 @@
    original, as an import would) and the rest distinct photos rendered at 320 × 240 (real pHashes of real, small
    images, not random bits). Each query photo is resized (to 800 px), re-encoded (JPEG quality 40) and cropped by 5 %
    (a 95 % window at a random place, then resized back): recall is the share of those copies whose original is found
-   (pHash and dHash of one view within PHASH_BITS and DHASH_BITS, pipeline/photos/dupes.py). --distinct other photos, not in the library, are looked up too: a false match is any photo
-   of the library found for them. Lookup time is the index's alone (HashIndex.near), then with the query's hash.
+   (pHash and dHash of one view within PHASH_BITS and DHASH_BITS, pipeline/photos/dupes.py). --distinct other
+   photos, not in the library, are looked up too: a false match is any photo of the library found for them. Lookup
+   time is the index's alone (HashIndex.near), then with the query's hash.
 
 Run: .venv/bin/python bench/bench_photos.py [--n 500] [--library 10000] [--queries 200] [--distinct 1000]
 Results: bench/results/photos.json (not versioned, like the other results)."""

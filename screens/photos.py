@@ -114,7 +114,8 @@ def sheet(lib: PhotoLibrary, s: Studio, pid: str, uses: list[dict]) -> None:
         st.caption(t("photos.file", w=photo.width, h=photo.height, name=photo.original_name, id=photo.id))
     with right:
         r = rights(photo, lib.today)
-        (st.success if r.state == "valid" else st.warning if r.state == "expiring" else st.error)(rights_line(photo, lib))
+        shown = st.success if r.state == "valid" else st.warning if r.state == "expiring" else st.error
+        shown(rights_line(photo, lib))
         if r.state == "incomplete":
             st.caption(t("photos.incomplete_help"))
         st.markdown(f"**{t('photos.used_in')}**")

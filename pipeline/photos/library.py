@@ -164,7 +164,8 @@ class PhotoLibrary:
         del img
         self._keep_original(path, photo)
         detail = {"photo": photo.id, "sha256": sha, "file": path.name, "near": [m.photo_id for m in near]}
-        if not self.records.add(photo, AuditEntry(_name(actor), "photo_import", detail)):  # imported meanwhile by another
+        # imported meanwhile by another: the same file, kept once
+        if not self.records.add(photo, AuditEntry(_name(actor), "photo_import", detail)):
             return Imported(path.name, "duplicate", self.records.by_sha(sha), photo.id)
         self.index().add(photo.id, views)
         return Imported(path.name, "imported", photo, None, tuple(near))

@@ -59,7 +59,8 @@ class Rights:
         return self.state in ("valid", "expiring")
 
     def to_json(self) -> dict:
-        return {"state": self.state, "ends": self.ends.isoformat() if self.ends else None, "reasons": list(self.reasons)}
+        return {"state": self.state, "ends": self.ends.isoformat() if self.ends else None,
+                "reasons": list(self.reasons)}
 
 
 @dataclass(frozen=True)

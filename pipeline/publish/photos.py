@@ -121,7 +121,8 @@ def figure_html(f: Figure, lang: str, prefix: str = "../") -> str:
             f'<source type="image/webp" srcset="{_e(srcset(webp))}" sizes="{SIZES}">\n'
             f'<img src="{_e(prefix + image_path(fallback))}" srcset="{_e(srcset(jpg))}" sizes="{SIZES}" '
             f'width="{fallback.width}" height="{fallback.height}" alt="{_e(f.alt)}" loading="lazy" decoding="async">\n'
-            f'</picture>\n<figcaption>{caption}<span class="credit">{_CREDIT[lang]}{colon}{credit}</span></figcaption>\n'
+            f'</picture>\n<figcaption>{caption}<span class="credit">{_CREDIT[lang]}{colon}{credit}</span>'
+            "</figcaption>\n"
             "</figure>")
 
 

@@ -73,7 +73,8 @@ def test_drafting_takes_usable_photos_checks_captions_and_records_them(settings,
 
 def test_a_photo_change_makes_the_draft_stale_and_changes_its_inputs_key(settings, library):
     lib, made = library
-    spec = replace(find_page(specs_of(settings), "site-maritime-investors"), photos=PhotoRequest(ids=(made["ready"].id,)))
+    spec = replace(find_page(specs_of(settings), "site-maritime-investors"),
+                   photos=PhotoRequest(ids=(made["ready"].id,)))
     d = drafter_for(settings, lib)
     rec = d.draft(spec, "fr")
     facts = dict(d.retriever.snap.facts)

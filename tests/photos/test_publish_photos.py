@@ -60,7 +60,8 @@ def site(settings, monkeypatch, tmp_path):
     for n, (name, extra) in enumerate((
             ("good", {"people": "yes", "consent_ref": "MR-2025-01", "consent_end": "2030-01-01"}),
             ("lapsing", {"rights_end": (TODAY + timedelta(days=10)).isoformat()}),  # ends before LATER
-            ("consent", {"people": "yes", "consent_ref": "MR-9", "consent_end": (TODAY + timedelta(days=5)).isoformat()}),
+            ("consent", {"people": "yes", "consent_ref": "MR-9",
+                         "consent_end": (TODAY + timedelta(days=5)).isoformat()}),
             ("no_alt_en", {}))):
         p = lib.import_file(write_photo(tmp_path / "in" / f"{name}.jpg", 60 + n, (2400, 1600)), "eddie").photo
         p = lib.update(p.id, {"licence": "CC-BY-4.0", "credit": "© Jeanne Martin / Ville de Marseille",
