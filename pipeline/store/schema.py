@@ -4,6 +4,7 @@ A deployed database is upgraded by the migrations it has not recorded yet; their
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import (
@@ -23,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
+
+from pipeline.locks import FileLock, advisory_key
 
 
 class UTCDateTime(TypeDecorator):
@@ -306,7 +309,26 @@ MIGRATIONS: list[tuple[int, str, Callable]] = [(1, "initial: drafts and llm_call
 
 
 def migrate(engine: Engine) -> list[int]:
-    """Apply the migrations not yet recorded; returns the versions applied now."""
+    """Apply the migrations not yet recorded; returns the versions applied now. Several processes opening a new
+    database at once (two machines, the app and a command) take turns: on PostgreSQL an advisory lock, on a SQLite
+    file a file lock beside it; the one that waited finds the migrations done."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as guard:  # its own connection, held while the others migrate
+            key = {"k": advisory_key("schema-migrations")}
+            guard.execute(text("SELECT pg_advisory_lock(:k)"), key)
+            guard.commit()
+            try:
+                return _migrate(engine)
+            finally:
+                guard.execute(text("SELECT pg_advisory_unlock(:k)"), key)
+                guard.commit()
+    if engine.url.database and engine.url.database != ":memory:":
+        with FileLock(Path(f"{engine.url.database}.migrate.lock"), timeout=300):
+            return _migrate(engine)
+    return _migrate(engine)
+
+
+def _migrate(engine: Engine) -> list[int]:
     applied_now = []
     with engine.begin() as conn:
         metadata.create_all(conn, tables=[migrations_table])
