@@ -1,5 +1,6 @@
 """The photos of published pages: the renditions copied into images/, each page's figures (responsive srcset, alt
-text in the page's language, caption, credit line) and an ImageObject JSON-LD block with licence and credit.
+text in the page's language, caption, credit line), an ImageObject JSON-LD block with licence and credit, and the
+photos of each feed.json item (files by width, alt, caption, credit, licence) for a CMS.
 
 A photo a draft recorded is published with its page only if, on the publication day, its rights hold (the usage
 rights and, with people shown, the consent end after that day; licence known) and its alt text in the page's
@@ -170,3 +171,23 @@ def write_photos(folder: Path, plan: PhotoPlan, pages, base_url: str = "") -> No
             end = doc.index("</article>")
         doc = doc[:end] + "".join(b + "\n" for b in blocks) + ld.lstrip("\n") + "\n" + doc[end:]
         path.write_text(doc, encoding="utf-8", newline="")
+    _feed(folder / "feed.json", plan)
+
+
+def feed_photo(f: Figure) -> dict:
+    """A photo as feed.json gives it to a CMS: the files by width and format, and what to print with it."""
+    return {"id": f.photo_id, "alt": f.alt, "caption": f.caption, "credit": f.credit, "licence": f.licence,
+            "licence_url": f.licence_url, "author": f.author, "rights_holder": f.rights_holder,
+            "files": [{"path": image_path(r), "width": r.width, "height": r.height, "type": r.mime} for r in f.files]}
+
+
+def _feed(path: Path, plan: PhotoPlan) -> None:
+    """Each feed item of a page with photos gets its "photos" (items without keep their shape)."""
+    if not plan.figures or not path.exists():
+        return
+    feed = json.loads(path.read_text(encoding="utf-8"))
+    for item in feed.get("items", []):
+        figs = plan.figures.get((item.get("page_id"), item.get("lang")))
+        if figs:
+            item["photos"] = [feed_photo(f) for f in figs]
+    path.write_text(json.dumps(feed, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -117,6 +117,11 @@ def test_a_page_shows_its_photo_with_srcset_alt_caption_credit_and_json_ld(site)
     assert [i["alt"] for i in en.imgs] == ["View good of the port"]
     for src in (s.split()[0] for i in page.imgs + en.imgs for s in i["srcset"].split(", ")):
         assert (out / "fr" / src).resolve().is_file(), src
+    feed = {(i["page_id"], i["lang"]): i for i in json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"]}
+    [fp] = feed[("site-territoire", "fr")]["photos"]
+    assert fp["alt"] == "Vue good <du port>" and fp["licence"] == "CC-BY-4.0" and len(fp["files"]) == 6
+    assert all((out / f["path"]).is_file() for f in fp["files"])
+    assert "photos" not in feed[("argumentaire-territoire", "fr")]  # its one photo was withheld
 
 
 def test_lapsed_rights_and_unreviewed_alt_withhold_the_photo_and_name_the_page(site):
