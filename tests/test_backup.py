@@ -264,3 +264,14 @@ def test_the_command_line(studio, tmp_path):
     assert p.returncode == 0 and json.loads(p.stdout)["counts"]["drafts"] == 12
     p = run("audit", "verify", STUDIO_DATA_DIR=str(tmp_path / "d2"))
     assert p.returncode == 0 and "3 entries" in p.stdout
+
+
+def test_a_backup_made_by_a_newer_studio_is_refused(studio, tmp_path):
+    backup(studio, tmp_path / "bk")
+    path = tmp_path / "bk" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["schema_version"] += 1
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(BackupError, match="made by a newer studio") as exc:
+        restore(studio.with_(data_dir=tmp_path / "new-data", corpus_dir=tmp_path / "nc"), tmp_path / "bk")
+    assert "update the studio" in exc.value.fix and not (tmp_path / "new-data").exists()

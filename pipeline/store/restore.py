@@ -63,6 +63,11 @@ def read_manifest(folder: Path) -> dict:
     if manifest.get("format") != FORMAT:
         raise BackupError(f"{path} is of format {manifest.get('format')!r}, this studio reads format {FORMAT}",
                           fix="restore it with the studio version that made it")
+    from pipeline.store.schema import MIGRATIONS
+    known = max(v for v, _, _ in MIGRATIONS)
+    if int(manifest.get("schema_version") or 0) > known:
+        raise BackupError(f"{folder} was made by a newer studio (database schema {manifest['schema_version']}, this "
+                          f"one knows up to {known})", fix="update the studio (git pull), then restore")
     for rel, want in listed.items():
         p = folder / rel
         if not p.is_file():
