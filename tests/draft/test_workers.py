@@ -233,3 +233,58 @@ def test_postgres_gone_during_a_one_process_run_says_so_and_the_rerun_finishes(s
         assert 1 <= summary["skipped"] < 8 and len(summary["done"]) == 8 - summary["skipped"]
     finally:
         pg.remove()
+
+
+def test_a_worker_on_another_machine_joins_through_postgres_and_a_chroma_server(real_index_session, postgres_url,
+                                                                                tmp_path):
+    """Two "machines": each its own copy of the corpus and its own data folder, sharing only DATABASE_URL, a Chroma
+    server (`chroma run`) and the model server. Machine B's `regenerate worker --wait` joins the run machine A
+    starts with `--workers 1`; every item is drafted once, by one of the two, and A's summary counts B's drafts."""
+    import socket
+
+    from pipeline.index.embedding import default_embedder
+    from pipeline.index.ingest import ingest
+    from tests.conftest import free_port, stop_server, wait_serving
+    exe = os.path.join(os.path.dirname(sys.executable), "chroma")
+    port = free_port()
+    chroma = subprocess.Popen([exe, "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, _ = serve(0, delay=0.6)
+    llm_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    try:
+        wait_serving(chroma, lambda: socket.create_connection(("127.0.0.1", port), timeout=0.5).close() or True,
+                     "chroma run", 60)
+        machines = {}
+        for name in ("a", "b"):
+            shutil.copytree(real_index_session.corpus_dir, tmp_path / name / "corpus")
+            machines[name] = Settings(corpus_dir=tmp_path / name / "corpus", data_dir=tmp_path / name / "data",
+                                      today_override=TODAY, chroma_host="127.0.0.1", chroma_port=port)
+        ingest(machines["a"], default_embedder())  # the shared index, built once from machine A
+
+        def env(s: Settings) -> dict:
+            return {**os.environ, "STUDIO_CORPUS_DIR": str(s.corpus_dir), "STUDIO_DATA_DIR": str(s.data_dir),
+                    "STUDIO_TODAY": TODAY.isoformat(), "STUDIO_LLM_BACKEND": "openai-compatible",
+                    "STUDIO_LLM_BASE_URL": llm_url, "STUDIO_LLM_MODEL": "fake-model", "DATABASE_URL": postgres_url,
+                    "CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(port)}
+        b = subprocess.Popen([sys.executable, "-m", "pipeline", "regenerate", "worker", "--wait", "300", "--json"],
+                             cwd=REPO, env=env(machines["b"]), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        a = subprocess.run([sys.executable, "-m", "pipeline", "regenerate", *MARITIME, "--workers", "1", "--json"],
+                           cwd=REPO, env=env(machines["a"]), capture_output=True, text=True, timeout=600)
+        try:
+            b_out, b_err = b.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            b.kill()
+            b_out, b_err = b.communicate()
+            pytest.fail(f"machine B's worker did not finish; A: rc {a.returncode} {a.stderr[-800:]}\nB: {b_err[-800:]}")
+        assert a.returncode == 0, a.stderr
+        assert b.returncode == 0, b_err
+        summary, worker = json.loads(a.stdout), json.loads(b_out)
+        assert summary["status"] == "done" and len(summary["done"]) == 8
+        assert worker["run_id"] == summary["run_id"] and worker["done"] >= 1 and not worker["other_inputs"]
+        assert summary["by_worker"][worker["worker"]] == worker["done"] and sum(summary["by_worker"].values()) == 8
+        _drafted_once(_store(postgres_url), summary["run_id"])
+        assert not (machines["b"].data_dir / "chroma").exists()  # machine B used the server, not a folder
+    finally:
+        server.shutdown()
+        stop_server(chroma)
