@@ -234,16 +234,19 @@ def _writer(data_dir: str, stop_at: float) -> None:
 
 def test_a_backup_taken_while_a_writer_adds_drafts_is_consistent(studio, tmp_path):
     ctx = multiprocessing.get_context("spawn")
-    p = ctx.Process(target=_writer, args=(str(studio.data_dir), time.time() + 4))
+    p = ctx.Process(target=_writer, args=(str(studio.data_dir), time.time() + 60))
     p.start()
-    time.sleep(1.0)
+    live = DraftStore.for_data_dir(studio.data_dir)
+    deadline = time.time() + 50
+    while len(live.list()) < 30 and time.time() < deadline:  # the writer is going (its start is slow under load)
+        time.sleep(0.2)
     rep = backup(studio, tmp_path / "bk")
+    time.sleep(0.5)
+    p.terminate()  # mid-write: what a killed regeneration leaves, committed transactions only
     p.join(60)
-    assert p.exitcode == 0
     target = studio.with_(data_dir=tmp_path / "new-data", corpus_dir=tmp_path / "new-corpus")
     got = restore(target, tmp_path / "bk")
     assert got.audit["chain_ok"] and got.counts == rep.counts and rep.counts["drafts"] > 12
-    live = DraftStore.for_data_dir(studio.data_dir)
     assert len(live.list()) > rep.counts["drafts"]  # the writer went on after the snapshot
     assert live.verify_audit().ok
 
