@@ -84,18 +84,21 @@ def test_backup_while_writing_then_restore_into_an_empty_database(postgres_serve
     desk.add_user("anne", "approver", PASSWORD)
     for i in range(200):
         store.add(record(page=f"p-{i % 20}", text=f"Texte {i} [MAR-001]."))
-    stop = time.time() + 3
+    stop, done = time.time() + 20, threading.Event()
 
     def write():
         i = 0
-        while time.time() < stop:
+        while time.time() < stop and not done.is_set():
             store.add(record(page=f"w-{i % 10}", text=f"Pendant {i} [MAR-001]."))
             desk.record_action("writer", "regenerate_item", {"i": i})
             i += 1
     t = threading.Thread(target=write)
     t.start()
-    time.sleep(0.5)
+    while len(store.list()) < 210 and time.time() < stop - 1:  # the writer is going
+        time.sleep(0.1)
     rep = backup(s, tmp_path / "bk")
+    time.sleep(0.3)  # and it goes on after the snapshot
+    done.set()
     t.join()
     assert rep.database == "postgresql" and rep.audit["chain_ok"] and rep.counts["drafts"] > 200
     assert (tmp_path / "bk" / "database" / "studio.pgdump").stat().st_size > 0
