@@ -1,4 +1,5 @@
-"""The audit log page ("Journal d'audit", admins): the newest 500 entries of the append-only log."""
+"""The audit log page ("Journal d'audit", admins): whether its hash chain is whole (the entries that break it, and
+the command that says why), then the newest 500 entries of the append-only log."""
 from __future__ import annotations
 
 import streamlit as st
@@ -15,6 +16,12 @@ def page(s: Studio) -> None:
 def audit_page(desk: ReviewDesk) -> None:
     """The newest entries, columns named in the interface language, times as the language writes them (UTC)."""
     st.header(t("audit.header"))
+    chain = desk.verify_audit()
+    if chain.ok:
+        st.success(t("audit.chain_ok", entries=chain.entries))
+    else:
+        ids = sorted({f.entry_id for f in chain.findings if f.entry_id is not None})
+        st.error(t("audit.chain_broken", count=len(chain.findings), entries=", ".join(f"{i}" for i in ids[:20])))
     st.dataframe([{label("audit.col", k): _cell(k, v) for k, v in row.items()} for row in desk.audit_log(500)],
                  hide_index=True, width="stretch")
 

@@ -194,3 +194,16 @@ def test_a_chain_recomputed_after_a_change_is_caught_against_a_backup(tmp_path):
     assert st.verify_audit().ok and run().returncode == 0
     p = run("--against", str(tmp_path / "bk"))
     assert p.returncode == 10 and "entry #4 hashes" in p.stdout and "rewritten" in p.stdout
+
+
+@pytest.mark.integration
+def test_the_audit_screen_says_whether_the_chain_is_whole(indexed, people, monkeypatch):
+    from tests.conftest import open_page, start
+    at = open_page(start(indexed, monkeypatch, people["admin"]), "Journal d'audit")
+    assert any("Journal intact" in s.value for s in at.success) and not at.exception
+    cols = list(at.dataframe[0].value.columns)
+    assert "empreinte de l'entrée" in cols and "entry_hash" not in cols
+    st = DraftStore.for_data_dir(indexed.data_dir)
+    tamper(st, "UPDATE audit SET actor = 'mallory' WHERE id = 2")
+    at = open_page(start(indexed, monkeypatch, people["admin"]), "Journal d'audit")
+    assert any("Journal altéré" in e.value and "n° 2" in e.value for e in at.error) and not at.success

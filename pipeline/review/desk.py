@@ -233,6 +233,10 @@ class ReviewDesk:
     def audit_log(self, limit: int = 200) -> list[dict]:
         return self.store.audit_log(limit)
 
+    def verify_audit(self):
+        """The audit log's hash chain walked whole (store/audit_chain.py ChainReport): each break named."""
+        return self.store.verify_audit()
+
     # ---------------------------------------------------------------- helpers
     def _decide(self, user: User, draft_id: int, expected_version: int, status: str, reason: str, role: str,
                 what: str) -> None:
