@@ -1,5 +1,7 @@
-"""The photo library page ("Photothèque"): a grid of thumbnails with filters (filière, tag, rights status, alt text
-missing), a photo's sheet (metadata, what its file says, rights status, where it is used) and an upload.
+"""The photo library page ("Photothèque"): the grid of thumbnails, a photo's sheet, the upload, a draft's photos.
+
+The grid has filters (filière, tag, rights status, alt text missing); the sheet shows the metadata, what its file
+says, the rights status and where the photo is used.
 
 Viewers see; editors upload and edit; only approvers mark alt texts and captions as reviewed (the library's rules,
 pipeline/photos/library.py, refuse anyone else whatever this page shows)."""

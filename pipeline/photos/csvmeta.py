@@ -1,5 +1,7 @@
-"""The metadata CSV of an import (`photos import FOLDER --metadata FILE.csv`): one row per photo file, its columns
-the fields of model.FIELDS (format: corpus/README.md, 'Photos'). Every problem names the row, the file and the fix."""
+"""The metadata CSV of an import (`photos import FOLDER --metadata FILE.csv`), read and checked row by row.
+
+One row per photo file, its columns the fields of model.FIELDS (format: corpus/README.md, 'Photos'). Every problem
+names the row, the file and the fix."""
 from __future__ import annotations
 
 import csv

@@ -1,5 +1,6 @@
-"""Near copies: perceptual hashes (ImageHash's pHash and dHash, 64 bits each) of six views of every photo, and an
-index that finds the photos a new one is a near copy of.
+"""Near copies: perceptual hashes of six views of every photo, and the index that finds what a new one copies.
+
+The hashes are ImageHash's pHash and dHash, 64 bits each.
 
 A global hash moves a lot when a photo is cropped (a 5 % crop changes 8 to 16 of pHash's 64 bits), so the library
 keeps, for each photo, the hashes of the whole picture and of five 95 % windows (the four corners and the centre):

@@ -1,5 +1,7 @@
-"""The photo library (PhotoLibrary): import (stored once under the content hash, near copies reported), editing
-the metadata, approvers' reviews of alt texts and captions, where each photo is used, the rights report.
+"""The photo library (PhotoLibrary): import, editing, reviews, where each photo is used, the rights report.
+
+An import stores a file once under its content hash and reports near copies; editors edit the metadata; approvers
+review alt texts and captions.
 
 Files live under <data>/photos/: originals/<sha256>.<ext> exactly as imported (never rewritten), renditions/ (the
 web sizes, renditions.py). An import stores a photo only once its file decoded whole, its renditions were written

@@ -1,5 +1,7 @@
-"""A photo of the library (Photo): its file's identity, the metadata an editor confirms, what an approver reviewed,
-and its rights status on a day (valid, expiring, expired, or incomplete when the licence or the consent is unknown).
+"""A photo of the library (Photo), its fields and their values, and its rights status on a day (Rights).
+
+A Photo holds its file's identity, the metadata an editor confirms and what an approver reviewed; its rights are
+valid, expiring, expired, or incomplete when the licence or the consent is unknown.
 
 Plain data: the store (library.py) reads and writes it, the screens and publish read it."""
 from __future__ import annotations

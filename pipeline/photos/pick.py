@@ -1,5 +1,7 @@
-"""Photos for a draft: those a catalogue item names or asks for (PhotoRequest), kept only when their rights hold
-on the day and their alt text is reviewed in the draft's language; what is left out is said, as a note.
+"""Photos for a draft (choose), and what a draft records of each (DraftPhoto).
+
+Those a catalogue item names or asks for (PhotoRequest), kept only when their rights hold on the day and their alt
+text is reviewed in the draft's language; what is left out is said, as a note.
 
 What a draft records of each photo (DraftPhoto) is what publish shows and what makes the draft stale when the
 photo's sheet changes: its id, file hash, sheet hash, and the caption as checked by the claim checker."""

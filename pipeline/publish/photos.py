@@ -1,6 +1,8 @@
-"""The photos of published pages: the renditions copied into images/, each page's figures (responsive srcset, alt
-text in the page's language, caption, credit line), an ImageObject JSON-LD block with licence and credit, and the
-photos of each feed.json item (files by width, alt, caption, credit, licence) for a CMS.
+"""The photos of published pages: images/, each page's figures and ImageObject JSON-LD, the feed's photos.
+
+The renditions are copied into images/; each page's figures have a responsive srcset, the alt text in the page's
+language, the caption and the credit line; an ImageObject JSON-LD block gives licence and credit; each feed.json
+item carries its photos (files by width, alt, caption, credit, licence) for a CMS.
 
 A photo a draft recorded is published with its page only if, on the publication day, its rights hold (the usage
 rights and, with people shown, the consent end after that day; licence known) and its alt text in the page's
