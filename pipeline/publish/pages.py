@@ -22,12 +22,12 @@ from pipeline.publish.layout import (
     STYLESHEET,
     Frame,
     Site,
+    agency_name,
     audience_path,
     describe,
     document,
     facts_index_path,
     filiere_path,
-    agency_name,
     home_path,
     labels,
     link,
@@ -219,7 +219,8 @@ def sitemap_xml(site: Site, pages: list[tuple[str, date, dict[str, str]]]) -> st
 def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, list[SourceRef], date]],
                 downloads: list[Download], filiere_labels: dict[str, dict[str, str]], base_url: str = "",
                 fact_base: FactBase | None = None, data_dates: tuple[datetime, datetime] | None = None,
-                changes: Changes | None = None, barometer=None, resources=None) -> list[tuple[str, str]]:
+                changes: Changes | None = None, barometer=None, resources=None,
+                also_listed: tuple = ()) -> list[tuple[str, str]]:
     """Every HTML page of the site, sitemap.xml and the stylesheet, as (path, content).
 
     With `barometer` ((Barometer, every fact of the corpus)), the barometer's pages and data (publish/barometer.py).
@@ -286,6 +287,7 @@ def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, li
             out.append((path, page_html))
             listed.append((path, max(r.date for r in resources), {x: resources_path(x) for x in LANGS}))
     out.append(("404.html", not_found_html(site)))
+    listed += list(also_listed)  # pages written by others (the ambassadors' kit: publish/kit.py)
     out.append(("sitemap.xml", sitemap_xml(site, listed)))
     out.append((STYLESHEET, STYLE.read_text(encoding="utf-8")))
     _no_clash(entries, [path for path, _ in out])

@@ -31,7 +31,7 @@ from pipeline.publish.documents import DOCUMENTS, DocSection, document_title, wr
 from pipeline.publish.fact_changes import Changes, compare, read_snapshot
 from pipeline.publish.facts_pages import FactBase, public_fact_base
 from pipeline.publish.folder import check_target, write_site
-from pipeline.publish.kit import write_kit
+from pipeline.publish.kit import KIT_PAGE, write_kit
 from pipeline.publish.links import dead_links
 from pipeline.publish.odt import write_markdown, write_odt
 from pipeline.publish.open_data import previous_created
@@ -318,7 +318,8 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
     texts = {(p.page_id, p.lang): (p.text, list(p.sources), p.approved_on) for p in pages}
     for rel_path, html_text in write_pages([p.entry() for p in pages], texts, downloads, filiere_labels or {},
                                            base_url, fact_base, (data_created or generated_at, generated_at),
-                                           changes, barometer=barometer, resources=resources):
+                                           changes, barometer=barometer, resources=resources,
+                                           also_listed=[(KIT_PAGE, generated_at.date(), {"fr": KIT_PAGE})]):
         _write(folder / rel_path, html_text)
     if barometer is not None and barometer[0].publish_report:  # its DOCX and PDF (publish/barometer_report.py)
         from pipeline.publish.barometer_report import write_reports

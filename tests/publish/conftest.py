@@ -74,7 +74,10 @@ def run(settings, store, out: Path):
 
 
 def all_text(folder: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file() and p.suffix not in (".docx", ".pdf", ".odt"))
+    return "\n".join(p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file() and p.suffix not in BINARY)
+
+
+BINARY = (".docx", ".pdf", ".odt", ".zip", ".jpg", ".jpeg", ".png", ".webp")  # documents, the kit, photos
 
 
 def docx_text(path: Path) -> list[tuple[str, str]]:
