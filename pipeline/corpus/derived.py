@@ -1,4 +1,6 @@
-"""Derived facts: results the barometer computed (a rank, a change) written as facts drafts may cite, each with the
+"""Derived facts: results the barometer computed, written as facts drafts may cite.
+
+Derived facts: results the barometer computed (a rank, a change) written as facts drafts may cite, each with the
 facts it was computed from (`derived_from`: fact id -> the content hash it had then; `barometer cite` writes them).
 
 A derived fact is due for review as soon as one of the facts behind it is: its review date is, at the latest, the

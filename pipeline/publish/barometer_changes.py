@@ -1,4 +1,6 @@
-"""What changed since the newest frozen edition of the barometer (`barometer build --edition`), on its first page:
+"""What changed since the barometer's newest frozen edition, as its first page says it.
+
+What changed since the newest frozen edition of the barometer (`barometer build --edition`), on its first page:
 each change worded in the page's language with the facts that explain it, linked to their cards."""
 from __future__ import annotations
 

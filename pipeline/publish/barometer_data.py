@@ -1,4 +1,6 @@
-"""The published barometer's data files: data/barometre.csv (one row per point: series and comparisons, with the
+"""The published barometer's data files (CSV and JSON).
+
+The published barometer's data files: data/barometre.csv (one row per point: series and comparisons, with the
 fact, its source and the address of its card) and data/boussole.csv (each territory's compass scores)."""
 from __future__ import annotations
 

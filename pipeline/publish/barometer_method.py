@@ -1,4 +1,6 @@
-"""The barometer's method page (`<lang>/barometre/methode.html`): what is compared and how, the weights, the
+"""The barometer's method page, in French and English.
+
+The barometer's method page (`<lang>/barometre/methode.html`): what is compared and how, the weights, the
 normalisation, the robustness check and every source, in French and English (corpus/README.md says the same)."""
 from __future__ import annotations
 

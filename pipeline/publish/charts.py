@@ -1,4 +1,6 @@
-"""The published barometer's charts as static SVG, written here: a series over the years, bars among peers, and the
+"""The published barometer's charts as static SVG.
+
+The published barometer's charts as static SVG, written here: a series over the years, bars among peers, and the
 compass as one small radar per territory.
 
 Written by hand rather than rendered by a charting library because each chart is a few shapes and what matters is
