@@ -21,8 +21,8 @@ import yaml
 
 from pipeline.barometer.build import Barometer
 from pipeline.barometer.model import IndicatorReport
+from pipeline.barometer.words import figure, ordinal
 from pipeline.errors import BarometerError
-from pipeline.publish.barometer_words import figure, ordinal
 from pipeline.types import Fact
 
 FILE = "barometre.yaml"

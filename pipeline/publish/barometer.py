@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline.barometer import words as bw
 from pipeline.barometer.build import Barometer
 from pipeline.barometer.compass import MIN_COVERAGE, SPREAD
 from pipeline.barometer.model import YEAR_TOLERANCE, IndicatorReport, Point
 from pipeline.errors import PublishError
-from pipeline.publish import barometer_words as bw
 from pipeline.publish.charts import Mark, Radar, bars_svg, line_svg, radar_svgs
 from pipeline.publish.dates import long_date
 from pipeline.publish.facts_pages import FactBase, fact_card, source_url

@@ -4,8 +4,8 @@ What changed since the newest frozen edition of the barometer (`barometer build 
 each change worded in the page's language with the facts that explain it, linked to their cards."""
 from __future__ import annotations
 
+from pipeline.barometer import words as bw
 from pipeline.publish import barometer as bp
-from pipeline.publish import barometer_words as bw
 from pipeline.publish.layout import link
 
 W = {

@@ -4,8 +4,8 @@ The barometer's method page (`<lang>/barometre/methode.html`): what is compared 
 normalisation, the robustness check and every source, in French and English (corpus/README.md says the same)."""
 from __future__ import annotations
 
+from pipeline.barometer import words as bw
 from pipeline.publish import barometer as bp
-from pipeline.publish import barometer_words as bw
 from pipeline.publish.layout import document, link
 
 TEXT = {

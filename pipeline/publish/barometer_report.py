@@ -19,6 +19,7 @@ from pipeline.errors import PublishError
 from pipeline.publish import barometer as bp
 from pipeline.publish.barometer_method import method_page
 from pipeline.publish.dates import long_date
+from pipeline.publish.documents import write_blocks_docx
 from pipeline.publish.layout import Frame, Site, labels
 from pipeline.publish.pdf import STYLE as SITE_CSS
 from pipeline.publish.pdf import _weasyprint
@@ -110,57 +111,34 @@ def _blocks(fragment: str):
 
 
 def write_report_docx(path: Path, pub, lang: str) -> None:
-    """The report as DOCX: the same headings, texts, charts (PNG) and tables as the PDF."""
-    from docx import Document
-    from docx.shared import Cm, Pt
-    frame, title = _frame(pub, lang), report_title(lang)
-    doc = Document()
-    doc.core_properties.title, doc.core_properties.language = title, lang
-    doc.styles["Normal"].font.size = Pt(10)
-    doc.add_heading(title, 0)
-    doc.add_paragraph(long_date(pub.b.today, lang))
-    radars = []
-
-    def flush_radars() -> None:
-        if radars:
-            grid = doc.add_table(rows=(len(radars) + 2) // 3, cols=3)
-            for n, svg in enumerate(radars):
-                grid.cell(n // 3, n % 3).paragraphs[0].add_run().add_picture(_png(svg, 450), width=Cm(5.3))
-            radars.clear()
-
+    """The report as DOCX: the same headings, texts, charts (PNG) and tables as the PDF (documents.write_blocks_docx
+    lays them out)."""
+    frame = _frame(pub, lang)
     sections = [bp.index_page(pub, lang, frame, whole=False)]
     sections += [bp.indicator_page(pub, r, lang, frame, whole=False) for r in pub.shown()]
     sections.append(method_page(pub, lang, frame, whole=False))
+    blocks: list[tuple[str, object]] = []
+    radars: list = []
+
+    def flush_radars() -> None:
+        if radars:  # the compass's small radars, three a row
+            blocks.append(("grid", [_png(svg, 450) for svg in radars]))
+            radars.clear()
+
     for n, fragment in enumerate(sections):
         if n:
-            doc.add_page_break()
+            blocks.append(("pagebreak", None))
         for kind, item in _blocks(fragment):
             if kind == "svg" and "chart-compass" in item.split(">", 1)[0]:
                 radars.append(item)
                 continue
             flush_radars()
-            if kind in ("h1", "h2", "h3"):
-                doc.add_heading(item, int(kind[1]))
-            elif kind == "p" and item:
-                doc.add_paragraph(item)
-            elif kind == "caption":
-                doc.add_paragraph(item, style="Caption")
-            elif kind == "li":
-                doc.add_paragraph(item, style="List Bullet")
-            elif kind == "svg":
-                doc.add_picture(_png(item, 960), width=Cm(16))
-            elif kind == "table" and item:
-                table = doc.add_table(rows=len(item), cols=max(len(r) for r in item))
-                table.style = "Table Grid"
-                for i, row in enumerate(item):
-                    for j, cell in enumerate(row):
-                        table.cell(i, j).text = cell
-                        if i == 0:
-                            for run in table.cell(i, j).paragraphs[0].runs:
-                                run.bold = True
+            if kind == "svg":
+                blocks.append(("image", _png(item, 960)))
+            elif item:
+                blocks.append((kind, item))
         flush_radars()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
+    write_blocks_docx(path, report_title(lang), lang, long_date(pub.b.today, lang), blocks)
 
 
 CACHE_VERSION = "1"  # raise it when the report's layout changes: the cached reports are then made again

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from pipeline.publish.dates import long_date
 from pipeline.corpus.agency import current as current_agency
+from pipeline.publish.dates import long_date
 from pipeline.publish.layout import agency_name, labels
 from pipeline.publish.render import Notes, SourceRef, host, note_spans, parse_blocks, safe_url, spans
 from pipeline.verify.checker import cited_ids
@@ -211,3 +211,41 @@ def _hyperlink(paragraph, text: str, url: str) -> None:
 
 def _clean(text: str) -> str:
     return _XML_BAD.sub("\ufffd", text)
+
+
+def write_blocks_docx(path: Path, title: str, lang: str, subtitle: str, blocks: list[tuple[str, object]]) -> None:
+    """A DOCX of plain blocks (the barometer report's): ("h1"|"h2"|"h3"|"p"|"caption"|"li", text), ("image", PNG
+    bytes, 16 cm wide), ("grid", [PNG bytes], three a row), ("table", rows of cells, the first bold), ("pagebreak",
+    None). python-docx is used here and in write_docx only."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+    doc = Document()
+    doc.core_properties.title, doc.core_properties.language = title, lang
+    doc.styles["Normal"].font.size = Pt(10)
+    doc.add_heading(title, 0)
+    doc.add_paragraph(subtitle)
+    styles = {"p": None, "caption": "Caption", "li": "List Bullet"}
+    for kind, item in blocks:
+        if kind == "pagebreak":
+            doc.add_page_break()
+        elif kind in ("h1", "h2", "h3"):
+            doc.add_heading(item, int(kind[1]))
+        elif kind in styles:
+            doc.add_paragraph(item, style=styles[kind])
+        elif kind == "image":
+            doc.add_picture(item, width=Cm(16))
+        elif kind == "grid":
+            grid = doc.add_table(rows=(len(item) + 2) // 3, cols=3)
+            for n, png in enumerate(item):
+                grid.cell(n // 3, n % 3).paragraphs[0].add_run().add_picture(png, width=Cm(5.3))
+        elif kind == "table":
+            table = doc.add_table(rows=len(item), cols=max(len(r) for r in item))
+            table.style = "Table Grid"
+            for i, row in enumerate(item):
+                for j, cell in enumerate(row):
+                    table.cell(i, j).text = cell
+                    if i == 0:
+                        for run in table.cell(i, j).paragraphs[0].runs:
+                            run.bold = True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))

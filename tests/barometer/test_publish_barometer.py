@@ -19,9 +19,9 @@ from babel.numbers import parse_decimal
 
 from pipeline.barometer.build import load_barometer
 from pipeline.barometer.model import parse_value
+from pipeline.barometer.words import LOCALES, fact_decimal, figure
 from pipeline.corpus.catalogue import load_pages
 from pipeline.corpus.facts import load_filieres
-from pipeline.publish.barometer_words import LOCALES, fact_decimal, figure
 from pipeline.publish.site import publish
 from pipeline.retrieve.fact_base import current_facts
 from tests.conftest import TODAY

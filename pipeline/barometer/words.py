@@ -1,4 +1,4 @@
-"""The published barometer's words in French and English, and its numbers as readers of each language write them."""
+"""The barometer's words in French and English, and its numbers as readers of each language write them."""
 from __future__ import annotations
 
 import re
