@@ -37,7 +37,7 @@ def cmd_publish(args, s: Settings) -> int:
     report = publish(Path(args.out), store, facts, specs, s.today(), filieres=filieres, base_url=args.base_url or "",
                      barometer=_barometer(s, facts, not args.no_barometer_report),
                      photos=PhotoLibrary.for_settings(s, store), resources=load_resources(s.corpus_dir),
-                     networks=load_networks(s.corpus_dir))
+                     networks=load_networks(s.corpus_dir) if (s.corpus_dir / "networks.yaml").exists() else None)
     code = EXIT_WITHHELD if report.refused or (args.strict and report.withheld) else 0
     if args.json:
         print_json({**report.to_json(), "exit_code": code})
