@@ -1,4 +1,6 @@
-"""The one owner of each computed identity a draft carries: its text hash and its inputs key (and their parts), and
+"""The one owner of each computed identity: a draft's hashes and the audit log's entry hash.
+
+The one owner of each computed identity a draft carries: its text hash and its inputs key (and their parts), and
 of the audit log's entry hash.
 
 Drafting records these, staleness compares them, review audits them and publish checks them; if two places computed

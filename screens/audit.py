@@ -1,4 +1,6 @@
-"""The audit log page ("Journal d'audit", admins): whether its hash chain is whole (the entries that break it, and
+"""The audit log page (admins): whether its hash chain is whole, then its newest entries.
+
+The audit log page ("Journal d'audit", admins): whether its hash chain is whole (the entries that break it, and
 the command that says why), then the newest 500 entries of the append-only log."""
 from __future__ import annotations
 

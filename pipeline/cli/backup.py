@@ -1,4 +1,6 @@
-"""CLI: python -m pipeline backup DIR | restore DIR | audit verify (store/backup.py, store/restore.py,
+"""CLI: backup, restore and audit verify.
+
+CLI: python -m pipeline backup DIR | restore DIR | audit verify (store/backup.py, store/restore.py,
 store/audit_chain.py).
 
 Exit codes: 0 done; 9 a backup or restore refused or failed (the data left as it was); 10 the audit log's chain is

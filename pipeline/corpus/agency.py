@@ -1,4 +1,6 @@
-"""The agency and its home territory as the published site, the documents and the prompts name them: the `agency:`
+"""The agency and its home territory, as the site, the documents and the prompts name them.
+
+The agency and its home territory as the published site, the documents and the prompts name them: the `agency:`
 block of corpus/territories.yaml, the home territory's names filling what it leaves out.
 
 Another territory runs the studio by pointing STUDIO_CORPUS_DIR at its own corpus (its territories.yaml names its

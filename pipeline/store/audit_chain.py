@@ -1,4 +1,6 @@
-"""The audit log's hash chain: each entry carries the hash of the one before it and its own (identity.audit_entry_hash),
+"""The audit log's hash chain, written with every entry and verified on demand.
+
+The audit log's hash chain: each entry carries the hash of the one before it and its own (identity.audit_entry_hash),
 and one head row (audit_head) holds the number of entries and the last hash.
 
 `append` writes an entry into the chain inside the caller's transaction: it first takes the head row (a write on
