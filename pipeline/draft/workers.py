@@ -25,7 +25,7 @@ from pipeline.draft.kept_plans import load_plans, plan_to_json
 from pipeline.draft.regenerate import Batch, Item, Regenerator, RunSummary
 from pipeline.draft.runs import check_budget
 from pipeline.errors import RegenerationError, StoreError, StudioError
-from pipeline.store.claims import DatabaseError, LostClaim, unreachable
+from pipeline.store.claims import DatabaseError, LostClaim, RunStopped, unreachable
 from pipeline.store.database import DraftStore
 
 DEFAULT_LEASE = 60.0   # seconds an item stays a worker's without news from it
@@ -142,7 +142,7 @@ class Worker:
                     self.stop.wait(poll)  # items are claimed by others: one may die and its lease run out
                     continue
                 self._one(got, self.items[got["inputs_key"]])
-        except LostClaim:  # the run was stopped or finished
+        except RunStopped:  # finished by its process, or interrupted
             return
         except BaseException as exc:  # noqa: BLE001 - handed to work()
             self.error = exc
@@ -168,9 +168,9 @@ class Worker:
     def _finish(self, store_it: Callable, outcome: str) -> None:
         try:
             _db("stored an item", store_it, self.db_grace)
-        except LostClaim as lost:
-            if "run #" in str(lost):  # the run stopped: nothing more to do
-                raise
+        except RunStopped:
+            raise
+        except LostClaim:  # the lease ran out and another worker took the item: nothing stored
             outcome = "lost"
         with self._lock:
             setattr(self.report, outcome, getattr(self.report, outcome) + 1)

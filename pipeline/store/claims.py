@@ -29,6 +29,10 @@ class LostClaim(Exception):
     """The item is no longer this worker's (its lease ran out and another took it), or the run stopped."""
 
 
+class RunStopped(LostClaim):
+    """The run is no longer running (finished, interrupted, resumed): nothing more to claim or store in it."""
+
+
 class ClaimQueries:
     """Mixed into DraftStore (database.py), which provides `engine` and `_insert_draft`."""
 
@@ -126,7 +130,7 @@ def _running(conn, run_id: int) -> None:
     status = conn.execute(select(regen_runs.c.status).where(regen_runs.c.id == run_id)
                           .with_for_update(read=True)).scalar()
     if status != "running":
-        raise LostClaim(f"run #{run_id} is {status or 'gone'}")
+        raise RunStopped(f"run #{run_id} is {status or 'gone'}")
 
 
 def _take(conn, item_id: int, worker: str) -> None:

@@ -118,6 +118,25 @@ def test_a_dead_workers_item_is_taken_after_its_lease_and_its_late_draft_refused
     assert len(s.done) == 4 and s.by_worker == {"alive:2": 4}
 
 
+def test_a_run_interrupted_by_the_next_regenerate_takes_no_more_drafts(site, postgres_url, monkeypatch):
+    """The run's process was killed and the next `regenerate` marked its run interrupted (to resume it): a worker
+    still drafting for it stores nothing more, and claims nothing, so the resuming run's plan stays true."""
+    from pipeline.store.claims import RunStopped
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    store = DraftStore.for_data_dir(site.data_dir)
+    regen, batch, run_id = _planned_run(site, store, WriterModel())
+    keys = [i.key for i in batch.to_draft]
+    got = store.claim(run_id, "w:1", keys, lease_s=60)
+    rec, _ = regen.draft_item(next(i for i in batch.to_draft if i.key == got["inputs_key"]))
+    store.interrupt_running_runs()
+    with pytest.raises(RunStopped, match=rf"run #{run_id} is interrupted"):
+        store.add_claimed_draft(rec, run_id, got["id"], "w:1", tokens=1, cost=0.0, started=time.perf_counter())
+    with pytest.raises(RunStopped):
+        store.claim(run_id, "w:1", keys, lease_s=60)
+    assert store.list() == [] and store.count_open(run_id) == 4
+    assert Worker(regen, run_id, batch.to_draft, name="w:2").work().done == 0  # it leaves at once
+
+
 def test_a_worker_with_other_model_settings_or_inputs_is_refused(site, postgres_url, monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", postgres_url)
     store = DraftStore.for_data_dir(site.data_dir)
