@@ -9,7 +9,8 @@ import html
 import re
 
 from pipeline.publish.render import Notes, markdown_to_html
-from pipeline.verify.checker import OK_STATUSES, cited_ids
+from pipeline.verify.checker import cited_ids
+from pipeline.verify.verdict import OK_STATUSES
 from screens.i18n import label, number, t, translate
 
 _OPEN, _MID, _CLOSE = "\ue000", "\ue001", "\ue002"  # private-use marks: they survive escaping and Markdown

@@ -73,7 +73,7 @@ def cmd_drafts(args, s: Settings) -> int:
 def findings(rec) -> dict:
     """What a reader of a stored draft must look at: every sentence the checker does not class ok (with its status
     and reason), the catalogue sections left out, and the repairs made while drafting."""
-    from pipeline.verify.checker import OK_STATUSES
+    from pipeline.verify.verdict import OK_STATUSES
     c = rec.check_report or {}
     return {"not_ok": [{"text": v["text"], "status": v["status"], "reason": v.get("reason", "")}
                        for v in c.get("sentences", []) if v.get("status") not in OK_STATUSES],

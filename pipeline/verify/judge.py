@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from pipeline.llm.prompts import load_prompt
-from pipeline.verify.checker import CheckReport, ClaimChecker
+from pipeline.verify.checker import ClaimChecker
+from pipeline.verify.verdict import CheckReport
 
 
 class LLMJudge:

@@ -173,7 +173,8 @@ def test_every_desk_refusal_is_shown_in_french(tmp_path, monkeypatch):
 
 def test_the_checkers_reasons_are_shown_in_french(monkeypatch):
     from pipeline.corpus.facts import load_corpus
-    from pipeline.verify.checker import OK_STATUSES, ClaimChecker
+    from pipeline.verify.checker import ClaimChecker
+    from pipeline.verify.verdict import OK_STATUSES
     in_lang(monkeypatch, "fr")
     checker = ClaimChecker(load_corpus(REPO / "corpus", TODAY)[0], TODAY)
     text = ("Le port a traité 95 millions de tonnes en 2024 [MAR-001]. Le port a traité 70,5 millions de tonnes "
