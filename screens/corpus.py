@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pipeline.corpus.facts import conflict_groups, superseded_map
+from pipeline.corpus.relations import conflict_groups, superseded_map
 from screens.common import link, plain
 from screens.i18n import date_input_format, lang, t
 from screens.state import Studio, corpus_fingerprint, corpus_view

@@ -10,8 +10,9 @@ from pipeline.barometer.compass import Compass, compute_compass
 from pipeline.barometer.model import YEAR_TOLERANCE, IndicatorReport, Point
 from pipeline.barometer.series import indicator_report
 from pipeline.config import Settings
-from pipeline.corpus.facts import conflict_map, load_corpus, superseded_map
+from pipeline.corpus.facts import load_corpus
 from pipeline.corpus.indicators import Indicator, Territories, as_compared, load_indicators, load_territories
+from pipeline.corpus.relations import conflict_map, superseded_map
 from pipeline.errors import BarometerError
 from pipeline.types import Fact
 

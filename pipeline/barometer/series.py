@@ -21,9 +21,9 @@ from pipeline.barometer.model import (
     Point,
     parse_value,
 )
-from pipeline.corpus.facts import conflict_map, superseded_map
 from pipeline.corpus.indicators import Indicator, Territories
 from pipeline.corpus.preference import fact_preference
+from pipeline.corpus.relations import conflict_map, superseded_map
 from pipeline.types import Fact
 
 

@@ -13,6 +13,7 @@ import yaml
 
 from pipeline.corpus.derived import RECOMPUTE, check_derived
 from pipeline.corpus.indicators import place_facts
+from pipeline.corpus.relations import conflict_groups
 from pipeline.errors import CorpusError, QueryError
 from pipeline.types import STATUSES, WORDING_STATUSES, Fact, Source, ValidationIssue
 
@@ -380,38 +381,3 @@ def load_corpus(corpus_dir: Path, today: date) -> tuple[list[Fact], list[Validat
         raise CorpusError(f"the corpus has {len(errors)} error(s); nothing was indexed",
                           fix="correct the lines listed (run 'python -m pipeline validate')", issues=errors)
     return facts, [i for i in issues if i.level == "warning"]
-
-
-def conflict_map(facts: list[Fact]) -> dict[str, tuple[str, ...]]:
-    """Symmetric conflicts: if A lists B, B also conflicts with A."""
-    out: dict[str, set[str]] = {f.id: set(f.conflict_with) for f in facts}
-    for f in facts:
-        for other in f.conflict_with:
-            out.setdefault(other, set()).add(f.id)
-    return {k: tuple(sorted(v)) for k, v in out.items()}
-
-
-def conflict_groups(facts: list[Fact]) -> list[list[str]]:
-    """Facts linked by conflict_with, one group per connected set (A↔B and B↔C make one group of three)."""
-    parent: dict[str, str] = {}
-
-    def root(i: str) -> str:
-        while parent.setdefault(i, i) != i:
-            i = parent[i]
-        return i
-    for f in facts:
-        for other in f.conflict_with:
-            parent[root(other)] = root(f.id)
-    groups: dict[str, list[str]] = {}
-    for i in parent:
-        groups.setdefault(root(i), []).append(i)
-    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
-
-
-def superseded_map(facts: list[Fact]) -> dict[str, tuple[str, ...]]:
-    """Fact id -> ids of the facts that supersede it."""
-    out: dict[str, list[str]] = {}
-    for f in facts:
-        for old in f.supersedes:
-            out.setdefault(old, []).append(f.id)
-    return {k: tuple(sorted(v)) for k, v in out.items()}

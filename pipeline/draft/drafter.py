@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from pipeline.corpus.catalogue import PageSpec, Section, title_problems
-from pipeline.corpus.facts import conflict_groups
+from pipeline.corpus.relations import conflict_groups
 from pipeline.draft.compose import clean_output, complete, recheck, settle, sort_sentences
 from pipeline.draft.variants import SocialKit
 from pipeline.draft.video import compose as compose_video

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.config import PROMPTS_DIR
-from pipeline.corpus.facts import superseded_map
+from pipeline.corpus.relations import superseded_map
 from pipeline.errors import PromptError, StudioError
 from pipeline.identity import brand_hash, page_hash
 from pipeline.llm.prompts import load_prompt

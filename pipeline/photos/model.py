@@ -194,7 +194,7 @@ def parse_value(name: str, raw: str, today: date | None = None):
             raise PhotoError(f"{name}={raw!r} is not a date", fix=f"write {name} as YYYY-MM-DD, e.g. 2027-06-30")
         if today is not None and name in ("rights_end", "consent_end") and day <= today:
             raise PhotoError(f"{name} {raw} is not after today ({today.isoformat()}): those rights are already over",
-                             fix=f"give the date the rights really end (after today), or leave the photo out")
+                             fix="give the date the rights really end (after today), or leave the photo out")
         return day.isoformat()
     if name == "licence" and raw:
         return check_licence(raw)

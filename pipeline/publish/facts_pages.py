@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from pipeline.corpus.facts import conflict_map, superseded_map
+from pipeline.corpus.relations import conflict_map, superseded_map
 from pipeline.publish.dates import long_date
 from pipeline.publish.layout import (
     Frame,

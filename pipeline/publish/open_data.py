@@ -12,9 +12,9 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
+from pipeline.corpus.agency import current as current_agency
 from pipeline.publish.fact_changes import SNAPSHOT, Changes, changes_link, changes_page, changes_path, snapshot
 from pipeline.publish.facts_pages import SEED, FactBase, fact_href, fact_pages
-from pipeline.corpus.agency import current as current_agency
 from pipeline.publish.layout import Site, facts_index_path, labels
 
 CSV_PATH = "data/faits.csv"

@@ -22,7 +22,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from pipeline.corpus.catalogue import PageSpec
-from pipeline.corpus.facts import superseded_map
+from pipeline.corpus.relations import superseded_map
 from pipeline.errors import LockBusy, PublishError
 from pipeline.identity import text_hash
 from pipeline.locks import publish_lock

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.config import Settings
-from pipeline.corpus.facts import conflict_groups, load_filieres, read_corpus
+from pipeline.corpus.facts import load_filieres, read_corpus
+from pipeline.corpus.relations import conflict_groups
 from pipeline.index.chroma import open_index
 from pipeline.index.embedding import Embedder, default_embedder
 from pipeline.retrieve.retriever import DEFAULT_MODE, Retriever, check_query

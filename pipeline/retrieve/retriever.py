@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.config import Settings
-from pipeline.corpus.facts import conflict_map, superseded_map
+from pipeline.corpus.relations import conflict_map, superseded_map
 from pipeline.errors import QueryError
 from pipeline.index.embedding import Embedder
 from pipeline.index.protocol import FactIndex, IndexedFact

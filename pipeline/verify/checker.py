@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.config import PROMPTS_DIR
-from pipeline.corpus.facts import superseded_map
 from pipeline.corpus.indicators import load_territories
 from pipeline.corpus.names import load_aliases, load_glossary
+from pipeline.corpus.relations import superseded_map
 from pipeline.retrieve.lexical import detect_lang
 from pipeline.types import Fact
 from pipeline.verify.association import misattributed

@@ -166,7 +166,8 @@ def test_import_csv_refuses_a_missing_column_and_a_bad_year(tmp_path):
 def test_conflict_groups_join_chains_and_the_status_counts_them_the_same_way(settings):
     from dataclasses import replace
 
-    from pipeline.corpus.facts import conflict_groups, load_corpus
+    from pipeline.corpus.facts import load_corpus
+    from pipeline.corpus.relations import conflict_groups
     from pipeline.retrieve.fact_base import FactBase
     facts, _ = load_corpus(settings.corpus_dir, TODAY)
     a, b, c, d = facts[:4]
