@@ -42,7 +42,8 @@ from pipeline.publish.fact_changes import compare  # noqa: E402
 from pipeline.publish.facts_pages import public_fact_base  # noqa: E402
 from pipeline.publish.render import SourceRef  # noqa: E402
 from pipeline.publish.search import search_files, site_records  # noqa: E402
-from pipeline.publish.site import Approval, PublishedPage, build_site  # noqa: E402
+from pipeline.publish.selection import Approval, PublishedPage  # noqa: E402
+from pipeline.publish.site import build_site  # noqa: E402
 from pipeline.resources.proposals import propose  # noqa: E402
 from pipeline.verify.figures import extract_figures  # noqa: E402
 

@@ -60,7 +60,7 @@ def image_path(r) -> str:
 
 
 def place_photos(store, pages, day: date, library) -> PhotoPlan:
-    """What each published page (publish.site.PublishedPage) shows of the photos its draft recorded."""
+    """What each published page (publish.selection.PublishedPage) shows of the photos its draft recorded."""
     plan = PhotoPlan()
     if library is None:
         return plan
