@@ -115,7 +115,10 @@ def named_lock(name: str, database_url: str, file_path: Path, timeout: float = 0
 
 
 def publish_lock(out: Path, database_url: str) -> Lock:
-    """The lock of one publish folder, named by its absolute path; its file (SQLite) sits beside the folder, which a
-    publish replaces whole."""
+    """The lock of one publish folder, named by its absolute path. With SQLite its file is in the data folder (beside
+    the database file), not beside the publish folder: a publish leaves nothing there but the folder."""
     out = Path(os.path.abspath(out))
-    return named_lock(f"publish:{out}", database_url, out.parent / f".{out.name}.publish.lock", label="publish")
+    db = database_url.split(":///", 1)[1] if ":///" in database_url else ""
+    home = Path(db).parent if db and db != ":memory:" else out.parent
+    digest = hashlib.sha256(str(out).encode()).hexdigest()[:16]
+    return named_lock(f"publish:{out}", database_url, home / f"publish-{digest}.lock", label="publish")

@@ -106,6 +106,7 @@ def test_sqlite_publish_lock_holds_between_two_processes_and_is_per_folder(tmp_p
     with pytest.raises(PublishError, match="nothing has been approved"):
         _empty_publish(store, out)
     assert not publish_lock(out, url).held_elsewhere()  # publish let go of it, even on a refusal
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # its file is in the data folder, not beside
 
 
 # --------------------------------------------------------------------------------- PostgreSQL: advisory lock
@@ -167,7 +168,7 @@ def test_postgres_regeneration_and_publish_locks_hold_across_processes(postgres_
     pub = hold("publish", url, out)
     with pytest.raises(PublishError, match=rf"another publish into {out} is running \(studio publish pid {pub.pid} "):
         _empty_publish(store, out)
-    assert not (out.parent / f".{out.name}.publish.lock").exists()  # no file: the lock is in the database
+    assert not list(tmp_path.rglob("publish-*.lock"))  # no file: the lock is in the database
     for p in (regen, pub):  # kill -9: the server drops a dead session's locks
         os.kill(p.pid, signal.SIGKILL)
         p.wait()

@@ -146,7 +146,7 @@ def publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSpe
             now: datetime | None = None, filieres=None, base_url: str = "", barometer=None,
             photos=None, resources=None, networks=None) -> PublishReport:
     """`_publish` holding the folder's publish lock (pipeline/locks.py: an advisory lock when the drafts database is
-    PostgreSQL, else a file beside the folder): a second publish into that folder, from any machine, is refused."""
+    PostgreSQL, else a file in the data folder): a second publish into that folder, from any machine, is refused."""
     lock = publish_lock(Path(out), store.url)
     try:
         lock.acquire()
