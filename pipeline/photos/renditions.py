@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from pipeline.photos.model import PhotoError
 from pipeline.photos.probe import ARTIST, COPYRIGHT, ORIENTATION
@@ -51,7 +51,7 @@ def decode(path: Path, widest: int = max(WIDTHS)) -> tuple[Image.Image, dict, tu
             scale = min(1.0, widest / full[0])
             if img.format == "JPEG" and scale < 1.0:
                 img.draft("RGB", (max(1, int(w * scale + 0.999)), max(1, int(h * scale + 0.999))))
-            img.load()
+            _load_whole(img)
             upright = ImageOps.exif_transpose(img)
             return _rgb(upright), found, full
     except PhotoError:
@@ -59,6 +59,18 @@ def decode(path: Path, widest: int = max(WIDTHS)) -> tuple[Image.Image, dict, tu
     except (OSError, SyntaxError, ValueError) as exc:
         raise PhotoError(f"{path}: the image cannot be decoded ({exc}); it may be truncated or damaged",
                          fix="copy or export the photo again from its source (the whole file), then re-import it")
+
+
+def _load_whole(img: Image.Image) -> None:
+    """Decode every byte, refusing a truncated file even where another library switched Pillow to tolerate them
+    (WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES when it is imported: a publish in the same process would let a
+    half photo in)."""
+    was = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        img.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = was
 
 
 def _rgb(img: Image.Image) -> Image.Image:

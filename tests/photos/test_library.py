@@ -212,3 +212,16 @@ def test_a_photo_taken_on_its_side_is_stored_and_rendered_upright(lib, tmp_path)
     for r in made:
         with Image.open(r.path) as im:
             assert im.size == (r.width, r.height) and ORIENTATION not in im.getexif()
+
+
+def test_a_truncated_photo_is_refused_even_after_weasyprint_is_imported(lib, tmp_path):
+    """WeasyPrint switches Pillow to accept truncated images when it is imported (publish, in the same process)."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # what WeasyPrint did
+    whole = write_photo(tmp_path / "whole.jpg", 7, (1600, 1200)).read_bytes()
+    (tmp_path / "half.jpg").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(PhotoError) as err:
+        lib.import_file(tmp_path / "half.jpg", "ed")
+    assert "half.jpg" in err.value.message and "truncated" in err.value.message
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as WeasyPrint wants it for its own images
