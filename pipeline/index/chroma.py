@@ -158,15 +158,35 @@ class ChromaFactIndex:
         return int((self._collection.metadata or {}).get("version", 0))
 
     def count(self) -> int:
-        return self._collection.count()
+        return self._server(self._collection.count)
+
+    def _server(self, call, *args, **kwargs):
+        """`call` on the collection; with a Chroma server, a call the server does not answer (it is restarting) is
+        tried again for up to STUDIO_CHROMA_WAIT seconds (default 30), then said as IndexUnavailableError with the
+        fix. The embedded index is called once: its errors are not a server coming back."""
+        if not self.settings.remote_index:
+            return call(*args, **kwargs)
+        deadline = time.monotonic() + float(os.environ.get("STUDIO_CHROMA_WAIT", "30"))
+        while True:
+            try:
+                return call(*args, **kwargs)
+            except Exception as exc:  # chromadb raises many types (httpx, its own) for a server that went away
+                if time.monotonic() >= deadline:
+                    s = self.settings
+                    raise IndexUnavailableError(
+                        f"the Chroma server at {s.chroma_host}:{s.chroma_port} stopped answering "
+                        f"({type(exc).__name__}: {exc}); what was done before is kept",
+                        fix="start it again (chroma run --path DIR --host HOST --port N), then run the same command "
+                            "again: it goes on from where it stopped") from exc
+                time.sleep(1.0)
 
     def hashes(self) -> dict[str, tuple[str, str]]:
         """id -> (fact hash, embedding-text hash) of everything indexed."""
-        got = self._collection.get(include=["metadatas"])
+        got = self._server(self._collection.get, include=["metadatas"])
         return {i: (m.get("fact_hash", ""), m.get("embed_hash", "")) for i, m in zip(got["ids"], got["metadatas"])}
 
     def all_facts(self) -> list[IndexedFact]:
-        got = self._collection.get(include=["documents", "metadatas"])
+        got = self._server(self._collection.get, include=["documents", "metadatas"])
         return [IndexedFact(i, d, Fact.from_dict(json.loads(m["fact"])), m["fact_hash"], m["embed_hash"])
                 for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
 
@@ -176,8 +196,8 @@ class ChromaFactIndex:
         if n <= 0:
             return []
         where = {"filiere": filiere} if filiere else None
-        res = self._collection.query(query_embeddings=[list(vector)], n_results=n, where=where,
-                                     include=["distances"])
+        res = self._server(self._collection.query, query_embeddings=[list(vector)], n_results=n, where=where,
+                           include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     # -- writing
