@@ -175,3 +175,13 @@ def test_conflict_groups_join_chains_and_the_status_counts_them_the_same_way(set
     assert conflict_groups(chain) == [sorted([a.id, b.id, c.id])]  # A↔B and B↔C: one group of three
     status = FactBase(settings, embedder=object()).status()
     assert status.conflict_groups == len(conflict_groups(facts)) > 0
+
+
+def test_the_exact_count_leads_its_rounded_restatement():
+    """TER-016 (the airport's 11 167 485 passengers) and TER-017 (About Travel's "11,7 millions"), same year, neither
+    a primary source: the more exact figure leads, for drafts and the barometer alike."""
+    from pipeline.corpus.preference import fact_preference
+    from tests.conftest import REPO
+    facts = {f.id: f for f in load_corpus(REPO / "corpus", TODAY)[0]}
+    group = {"TER-016", "TER-017"}
+    assert max((facts[i] for i in group), key=lambda f: fact_preference(f, group)).id == "TER-016"
