@@ -16,6 +16,16 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def file_sha256(path) -> str:
+    """The sha256 of a file's bytes, read in 1 MB chunks: a photo's identity in the library, a published file's in
+    the site's marker, a backed-up file's in the manifest."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def social_hash(networks: list[dict], hashtags: list[str], link: str) -> str:
     """The hash of what shapes a social post besides its facts: the networks it is cut for (limits, link rules),
     the hashtags it carries and the page it links to."""

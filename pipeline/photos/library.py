@@ -8,7 +8,6 @@ web sizes, renditions.py). An import stores a photo only once its file decoded w
 and its metadata passed: a refused file leaves the library as it was."""
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.errors import ConflictError, ForbiddenError
+from pipeline.identity import file_sha256
 from pipeline.photos import renditions
 from pipeline.photos.csvmeta import Refusal, read_metadata
 from pipeline.photos.dupes import HashIndex, Match, fingerprints
@@ -63,14 +63,6 @@ class ImportReport:
                 "duplicates": [d.to_json() for d in self.of("duplicate")],
                 "near_copies": [d.to_json() for d in self.of("near")],
                 "refused": [r.to_json() for r in self.refused]}
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class PhotoLibrary:

@@ -4,7 +4,6 @@ A folder holding anything we did not write is refused before anything is touched
 to a publish."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -13,17 +12,10 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.errors import PublishError
+from pipeline.identity import file_sha256
 
 MARKER = ".studio-site.json"
 GENERATOR = "content-studio publish"
-
-
-def file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def check_target(out: Path) -> str:
@@ -70,7 +62,7 @@ def write_site(out: Path, build: Callable[[Path], None], info: dict) -> None:
     tmp.mkdir()  # not mkdtemp: the site keeps the usual permissions for a web server to read
     try:
         build(tmp)
-        files = {p.relative_to(tmp).as_posix(): file_hash(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+        files = {p.relative_to(tmp).as_posix(): file_sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         (tmp / MARKER).write_text(json.dumps({"generator": GENERATOR, **info, "files": files}, ensure_ascii=False,
                                              indent=1), encoding="utf-8")
         if check_target(out) != state:  # again, just before the swap: someone may have put files there meanwhile
@@ -131,6 +123,6 @@ def _foreign_files(out: Path, manifest: dict) -> list[str]:
             rel = p.relative_to(out).as_posix()
             if rel == MARKER:
                 continue
-            if p.is_symlink() or known.get(rel) != file_hash(p):
+            if p.is_symlink() or known.get(rel) != file_sha256(p):
                 out_list.append(rel)
     return sorted(out_list)

@@ -29,6 +29,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
 from pipeline.errors import BackupError
+from pipeline.identity import file_sha256
 from pipeline.store import audit_chain
 from pipeline.store.schema import MIGRATIONS, drafts, users
 
@@ -183,12 +184,7 @@ def _copy_file(src: Path, dst: Path) -> dict:
 
 
 def _hash_file(path: Path) -> dict:
-    h, size = hashlib.sha256(), 0
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-    return {"sha256": h.hexdigest(), "bytes": size}
+    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

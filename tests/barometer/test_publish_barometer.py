@@ -171,20 +171,10 @@ def test_without_a_barometer_publish_writes_none(studio, tmp_path):  # noqa: F81
 
 @pytest.mark.integration
 def test_the_pages_show_their_charts_offline_and_axe_finds_nothing_serious(site, tmp_path, monkeypatch):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
+    from tests.browser import chromium
     from tests.publish.test_site_browser import AXE
-    from tests.screens.test_browser import CHROMEDRIVER, CHROMIUM
     out, _, _ = site
-    monkeypatch.setenv("SE_OFFLINE", "true")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1366,900",
-                "--allow-file-access-from-files", f"--user-data-dir={tmp_path / 'profile'}"):
-        opts.add_argument(arg)
-    d = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER, log_output=str(tmp_path / "driver.log")))
+    d = chromium(tmp_path, monkeypatch, "--allow-file-access-from-files")
     try:
         d.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
         axe = AXE.read_text(encoding="utf-8")

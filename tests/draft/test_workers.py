@@ -14,9 +14,9 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from pipeline.cli.batch import join_run
 from pipeline.config import Settings
 from pipeline.draft.regenerate import Selection
-from pipeline.cli.batch import join_run
 from pipeline.draft.workers import Worker, summary_from_items
 from pipeline.errors import RegenerationError, StoreError
 from pipeline.store.claims import LostClaim

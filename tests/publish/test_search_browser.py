@@ -4,26 +4,16 @@ accents, in French and in English, puts the right fact first and its link leads 
 fact id are found; no request leaves the machine (the browser runs with the network off)."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser import chromium, serving
 from tests.publish.conftest import run
-from tests.screens.test_browser import CHROMEDRIVER, CHROMIUM
 
 pytestmark = pytest.mark.integration
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture
@@ -40,30 +30,14 @@ def address(request, site):
     if request.param == "file":
         yield site.resolve().as_uri() + "/"
         return
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture
 def driver(tmp_path, monkeypatch):
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not Path(path).exists():
-            pytest.fail(f"{path} is missing: run `bash scripts/setup-test-system.sh` (`make test` runs it)")
-    monkeypatch.setenv("SE_OFFLINE", "true")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1366,900",
-                # no network: anything but the local server is refused
-                "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1",
-                f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        opts.add_argument(arg)
-    d = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER, log_output=str(tmp_path / "driver.log")))
+    # no network: anything but the local server is refused
+    d = chromium(tmp_path, monkeypatch, "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1")
     try:
         yield d
     finally:

@@ -4,19 +4,13 @@ source and the source back to the text; axe-core (installed by scripts/setup-tes
 never fetched) finds no serious or critical violation on the index, a French page and an English page."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from pathlib import Path
-
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
+from tests.browser import chromium, serving
 from tests.conftest import REPO
 from tests.publish.conftest import run
-from tests.screens.test_browser import CHROMEDRIVER, CHROMIUM, Page
+from tests.screens.test_browser import Page
 
 pytestmark = pytest.mark.integration
 
@@ -26,40 +20,19 @@ AUDITED = ["index.html", "fr/site-territoire.html", "en/argumentaire-territoire.
            "en/faits/changements.html"]
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # the test's output stays the test's
-        pass
-
-
 @pytest.fixture
 def served(studio, tmp_path):
     """The published site over HTTP; yields its address."""
     settings, store, _ = studio
     out = tmp_path / "site"
     run(settings, store, out)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(out) as url:
+        yield url
 
 
 @pytest.fixture
 def browser(served, tmp_path, monkeypatch, request):
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not Path(path).exists():
-            pytest.fail(f"{path} is missing: run `bash scripts/setup-test-system.sh` (`make test` runs it)")
-    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never try to download a browser or driver
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1366,900",
-                f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(options=opts, service=Service(CHROMEDRIVER, log_output=str(tmp_path / "driver.log")))
+    driver = chromium(tmp_path, monkeypatch)
     failed_before = request.session.testsfailed
     try:
         yield Page(driver, served)

@@ -15,9 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
@@ -28,11 +26,11 @@ from pipeline.review.desk import ReviewDesk
 from pipeline.store.database import DraftStore
 from pipeline.store.record import DraftRecord
 from pipeline.verify.checker import ClaimChecker
+from tests.browser import CHROMEDRIVER, CHROMIUM, chromium
 from tests.conftest import REPO, TODAY, free_port, stop_server, wait_serving
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 PASSWORD = "correct horse battery"
 PAYLOAD = "<script>document.title='pwned'</script> <img src=x onerror=\"document.title='pwned'\">"
 WRONG_FIGURE = "Le port a traité 95 millions de tonnes en 2024 [MAR-001]."
@@ -207,15 +205,7 @@ class Page:
 
 @pytest.fixture
 def page(studio, tmp_path, request, monkeypatch):
-    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never try to download a browser or driver
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,1000",
-                f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        opts.add_argument(arg)
-    service = Service(CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log"))  # an explicit driver: no download
-    driver = webdriver.Chrome(options=opts, service=service)
+    driver = chromium(tmp_path, monkeypatch, window="1400,1000")
     failed_before = request.session.testsfailed
     try:
         yield Page(driver, studio.url)
