@@ -29,7 +29,7 @@ from pipeline.identity import social_hash
 from pipeline.verify.checker import cited_ids, split_sentences
 
 LINK_LABEL = {"fr": ("Lien : ", "> Lien en bio : "), "en": ("Link: ", "> Link in bio: ")}
-_LINK_LINE = re.compile(r"^>?\s*(?:Lien en bio|Link in bio|Lien|Link)\s*:\s*(\S+)\s*$")
+LINK_LINE = re.compile(r"^>?\s*(?:Lien en bio|Link in bio|Lien|Link)\s*:\s*(\S+)\s*$")
 
 
 @dataclass
@@ -176,8 +176,8 @@ def parse(text: str, networks: list[Network]) -> list[Variant]:
             out.append(Variant(by_name[s[3:].strip()], [], []))
         elif not s or not out:
             continue
-        elif _LINK_LINE.match(s):
-            out[-1].address = _LINK_LINE.match(s).group(1)
+        elif LINK_LINE.match(s):
+            out[-1].address = LINK_LINE.match(s).group(1)
         elif all(w.startswith("#") and len(w) > 1 for w in s.split()):
             out[-1].hashtags += s.split()
         else:

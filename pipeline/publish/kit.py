@@ -109,12 +109,12 @@ def _photos(plan) -> list[tuple[str, object, Path]]:
     return [seen[k] for k in sorted(seen)]
 
 
-def kit_entries(folder: Path, pages, networks, plan) -> dict[str, bytes]:
-    """Every file of the ZIP, by name."""
+def kit_entries(folder: Path, pages, posts_of: dict, photos: list) -> dict[str, bytes]:
+    """Every file of the ZIP, by name (`posts_of`: (page id, lang) -> its Posts; `photos`: _photos' list)."""
     out: dict[str, bytes] = {"LISEZMOI.md": _guide_md("fr"), "README.md": _guide_md("en")}
     for p in pages:
         if p.kind == "social":
-            for post in posts(p, networks):
+            for post in posts_of[(p.page_id, p.lang)]:
                 bio = f"\n\n({_WORDS[p.lang]['bio']} {post.bio})" if post.bio else ""
                 out[f"posts/{p.lang}/{post.network_id}/{p.page_id}.txt"] = (post.text + bio + "\n").encode("utf-8")
             out[f"posts/{p.lang}/{p.page_id}.sources.txt"] = _sources(p).encode("utf-8")
@@ -128,11 +128,10 @@ def kit_entries(folder: Path, pages, networks, plan) -> dict[str, bytes]:
     rows = io.StringIO()
     w = csv.writer(rows)
     w.writerow(["file", "credit", "licence", "alt_text"])
-    for name, f, path in _photos(plan):
+    for name, f, path in photos:
         out[name] = path.read_bytes()
         w.writerow([name, f.credit, f.licence, f.alt])
-    if len(out) > 2 or _photos(plan):
-        out["photos/credits.csv"] = rows.getvalue().encode("utf-8")
+    out["photos/credits.csv"] = rows.getvalue().encode("utf-8")
     return out
 
 
@@ -157,7 +156,7 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _section(lang: str, pages, networks, plan) -> str:
+def _section(lang: str, pages, posts_of: dict, photos: list) -> str:
     w = _WORDS[lang]
     title, guide = GUIDE[lang]
     mine = [p for p in pages if p.lang == lang]
@@ -165,7 +164,7 @@ def _section(lang: str, pages, networks, plan) -> str:
     body = [f'<h{1 if lang == "fr" else 2}>{_e(title)}</h{1 if lang == "fr" else 2}>', paras,
             f'<p><a class="download" href="{_e(KIT_ZIP.split("/")[-1])}" download>{_e(w["download"])}</a></p>',
             f"<h3>{_e(w['posts'])}</h3>"]
-    social = [post for p in mine if p.kind == "social" for post in posts(p, networks)]
+    social = [post for p in mine if p.kind == "social" for post in posts_of[(p.page_id, p.lang)]]
     body += [f"<h4>{_e(post.network or w['post'])} · {_e(post.page_id)}</h4>\n<blockquote><p>"
              + _e(post.text).replace("\n", "<br>") + f"</p></blockquote>\n<p class=\"kit-count\">{post.length} {w['chars']}"
              + (f" · {_e(w['bio'])} <code>{_e(post.bio)}</code>" if post.bio else "") + "</p>"
@@ -177,7 +176,7 @@ def _section(lang: str, pages, networks, plan) -> str:
         or [f"<p>{w['none']}</p>"]
     body.append(f"<h3>{_e(w['photos'])}</h3>")
     body += [f"<p><strong>{_e(f.photo_id)}</strong> — {_e(w['credit'])} : <code>{_e(f.credit)}</code></p>"
-             for _, f, _ in _photos(plan)] or [f"<p>{w['none']}</p>"]
+             for _, f, _ in photos] or [f"<p>{w['none']}</p>"]
     inner = "\n".join(body)
     return inner if lang == "fr" else f'<div lang="en">\n{inner}\n</div>'
 
@@ -200,10 +199,12 @@ def _block(block: str) -> str:
 
 def write_kit(folder: Path, pages, networks, plan, generated_at: datetime, base_url: str = "") -> list[str]:
     """The kit's page and ZIP in the site `folder`; the paths written."""
-    write_zip(folder / KIT_ZIP, kit_entries(folder, pages, networks, plan), generated_at)
+    posts_of = {(p.page_id, p.lang): posts(p, networks) for p in pages if p.kind == "social"}  # parsed once
+    photos = _photos(plan)
+    write_zip(folder / KIT_ZIP, kit_entries(folder, pages, posts_of, photos), generated_at)
     frame = Frame(KIT_PAGE, "fr", GUIDE["fr"][0], "Les publications, scripts vidéo et photos approuvés, à partager.",
                   year=generated_at.year)
-    body = _section("fr", pages, networks, plan) + "\n<hr>\n" + _section("en", pages, networks, plan)
+    body = _section("fr", pages, posts_of, photos) + "\n<hr>\n" + _section("en", pages, posts_of, photos)
     (folder / KIT_PAGE).write_text(document(Site(base_url=base_url), frame, f'<article class="kit">\n{body}\n</article>'),
                                    encoding="utf-8")
     return [KIT_PAGE, KIT_ZIP]

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 
-_LINK_LINE = re.compile(r"^>?\s*(?:Lien en bio|Link in bio|Lien|Link)\s*:\s*(\S+)\s*$", re.M)
+from pipeline.draft.variants import LINK_LINE
 
 
 def links(text: str) -> list[str]:
-    """The addresses of a post's link lines ("Lien : …", "> Link in bio: …"), in order, each once."""
-    return list(dict.fromkeys(m.group(1) for m in _LINK_LINE.finditer(text)))
+    """The addresses of a post's link lines ("Lien : …", "> Link in bio: …"; draft/variants.py writes them), in
+    order, each once."""
+    found = (LINK_LINE.match(line.strip()) for line in text.splitlines())
+    return list(dict.fromkeys(m.group(1) for m in found if m))
 
 
 def site_path(address: str, base_url: str) -> str | None:
