@@ -137,6 +137,10 @@ class Page:
                 if b.is_displayed() or not displayed]
 
     def click(self, label: str) -> None:
+        """Press the button reading `label` once the app has finished its run: a button pressed while Streamlit
+        re-draws the page after the last action may be replaced before its click is sent, and the click is lost."""
+        self.idle()
+
         def press(_):
             found = self.buttons(label)
             if found and found[0].is_enabled():
