@@ -1,10 +1,14 @@
-/* The site's search box (pipeline/publish/search.py writes what it reads).
- * lunr 2.3.9 and lunr-languages 1.22.0 (assets/vendor/, shipped with the site) index search/<lang>.js, the page's
- * language's facts, pages and documents. Everything is loaded by <script> tags once the page is idle (or on the
- * box's first use), never fetched (browsers refuse fetch on file://): the search works from a web server and from a
- * folder opened from disk (file://), with no network.
- * French: French stop words and Snowball stemmer; both languages: accents folded ("peripherique" finds
- * "périphérique"), the last word also matched as a prefix while it is being typed. */
+/* The site's search box (pipeline/publish/search.py and search_index.py write what it reads).
+ * The index is built at publish time, in parts: search/<lang>/meta.js says which exist; a query loads the parts of
+ * its own terms (search/<lang>/t/<xx>.js, every term starting with xx, with its records' scores) and then the blocks of
+ * the records it shows (search/<lang>/d/<n>.js). Nothing is built in the browser, so the first query is answered as
+ * soon as its few parts are loaded, on a site of 10,000 facts as on one of 100.
+ * Words are read by assets/search-terms.js (the same script publish reads the site's texts with) on lunr 2.3.9's and
+ * lunr-languages 1.22.0's trimmer, French stop words and stemmers (assets/vendor/). Everything is loaded by <script>
+ * tags, never fetched (browsers refuse fetch on file://): the search works from a web server and from a folder opened
+ * from disk (file://), with no network.
+ * Ranking: first what holds every word (stop words aside), then what holds some of them; within each, the sum of the
+ * words' scores (BM25, a fact's id ×6, title ×3, text ×1), the last word also matched as a prefix while it is typed. */
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -19,12 +23,13 @@
          kind: {fact: "Figure", page: "Page", doc: "Document", resource: "Resource", facts: "Facts"}}
   }[lang];
   var SHOWN = 10;
-  var CHUNK = 1500;  // records per index, each built in its own task (search/<lang>.js may hold 10,000 facts)
-  var state = {loading: null, idx: null, docs: null};
+  var EXACT = 10, PREFIX = 1;  // a word's own term counts ten times a term it only begins
+  var state = {loading: null, meta: null, files: {}, waiting: {}};
 
   function load(src) {
     return new Promise(function (resolve, reject) {
       var s = document.createElement("script");
+      s.async = false;  // scripts added together are fetched at once and run in the order they were added
       s.src = root + src;
       s.onload = resolve;
       s.onerror = function () { reject(new Error(src)); };
@@ -32,126 +37,85 @@
     });
   }
 
-  function ready() {
+  // every index file calls this with its name and its payload (JSON, gzip'd and base64'd)
+  window.STUDIO_SEARCH_PART = function (name, packed) {
+    var w = state.waiting[name];
+    if (w) { delete state.waiting[name]; w(packed); }
+  };
+
+  function inflate(packed) {
+    var bin = atob(packed), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  function file(name) {  // search/<name>.js's payload, loaded once
+    if (!state.files[name]) {
+      var got = new Promise(function (resolve) { state.waiting[name] = resolve; });
+      state.files[name] = load("search/" + name + ".js").then(function () { return got; }).then(inflate);
+      state.files[name].catch(function () { delete state.files[name]; delete state.waiting[name]; });
+    }
+    return state.files[name];
+  }
+
+  function ready() {  // the library, the word reader and the list of parts: ~90 kB, loaded once the page is idle
     if (!state.loading) {
-      state.loading = load("assets/vendor/lunr.min.js")
-        .then(function () { return load("assets/vendor/lunr.stemmer.support.js"); })
-        .then(function () { return load("assets/vendor/lunr.fr.js"); })
-        .then(function () { return load("search/" + lang + ".js"); })
-        .then(function () { return inflate((window.STUDIO_SEARCH || {})[lang] || ""); })
-        .then(build);
+      var library = ["assets/vendor/lunr.min.js", "assets/vendor/lunr.stemmer.support.js", "assets/vendor/lunr.fr.js",
+                     "assets/search-terms.js"].map(load);  // in this order: each needs the one before
+      state.loading = Promise.all(library.concat([file(lang + "/meta")]))
+        .then(function (got) { return got[got.length - 1]; })
+        .then(function (meta) { state.meta = meta; state.known = {}; meta.parts.forEach(function (k) { state.known[k] = true; }); });
+      state.loading.catch(function () { state.loading = null; });
     }
     return state.loading;
   }
 
-  function inflate(packed) {
-    // search/<lang>.js holds its records gzip'd and base64'd (a third of the bytes); the browser inflates them
-    if (!packed) { return Promise.resolve({}).then(expand); }
-    var bin = atob(packed), bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Response(stream).text().then(JSON.parse).then(expand);
-  }
-
-  function expand(payload) {
-    // the facts come in columns (search.py's pack): id, text, figure, year, source, filière
-    var docs = (payload.facts || []).map(function (r) {
-      var fil = payload.fil[r[5]];
-      return {k: "fact", t: r[1], n: r[0].replace("-", ""), u: lang + "/faits/" + fil[0] + ".html#" + r[0],
-              b: [r[0], r[2], r[3], payload.src[r[4]], fil[1]].filter(function (x) { return x; }).join(" · ")};
-    });
-    return docs.concat(payload.rows || []);
-  }
-
-  function build(docs) {
-    var lunr = window.lunr;
-    // words are letters and digits ("2024", "2,9"): lunr-languages' French trimmer would drop the digits
-    var trim = lunr.trimmerSupport.generateTrimmer(lunr.fr.wordCharacters + "0-9");
-    lunr.Pipeline.registerFunction(trim, "trimmer-studio");
-    lunr.tokenizer.separator = /[\s\-'’()«»"“”;:!?/[\]]+/;
-    // accents folded, then the language's stemmer, each word once (a site repeats its words: this halves the build)
-    var cache = Object.create(null);
-    var stemOne = lang === "fr" ? function (w) { return lunr.fr.stemmer(lunr.fr.accentFoldTerm(w)); }
-      : function (w) { return lunr.stemmer(new lunr.Token(lunr.fr.accentFoldTerm(w))).toString(); };
-    var foldStem = function (token) {
-      return token.update(function (w) {
-        var s = cache[w];
-        if (s === undefined) { s = cache[w] = stemOne(w); }
-        return s;
-      });
-    };
-    lunr.Pipeline.registerFunction(foldStem, "foldStem-studio");
-    var stops = lang === "fr" ? lunr.fr.stopWordFilter : lunr.stopWordFilter;
-    var part = function (from) {  // one index over docs[from .. from + CHUNK)
-      return lunr(function () {
-        this.pipeline.reset();
-        this.searchPipeline.reset();
-        this.pipeline.add(trim, stops, foldStem);
-        this.searchPipeline.add(trim, foldStem);
-        this.ref("i");
-        this.field("n", {boost: 6});   // a fact's id (MAR-001)
-        this.field("t", {boost: 3});   // title, or a fact's wording
-        this.field("b");               // the text
-        this.metadataWhitelist = [];
-        for (var i = from; i < Math.min(from + CHUNK, docs.length); i++) {
-          this.add({i: String(i), n: docs[i].n || "", t: docs[i].t, b: docs[i].b || ""});
-        }
-      });
-    };
-    // several indexes of CHUNK records, built one after the other between the page's own tasks: the page stays
-    // responsive while a large site's index is built
-    var t0 = performance.now();
-    state.docs = docs;
-    var built = [];
-    return new Promise(function (resolve) {
-      (function next(from) {
-        built.push(part(from));
-        if (from + CHUNK < docs.length) { setTimeout(function () { next(from + CHUNK); }, 0); return; }
-        state.idx = built;
-        window.STUDIO_SEARCH_BUILD_MS = performance.now() - t0;  // read by the bench
-        resolve();
-      })(0);
-    });
-  }
-
-  function words(q) {
-    // a fact's id is one word (MAR-001 is indexed as mar001), not "mar" and every "001"
-    return (q.toLowerCase().replace(/\b([a-z]{2,5})-(\d{2,4})\b/g, "$1$2").match(/[\p{L}\p{N}][\p{L}\p{N}.,]*/gu) || [])
-      .map(function (w) { return w.replace(/[.,]+$/, ""); })
-      .filter(function (w) { return w.length > 0; });
+  function partOf(term) {  // the loaded part holding `term`, or null when no term of the site starts that way
+    var key = window.STUDIO_TERMS.part(term);
+    return state.known[key] ? file(lang + "/t/" + key) : Promise.resolve(null);
   }
 
   function search(q) {
-    var ws = words(q);
-    if (!ws.length) { return []; }
-    var lunr = window.lunr;
-    var stop = lang === "fr" ? lunr.fr.stopWordFilter : lunr.stopWordFilter;
-    var kept = ws.filter(function (w) { return stop(new lunr.Token(w)) !== undefined; });
-    // first what holds every word, then what holds some of them (the last one may be half typed: also a prefix);
-    // each kind merged over the indexes by score
-    var all = [], some = [];
-    state.idx.forEach(function (idx) {
-      if (kept.length) {
-        all = all.concat(idx.query(function (query) {
-          kept.forEach(function (w) { query.term(w, {presence: lunr.Query.presence.REQUIRED}); });
-        }));
-      }
-      some = some.concat(idx.query(function (query) {
-        ws.forEach(function (w, n) {
-          query.term(w, {boost: 10});
-          var folded = lunr.fr.accentFoldTerm(w);
-          if (n === ws.length - 1 && folded.length >= 3) {
-            query.term(folded, {usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 1});
+    var ws = window.STUDIO_TERMS.ofQuery(q, lang);
+    if (!ws.length) { return Promise.resolve([]); }
+    var last = ws[ws.length - 1];
+    var prefix = last.folded.length >= 3 ? last.folded : null;
+    return Promise.all(ws.map(function (w) { return partOf(w.term); }).concat([prefix ? partOf(prefix) : null]))
+      .then(function (parts) {
+        var score = Object.create(null), holds = [];
+        var add = function (flat, weight, into) {
+          for (var i = 0; i < flat.length; i += 2) {
+            score[flat[i]] = (score[flat[i]] || 0) + flat[i + 1] * weight;
+            if (into) { into[flat[i]] = true; }
           }
+        };
+        ws.forEach(function (w, n) {
+          var flat = (parts[n] && parts[n][w.term]) || [];
+          var mine = Object.create(null);
+          add(flat, EXACT, mine);
+          if (!w.stop) { holds.push(mine); }
         });
-      }));
-    });
-    var byScore = function (x, y) { return y.score - x.score; };
-    all.sort(byScore);
-    some.sort(byScore);
-    var seen = {};
-    all.forEach(function (hit) { seen[hit.ref] = true; });
-    return all.concat(some.filter(function (hit) { return !seen[hit.ref]; }));
+        var byPrefix = parts[ws.length];
+        if (byPrefix) {
+          Object.keys(byPrefix).forEach(function (t) { if (t.indexOf(prefix) === 0) { add(byPrefix[t], PREFIX, null); } });
+        }
+        var hits = Object.keys(score).map(Number), all = Object.create(null);
+        hits.forEach(function (d) { all[d] = holds.length > 0 && holds.every(function (h) { return h[d]; }) ? 1 : 0; });
+        hits.sort(function (x, y) { return (all[y] - all[x]) || (score[y] - score[x]) || (x - y); });
+        return hits;
+      });
+  }
+
+  function shown(hits) {  // the records of the hits drawn, from their blocks
+    var block = state.meta.block, top = hits.slice(0, SHOWN);
+    return Promise.all(top.map(function (d) { return file(lang + "/d/" + Math.floor(d / block)); }))
+      .then(function (blocks) {
+        return top.map(function (d, n) {
+          var r = blocks[n][d % block];
+          return {k: r[0], t: r[1], u: r[2], s: r[3]};
+        });
+      });
   }
 
   function el(tag, cls, text) {
@@ -161,22 +125,20 @@
     return e;
   }
 
-  function show(box, status, list, q, hits) {
+  function show(box, status, list, q, total, records) {
     list.textContent = "";
-    status.textContent = (hits.length ? WORDS.some : WORDS.none).replace("{n}", hits.length).replace("{q}", q);
-    hits.slice(0, SHOWN).forEach(function (hit) {
-      var d = state.docs[Number(hit.ref)];
+    status.textContent = (total ? WORDS.some : WORDS.none).replace("{n}", total).replace("{q}", q);
+    records.forEach(function (d) {
       var li = el("li", "hit hit-" + d.k);
       var a = el("a", null, d.t);
       a.href = root + d.u;
       li.appendChild(el("span", "tag", WORDS.kind[d.k] || d.k));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(a);
-      var text = d.s || d.b || "";
-      if (text) { li.appendChild(el("p", "snippet", text.length > 160 ? text.slice(0, 159).replace(/\s+\S*$/, "") + "…" : text)); }
+      if (d.s) { li.appendChild(el("p", "snippet", d.s)); }
       list.appendChild(li);
     });
-    if (hits.length > SHOWN) { list.appendChild(el("li", "more", WORDS.more.replace("{n}", hits.length - SHOWN))); }
+    if (total > SHOWN) { list.appendChild(el("li", "more", WORDS.more.replace("{n}", total - SHOWN))); }
     box.hidden = false;
   }
 
@@ -191,16 +153,19 @@
     var run = function () {
       var q = input.value.trim();
       if (!q) { box.hidden = true; list.textContent = ""; status.textContent = ""; return; }
-      if (!state.idx) { status.textContent = WORDS.loading; box.hidden = false; }
-      ready().then(function () {
-        if (input.value.trim() === q) { show(box, status, list, q, search(q)); }
-      }, function (err) {
-        status.textContent = WORDS.failed.replace("{f}", err.message);
-        box.hidden = false;
-      });
+      if (!state.meta) { status.textContent = WORDS.loading; box.hidden = false; }
+      var hits;
+      ready().then(function () { return search(q); })
+        .then(function (found) { hits = found; return shown(found); })
+        .then(function (records) {
+          if (input.value.trim() === q) { show(box, status, list, q, hits.length, records); }
+        }, function (err) {
+          status.textContent = WORDS.failed.replace("{f}", err.message);
+          box.hidden = false;
+        });
     };
     input.addEventListener("focus", function () { ready().catch(function () {}); });
-    // the index is loaded and built once the page is idle, so that it is ready when someone types
+    // the library and the list of parts are loaded once the page is idle, so that they are there when someone types
     var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 300); };
     window.addEventListener("load", function () { idle(function () { ready().catch(function () {}); }, {timeout: 4000}); });
     input.addEventListener("input", run);

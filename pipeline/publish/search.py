@@ -1,19 +1,17 @@
 """The site's search: what the box on every page finds, in the page's language, and the files it needs.
 
-The index is built in the reader's browser by lunr.js 2.3.9 with lunr-languages 1.22.0 (French stop words and
-Snowball stemmer, accents folded), from `search/<lang>.js`: the published facts (each to its card,
-`fr/faits/maritime.html#MAR-001`), the approved pages, the fact-base pages, the documents to download and the
-Académie's resources. Every file is a script loaded by a `<script>` tag (assets/search.js, assets/vendor/), never
-fetched: browsers refuse fetch() and WebAssembly from a page opened from disk (file://), which is why Pagefind's index
-is not used (bench/README.md, issue 16). The library files are vendored in pipeline/publish/vendor/ with their
-licences (MIT, MPL-1.1) and copied into the site as they are: publishing needs neither Node nor the network.
+What is found: the published facts (each to its card, `fr/faits/maritime.html#MAR-001`), the approved pages, the fact
+base's pages, the documents to download and the Académie's resources. The index is built here, at publish time, in
+parts a query loads alone (search_index.py); its words are read by search_terms.js with lunr 2.3.9's and
+lunr-languages 1.22.0's French stop words and stemmers, the same script in V8 here and in the browser for a query.
+Every file is a script loaded by a `<script>` tag (assets/search.js), never fetched: browsers refuse fetch() and
+WebAssembly from a page opened from disk (file://), which is why Pagefind's index is not used (bench/README.md,
+issue 16). The library files are vendored in pipeline/publish/vendor/ with their licences (MIT, MPL-1.1) and copied
+into the site as they are: publishing needs neither Node nor the network.
 
 The records are data, not markup: the script writes every text with textContent."""
 from __future__ import annotations
 
-import base64
-import gzip
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +21,11 @@ from pipeline.publish.facts_pages import WORDS as FACT_WORDS
 from pipeline.publish.facts_pages import FactBase, public_text
 from pipeline.publish.layout import LANGS, agency_name, facts_index_path, facts_path
 from pipeline.publish.render import plain_text
+from pipeline.publish.search_index import Doc, index_files
 
 HERE = Path(__file__).parent
 SCRIPT = "assets/search.js"
+TERMS_SCRIPT = "assets/search-terms.js"
 VENDOR = HERE / "vendor"
 VENDORED = ("lunr.min.js", "lunr.stemmer.support.js", "lunr.fr.js", "LICENSE-lunr.txt", "LICENSE-lunr-languages.txt")
 TEXT_LIMIT = 4000   # characters of a page's text indexed (its opening; the title is always indexed)
@@ -42,14 +42,6 @@ class Record:
     url: str            # from the site's root
     snippet: str = ""
     name: str = ""      # an exact name searched with a high weight (a fact's id)
-
-    def to_json(self) -> dict:
-        out = {"k": self.kind, "t": self.title, "b": self.text, "u": self.url}
-        if self.snippet:
-            out["s"] = self.snippet
-        if self.name:
-            out["n"] = self.name.replace("-", "")  # MAR-001 is one word, mar001, as search.js reads a query
-        return out
 
 
 def snippet(text: str, limit: int = SNIPPET) -> str:
@@ -93,49 +85,27 @@ def page_record(title: str, text: str, path: str) -> Record:
     return Record("page", title, body[:TEXT_LIMIT], path)  # the snippet shown is the text's opening
 
 
-def pack(records: list) -> dict:
-    """The index's payload: the facts in columns (FactRow), every other record as a row."""
-    facts = [r for r in records if isinstance(r, FactRow)]
-    sources = list(dict.fromkeys(r.source for r in facts))
-    filieres = list(dict.fromkeys((r.filiere, r.label) for r in facts))
-    si, fi = {s: n for n, s in enumerate(sources)}, {f: n for n, f in enumerate(filieres)}
-    return {"src": sources, "fil": [list(f) for f in filieres],
-            "facts": [[r.id, r.text, r.figure, r.year, si[r.source], fi[(r.filiere, r.label)]] for r in facts],
-            "rows": [r.to_json() for r in records if not isinstance(r, FactRow)]}
-
-
-def unpack(payload: dict, lang: str) -> list[dict]:
-    """The records as search.js makes them from the payload (its `expand`), for the tests and the bench."""
+def docs(records: list, lang: str) -> list[Doc]:
+    """The index's records: a fact shows its id, figure, year, source and filière under its wording, and is found by
+    them too; any other record shows its snippet (or its text's opening)."""
     out = []
-    for fid, text, figure, year, s, f in payload["facts"]:
-        fil, label = payload["fil"][f]
-        body = " · ".join(str(x) for x in (fid, figure, year, payload["src"][s], label) if x)
-        out.append({"k": "fact", "t": text, "b": body, "u": f"{facts_path(lang, fil)}#{fid}",
-                    "n": fid.replace("-", "")})
-    return out + payload["rows"]
+    for r in records:
+        if isinstance(r, FactRow):
+            body = " · ".join(str(x) for x in (r.id, r.figure, r.year, r.source, r.label) if x)
+            out.append(Doc("fact", r.text, f"{facts_path(lang, r.filiere)}#{r.id}", body, body, r.id))
+        else:
+            out.append(Doc(r.kind, r.title, r.url, r.snippet or snippet(r.text), r.text, r.name))
+    return out
 
 
-def search_data(records: list, lang: str) -> str:
-    """search/<lang>.js: a script assigning one string, the payload's JSON gzip'd then base64'd (a third of the bytes
-    to load, from a server that compresses nothing or from disk; search.js inflates it with the browser's
-    DecompressionStream). mtime 0: the same records give the same bytes."""
-    data = json.dumps(pack(records), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    packed = base64.b64encode(gzip.compress(data, compresslevel=9, mtime=0)).decode("ascii")
-    return ("window.STUDIO_SEARCH = window.STUDIO_SEARCH || {};\n"
-            f"window.STUDIO_SEARCH[{json.dumps(lang)}] = \"{packed}\";\n")
-
-
-def read_search_data(text: str, lang: str) -> list[dict]:
-    """The records of a search/<lang>.js, as the browser sees them."""
-    packed = text.rsplit(" = ", 1)[1].strip().rstrip(";").strip('"')
-    return unpack(json.loads(gzip.decompress(base64.b64decode(packed)).decode("utf-8")), lang)
-
-
-def search_files(records: dict[str, list[Record]]) -> list[tuple[str, str]]:
-    """(path, content) of every file the search needs: the script, the vendored library, one index per language."""
-    out = [(SCRIPT, (HERE / "search.js").read_text(encoding="utf-8"))]
+def search_files(records: dict[str, list]) -> list[tuple[str, str]]:
+    """(path, content) of every file the search needs: the box's script, the script that reads words (shared with
+    publish), the vendored library, and each language's index in parts (search_index.py)."""
+    out = [(SCRIPT, (HERE / "search.js").read_text(encoding="utf-8")),
+           (TERMS_SCRIPT, (HERE / "search_terms.js").read_text(encoding="utf-8"))]
     out += [(f"assets/vendor/{name}", (VENDOR / name).read_text(encoding="utf-8")) for name in VENDORED]
-    out += [(f"search/{lang}.js", search_data(records.get(lang, []), lang)) for lang in LANGS]
+    for lang in LANGS:
+        out += index_files(docs(records.get(lang, []), lang), lang)
     return out
 
 

@@ -12,7 +12,8 @@ import lxml.html
 import pytest
 
 from pipeline.cli.main import main
-from pipeline.publish.search import read_search_data
+from pipeline.publish.js_terms import term_reader
+from pipeline.publish.search_index import read_index
 from pipeline.resources.reader import DocumentError, read_document
 from pipeline.resources.registry import add_resource, load_resources
 from tests.publish.conftest import NOW, TODAY, studio  # noqa: F401  (the publish tests' drafts database)
@@ -117,11 +118,11 @@ def test_publish_shows_the_resources_copies_them_and_indexes_them(studio, docs, 
         assert lxml.html.fromstring((out / lang / "site-territoire.html").read_bytes()
                                     if lang == "fr" else (out / "en" / "index.html").read_bytes()).xpath(
             '//nav[@class="main-nav"]//a[contains(@href, "ressources/index.html")]')
-        data = (out / "search" / f"{lang}.js").read_text(encoding="utf-8")
-        recs = read_search_data(data, lang)
-        hit = [r for r in recs if r["k"] == "resource"]
-        assert len(hit) == 1 and hit[0]["u"] == f"{lang}/ressources/index.html#{card.get('id')}"
-        assert "120 acteurs" in hit[0]["b"]
+        _, recs, terms = read_index(out, lang)
+        hit = [n for n, r in enumerate(recs) if r["k"] == "resource"]
+        assert len(hit) == 1 and recs[hit[0]]["u"] == f"{lang}/ressources/index.html#{card.get('id')}"
+        for word in term_reader().query("120 acteurs", lang):  # its text is searched, not only its summary
+            assert hit[0] in terms[word["term"]][::2], word
 
 
 def test_the_cli_adds_and_lists(docs, settings, monkeypatch, capsys):
