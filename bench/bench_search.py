@@ -3,16 +3,17 @@
 1. Site build with N synthetic facts (bench_resource_centre.synthetic) and N/10 approved pages (half French, half
    English, ~1,800 characters each citing three facts), by build_site; the search index's part timed apart
    (site_records + search_files, what build_site runs for it). Sizes 1,000 and 10,000 facts.
-2. Search in Debian's headless Chromium on the 10,000-fact site, from disk (file://) and over HTTP: time from the
-   page's navigation until the index (loaded once the page is idle) is built, then from typing a query (an input
-   event) to the first result drawn
-   (a MutationObserver on the result list), median of the queries; bytes loaded for a query (the files the search
-   loads; over HTTP the browser's transferSize, python's http.server sending them uncompressed) and gzip'd.
+2. Search in Debian's headless Chromium on the 10,000-fact site, from disk (file://) and over HTTP (python's
+   http.server, which compresses nothing): each query typed on a freshly opened page as soon as its box is shown,
+   the browser's cache off, timed from the input event to the first result drawn (a MutationObserver on the result
+   list), then typed again on that page; the bytes of every search file the page loaded for that query (the library,
+   the word reader, the index parts and blocks), as they are on disk and gzip'd.
 3. propose-facts on 20 seed statements (bench/data/facts_evidence.csv: every row whose value is one figure of
    interest, 20 taken evenly), each evidence sentence wrapped between unrelated paragraphs as one "page": the share
    whose figure is proposed with the right value (within 0.5 %), unit (the reader's unit family, or the counted noun)
    and year (from the sentence alone, then with the document's date given as staff give a resource's date), and
-   the other proposals per page (from the evidence's other figures and from the unrelated text).
+   the other proposals per page (from the evidence's other figures and from the unrelated text); the same on every
+   other such seed row, apart.
 
 Run: .venv/bin/python bench/bench_search.py [--sizes 1000,10000] [--no-browser]"""
 from __future__ import annotations
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from datetime import date
 from pathlib import Path
 
@@ -79,6 +81,17 @@ def pages_for(facts: list, n: int) -> list[PublishedPage]:
     return out
 
 
+def index_sizes(folder: Path) -> dict:
+    """The index's files per language: how many, their bytes, the largest term part."""
+    out = {}
+    for lang in ("fr", "en"):
+        files = [p for p in (folder / "search" / lang).rglob("*.js")]
+        parts = [p.stat().st_size for p in files if p.parent.name == "t"]
+        out[lang] = {"files": len(files), "bytes": sum(p.stat().st_size for p in files),
+                     "largest_part_bytes": max(parts, default=0)}
+    return out
+
+
 def build(folder: Path, n: int) -> dict:
     facts = synthetic(n)
     pages = pages_for(facts, n // 10)
@@ -88,29 +101,24 @@ def build(folder: Path, n: int) -> dict:
     t1 = time.perf_counter()
     files = search_files(site_records(pages, base, [], labels()))
     t2 = time.perf_counter()
-    index = {lang: (folder / "search" / f"{lang}.js").read_bytes() for lang in ("fr", "en")}
     return {"facts": n, "pages": len(pages), "build_s": round(t1 - t0, 2), "search_index_s": round(t2 - t1, 3),
             "search_share": round((t2 - t1) / (t1 - t0), 3), "site_bytes": sum(p.stat().st_size for p in
                                                                                folder.rglob("*") if p.is_file()),
-            "index_bytes": {k: len(v) for k, v in index.items()},
-            "index_gzip_bytes": {k: len(gzip.compress(v)) for k, v in index.items()}, "files": len(files)}
+            "index": index_sizes(folder), "files": len(files)}
 
 
 def real_corpus(folder: Path) -> dict:
-    """The shipped corpus's own facts (all distinct): the index's bytes per fact, for 10,000 distinct facts (the
-    synthetic ones are copies of these, which gzip packs far better than distinct texts)."""
+    """The shipped corpus's own facts (all distinct): the index's bytes per fact (the synthetic ones are copies of
+    these, which gzip packs far better than distinct texts)."""
     facts, _ = load_corpus(REPO / "corpus", TODAY)
     base = public_fact_base(facts, TODAY)
     build_site(folder, [], [], NOW, labels(), "", base, None, compare(None, base))
-    sizes = {lang: (folder / "search" / f"{lang}.js").stat().st_size for lang in ("fr", "en")}
-    return {"facts": len(base.facts), "index_bytes": sizes,
-            "per_fact_bytes": {k: round(v / len(base.facts), 1) for k, v in sizes.items()},
-            "estimate_10000_distinct_bytes": {k: round(v / len(base.facts) * 10000) for k, v in sizes.items()}}
+    sizes = index_sizes(folder)
+    return {"facts": len(base.facts), "index": sizes,
+            "per_fact_bytes": {k: round(v["bytes"] / len(base.facts), 1) for k, v in sizes.items()}}
 
 
 # ------------------------------------------------------------------ 2. browser
-LOADED = ["assets/search.js", "assets/vendor/lunr.min.js", "assets/vendor/lunr.stemmer.support.js",
-          "assets/vendor/lunr.fr.js"]
 TYPE_JS = """
 const [q, done] = [arguments[0], arguments[arguments.length - 1]];
 const box = document.getElementById('search-q'), list = document.querySelector('#search-results ol');
@@ -120,16 +128,19 @@ new MutationObserver((_, obs) => { if (list.querySelector('li.hit')) { obs.disco
   done([performance.now() - t0, list.querySelector('li.hit a').textContent]); } })
   .observe(list, {childList: true});
 box.value = q; box.dispatchEvent(new Event('input'));
-setTimeout(() => done([null, 'no result']), 5000);
-"""
-READY_JS = """
+setTimeout(() => done([null, 'no result']), 10000);
+"""  # ms from the input event to the first result drawn
+SHOWN_JS = """
 const done = arguments[arguments.length - 1];
-(function wait() { if (window.STUDIO_SEARCH_BUILD_MS !== undefined) done([performance.now(),
-  window.STUDIO_SEARCH_BUILD_MS]); else setTimeout(wait, 5); })();
-"""  # ms since the page's navigation began when the index (loaded once the page is idle) is ready, and its build
+(function wait() { const f = document.querySelector('form.search');
+  if (f && !f.hidden) done(performance.now()); else setTimeout(wait, 1); })();
+"""  # the box is shown (search.js ran): a reader can type
+LOADED_JS = "return [...document.querySelectorAll('script[src]')].map(e => e.src).filter(n => /search|vendor/.test(n))"
 
 
 def browser_runs(site: Path) -> list[dict]:
+    """Each query typed on a freshly opened page as soon as its box is shown (nothing of the index loaded yet, nothing
+    in the browser's memory cache: a new page, the cache disabled), then the same query again on that page."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     os.environ["SE_OFFLINE"] = "true"
@@ -145,29 +156,37 @@ def browser_runs(site: Path) -> list[dict]:
     for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,900"):
         opts.add_argument(arg)
     d = webdriver.Chrome(options=opts, service=Service("/usr/bin/chromedriver"))
+    d.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
     d.set_script_timeout(60)
     rows = []
     try:
         for mode, root in (("file", site.resolve().as_uri() + "/"),
                            ("http", f"http://127.0.0.1:{server.server_address[1]}/")):
             for lang, page in (("fr", "fr/faits/index.html"), ("en", "en/faits/index.html")):
-                d.get(root + page)
-                ready_ms, build_ms = d.execute_async_script(READY_JS)
-                lat = []
+                cold, warm, loaded, gz, firsts = [], [], [], [], []
                 for q in QUERIES[lang]:
+                    d.get("about:blank")
+                    d.get(root + page)
+                    d.execute_async_script(SHOWN_JS)
                     ms, first = d.execute_async_script(TYPE_JS, q)
-                    lat.append(ms)
-                loaded = sum((site / p).stat().st_size for p in LOADED + [f"search/{lang}.js"])
-                transfer = d.execute_script(
-                    "return performance.getEntriesByType('resource').filter(e => /search|vendor/.test(e.name))"
-                    ".reduce((a, e) => a + (e.transferSize || e.encodedBodySize || 0), 0)") if mode == "http" else None
-                gz = sum(len(gzip.compress((site / p).read_bytes())) for p in LOADED + [f"search/{lang}.js"])
-                ok = [x for x in lat if x is not None]
-                rows.append({"mode": mode, "lang": lang, "load_to_ready_ms": round(ready_ms), "index_build_ms":
-                             round(build_ms), "first_result_ms_median": round(statistics.median(ok), 1) if ok else None,
-                             "first_result_ms_max": round(max(ok), 1) if ok else None, "no_result": len(lat) - len(ok),
-                             "bytes_loaded": loaded, "bytes_transferred_http": transfer, "bytes_gzip": gz})
-                print(json.dumps(rows[-1]))
+                    cold.append(ms)
+                    firsts.append(first)
+                    names = {urllib.parse.unquote(n.split("?")[0][len(root):]) for n in d.execute_script(LOADED_JS)
+                             if n.startswith(root)}
+                    loaded.append(sum((site / n).stat().st_size for n in names))
+                    gz.append(sum(len(gzip.compress((site / n).read_bytes())) for n in names))
+                    warm.append(d.execute_async_script(TYPE_JS, q)[0])
+                ok = [x for x in cold if x is not None]
+                rows.append({"mode": mode, "lang": lang, "queries": len(cold), "no_result": len(cold) - len(ok),
+                             "first_result_ms_cold_median": round(statistics.median(ok), 1) if ok else None,
+                             "first_result_ms_cold_max": round(max(ok), 1) if ok else None,
+                             "first_result_ms_again_median": round(statistics.median(
+                                 [x for x in warm if x is not None]), 1),
+                             "bytes_loaded_per_query_max": max(loaded),
+                             "bytes_loaded_per_query_median": round(statistics.median(loaded)),
+                             "bytes_gzip_per_query_max": max(gz), "cold_ms": [round(x or -1) for x in cold],
+                             "first_titles": firsts[:3]})
+                print(json.dumps(rows[-1], ensure_ascii=False))
     finally:
         d.quit()
         server.shutdown()
@@ -175,7 +194,9 @@ def browser_runs(site: Path) -> list[dict]:
 
 
 # ------------------------------------------------------------------ 3. proposals
-def seed_rows(n: int = 20) -> list[dict]:
+def seed_rows(n: int = 20, rest: bool = False) -> list[dict]:
+    """The n rows the issue names (every row whose value is one figure of interest, taken evenly), or with rest=True
+    every other such row (a check that what was tuned on the n holds on the rest)."""
     rows = []
     for r in csv.DictReader(EVIDENCE.open(encoding="utf-8")):
         figs = [g for g in extract_figures(f"{r['value']} {r['unit']}", "fr")
@@ -183,7 +204,8 @@ def seed_rows(n: int = 20) -> list[dict]:
         if len(figs) == 1 and r["evidence"].strip() and r["year"].isdigit():
             rows.append((r, figs[0]))
     step = len(rows) / n
-    return [rows[int(i * step)] for i in range(n)]
+    chosen = [rows[int(i * step)] for i in range(n)]
+    return [r for r in rows if r not in chosen] if rest else chosen
 
 
 def right_unit(p, seed) -> bool:
@@ -192,10 +214,10 @@ def right_unit(p, seed) -> bool:
     return bool(p.unit_family) and bool(seed.noun) and bool(set(p.unit_family.split("|")) & set(seed.noun.split("|")))
 
 
-def proposals_bench() -> dict:
+def proposals_bench(rest: bool = False) -> dict:
     facts, _ = load_corpus(REPO / "corpus", TODAY)
     rows, per_page = [], []
-    for n, (r, seed) in enumerate(seed_rows()):
+    for n, (r, seed) in enumerate(seed_rows(rest=rest)):
         text = "\n\n".join([UNRELATED[n % 4], UNRELATED[(n + 1) % 4], r["evidence"], UNRELATED[(n + 2) % 4]])
         for with_date in (False, True):
             found = propose(text, "fr", f"page-{n}.md", facts, "bench", "", int(r["year"]) if with_date else None)
@@ -229,6 +251,8 @@ def main() -> None:
     result: dict = {"run_on": date.today().isoformat(), "builds": [], "browser": []}
     result["proposals"] = proposals_bench()
     print(json.dumps({k: v for k, v in result["proposals"].items() if k != "misses"}, ensure_ascii=False))
+    result["proposals_other_rows"] = proposals_bench(rest=True)
+    print("other rows:", json.dumps({k: v for k, v in result["proposals_other_rows"].items() if k != "misses"}))
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "real").mkdir()
         result["real_corpus"] = real_corpus(Path(tmp) / "real")

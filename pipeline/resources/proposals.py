@@ -1,6 +1,7 @@
 """Facts proposed from a document, kept until a person confirms, edits or discards each.
 
-Every figure the claim checker's figure reader (verify/figures.py) finds in a document is
+Every figure the claim checker's figure reader (verify/figures.py) finds in a document (a table's row read as one
+number split into its values, a row's label or a shared unit read as what a figure counts: rows.py) is
 proposed as a draft fact with the sentence it was read in as evidence, its value, unit and year, the document as
 source, and the existing facts it may duplicate (same figure, same year) or contradict (a figure of the same kind
 and year, another value, about the same thing).
@@ -15,13 +16,14 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
 
 from pipeline.errors import CorpusError, StudioError
+from pipeline.resources.rows import layout_units, split_rows
 from pipeline.types import Fact
 from pipeline.verify.checker import fact_texts, split_sentences
 from pipeline.verify.entities import word_stems
@@ -145,10 +147,15 @@ def propose(text: str, lang: str, document: str, facts: list[Fact], source_title
         written = " ".join(text[a:b].split())
         sentence = _DOT_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(".", " "), written) \
             if lang == "fr" else written  # same length: the figures' places hold in both
-        figs = extract_figures(sentence, lang)
+        figs = split_rows(extract_figures(sentence, lang))
         years = [g for g in figs if g.kind == "year"]
         clocks = [m.span() for m in _CLOCK.finditer(sentence)]  # a time of day ("14 h 30") is no figure of interest
-        for g in figs:
+        layout = layout_units(sentence, figs, lang)
+        words = [_unit_words(sentence, g) for g in figs]
+        for n, g in enumerate(figs):
+            if n in layout:  # a row's label, or the unit of the figure before (rows.py)
+                words[n] = layout[n].words or words[n - 1]
+                g = replace(g, unit=layout[n].family, noun=None)
             if not _interesting(g) or any(a <= g.start < b for a, b in clocks):
                 continue
             before = [y for y in years if y.start < g.start]
@@ -157,7 +164,7 @@ def propose(text: str, lang: str, document: str, facts: list[Fact], source_title
             dup, contra = matcher.relate(g, year, sentence)
             value = _NUM.match(g.raw).group(0).strip() if _NUM.match(g.raw) else g.raw
             out.append(Proposal(_pid(document, written, g.raw, g.start), document, lang, written, g.raw, value,
-                                _unit_words(sentence, g), g.kind, year, year_from, source_title, source_url, dup,
+                                words[n], g.kind, year, year_from, source_title, source_url, dup,
                                 contra, amount=g.value, unit_family=g.unit or g.noun or ""))
     return out
 
