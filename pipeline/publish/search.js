@@ -17,10 +17,12 @@
   var WORDS = {
     fr: {none: "Aucun résultat pour « {q} ».", some: "{n} résultat(s) pour « {q} ».", loading: "Chargement…",
          failed: "La recherche n'a pas pu se charger ({f}).", more: "{n} autres résultats : précisez la recherche.",
-         kind: {fact: "Chiffre", page: "Page", doc: "Document", resource: "Ressource", facts: "Faits"}},
+         kind: {fact: "Chiffre", page: "Page", doc: "Document", resource: "Ressource", facts: "Faits",
+               barometer: "Baromètre"}},
     en: {none: "No result for “{q}”.", some: "{n} result(s) for “{q}”.", loading: "Loading…",
          failed: "The search could not load ({f}).", more: "{n} more results: refine the search.",
-         kind: {fact: "Figure", page: "Page", doc: "Document", resource: "Resource", facts: "Facts"}}
+         kind: {fact: "Figure", page: "Page", doc: "Document", resource: "Resource", facts: "Facts",
+               barometer: "Barometer"}}
   }[lang];
   var SHOWN = 10;
   var EXACT = 10, PREFIX = 1;  // a word's own term counts ten times a term it only begins

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html
+
 from pipeline.publish.fact_changes import WORDS as CHANGE_WORDS
 from pipeline.publish.fact_changes import changes_path
 from pipeline.publish.facts_pages import WORDS as FACT_WORDS
@@ -80,6 +82,22 @@ def facts_pages_records(base: FactBase, lang: str, filiere_labels: dict[str, str
     return out
 
 
+def html_record(path: str, html_text: str, kind: str = "barometer") -> Record:
+    """A page written as HTML by publish itself (the barometer's): found by its heading and its main text, as shown."""
+    doc = lxml.html.fromstring(html_text)
+    title = " ".join(doc.xpath("string(//h1)").split()) or " ".join(doc.xpath("string(//title)").split())
+    main = doc.xpath("//main")
+    text = " ".join((main[0] if main else doc).text_content().split())
+    if text.startswith(title):
+        text = text[len(title):].lstrip()
+    return Record(kind, title, text[:TEXT_LIMIT], path)
+
+
+def searched_html(rel_path: str) -> bool:
+    """Pages publish writes from data rather than from a record above, which the search also finds."""
+    return "/barometre/" in rel_path
+
+
 def page_record(title: str, text: str, path: str) -> Record:
     body = plain_text(text)
     return Record("page", title, body[:TEXT_LIMIT], path)  # the snippet shown is the text's opening
@@ -92,7 +110,7 @@ def docs(records: list, lang: str) -> list[Doc]:
     for r in records:
         if isinstance(r, FactRow):
             body = " · ".join(str(x) for x in (r.id, r.figure, r.year, r.source, r.label) if x)
-            out.append(Doc("fact", r.text, f"{facts_path(lang, r.filiere)}#{r.id}", body, body, r.id))
+            out.append(Doc("fact", r.text, f"{facts_path(lang, r.filiere)}#{r.id}", snippet(body), body, r.id))
         else:
             out.append(Doc(r.kind, r.title, r.url, r.snippet or snippet(r.text), r.text, r.name))
     return out
@@ -112,7 +130,7 @@ def search_files(records: dict[str, list]) -> list[tuple[str, str]]:
 def site_records(pages, fact_base: FactBase | None, downloads, filiere_labels: dict[str, dict[str, str]],
                  extra: dict[str, list[Record]] | None = None) -> dict[str, list]:
     """Every record of the site per language: the facts first (a figure is what people look for), then the pages,
-    the fact-base pages, the documents and `extra` (the Académie's resources)."""
+    the fact-base pages, the documents and `extra` (the Académie's resources, the barometer's pages)."""
     out: dict[str, list] = {}
     for lang in LANGS:
         labels = filiere_labels.get(lang, {})

@@ -35,7 +35,7 @@ from pipeline.publish.pdf import write_pdf
 from pipeline.publish.photos import place_photos, write_photos
 from pipeline.publish.render import SourceRef, page_markdown
 from pipeline.publish.resources_page import copy_documents, resource_records
-from pipeline.publish.search import search_files, site_records
+from pipeline.publish.search import html_record, search_files, searched_html, site_records
 from pipeline.publish.selection import REAPPROVE, PublishedPage, Withheld, hold_dead_links, select_pages
 from pipeline.publish.subtitles import write_subtitles
 from pipeline.store.database import DraftStore
@@ -111,17 +111,19 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
                               "pages": [p.page_id for p in mine]})
     downloads = [Download(d["lang"], document_title(d["kind"], d["lang"]), d["path"], d["format"]) for d in documents]
     texts = {(p.page_id, p.lang): (p.text, list(p.sources), p.approved_on) for p in pages}
+    extra = resource_records(resources or [])  # what the search finds besides pages, facts and documents
     for rel_path, html_text in write_pages([p.entry() for p in pages], texts, downloads, filiere_labels or {},
                                            base_url, fact_base, (data_created or generated_at, generated_at),
                                            changes, barometer=barometer, resources=resources,
                                            also_listed=[(KIT_PAGE, generated_at.date(), {"fr": KIT_PAGE})]):
         _write(folder / rel_path, html_text)
+        if searched_html(rel_path):
+            extra.setdefault(rel_path.split("/", 1)[0], []).append(html_record(rel_path, html_text))
     if barometer is not None and barometer[0].publish_report:  # its DOCX and PDF (publish/barometer_report.py)
         from pipeline.publish.barometer_report import write_reports
         no_documents += write_reports(folder, *barometer, fact_base, base_url)
     copy_documents(folder, resources or [])  # the Académie's documents (publish/resources_page.py)
-    for rel_path, content in search_files(site_records(pages, fact_base, downloads, filiere_labels or {},
-                                                       resource_records(resources or []))):
+    for rel_path, content in search_files(site_records(pages, fact_base, downloads, filiere_labels or {}, extra)):
         _write(folder / rel_path, content)  # the search box's script, library and index (publish/search.py)
     feed = {"generated_at": generated_at.isoformat(), "items": [p.feed_item() for p in pages],
             "documents": documents, "subtitles": subtitles, "withheld": [w.to_json() for w in withheld]}

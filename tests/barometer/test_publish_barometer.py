@@ -22,6 +22,8 @@ from pipeline.barometer.model import parse_value
 from pipeline.barometer.words import LOCALES, fact_decimal, figure
 from pipeline.corpus.catalogue import load_pages
 from pipeline.corpus.facts import load_filieres
+from pipeline.publish.js_terms import term_reader
+from pipeline.publish.search_index import read_index
 from pipeline.publish.site import publish
 from pipeline.retrieve.fact_base import current_facts
 from tests.conftest import TODAY
@@ -159,6 +161,18 @@ def test_the_barometer_is_in_the_navigation_the_sitemap_and_its_data_files(site)
     assert "±50%" in method and "within 1 year" in method and "Containers (TEU)" in method
     cards = (out / "fr" / "faits" / "comparaisons.html").read_text(encoding="utf-8")
     assert 'id="PAI-041"' in cards and 'id="TER-017"' not in cards  # a home fact keeps its card in the fact base
+
+
+def test_the_site_search_finds_the_barometer_pages_by_their_words(site):
+    out, _, _ = site
+    for lang, query, page in (("fr", "Méthode baromètre", "fr/barometre/methode.html"),
+                              ("en", "Containers TEU", "en/barometre/teu.html")):
+        _, shown, terms = read_index(out, lang)
+        mine = [n for n, r in enumerate(shown) if r["k"] == "barometer"]
+        assert {shown[n]["u"] for n in mine} == {p.relative_to(out).as_posix() for p in pages(out, lang)}
+        target = next(n for n in mine if shown[n]["u"] == page)
+        for word in term_reader().query(query, lang):  # every word of the query holds the page
+            assert target in terms[word["term"]][::2], (query, word)
 
 
 def test_without_a_barometer_publish_writes_none(studio, tmp_path):  # noqa: F811
