@@ -81,13 +81,13 @@ def staleness_judge_factory(s: Settings, specs, brand: str, llm=None):
     from pipeline.draft.staleness import StalenessJudge
     from pipeline.llm.base import llm_settings_from_env
     llm = llm or llm_settings_from_env()
-    photos = _photos_now(s)
-    social = _social_now(s)
+    photos = photos_now(s)
+    social = social_now(s)
     return lambda facts: StalenessJudge(facts, s.today(), llm=llm, brand=brand, specs={p.id: p for p in specs},
                                         photos=photos, social=social)
 
 
-def _social_now(s: Settings):
+def social_now(s: Settings):
     """The networks and hashtags posts are cut for now (None when their files are wrong: validate says so)."""
     from pipeline.draft.variants import SocialKit
     from pipeline.errors import CorpusError
@@ -97,7 +97,7 @@ def _social_now(s: Settings):
         return None
 
 
-def _photos_now(s: Settings) -> dict | None:
+def photos_now(s: Settings) -> dict | None:
     """photo id -> Photo of the library (None when the drafts database cannot be read: photos left out)."""
     from pipeline.errors import StoreError
     from pipeline.photos.records import PhotoRecords

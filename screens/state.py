@@ -10,6 +10,7 @@ from pipeline.config import Settings
 from pipeline.errors import StudioError
 from pipeline.index.embedding import default_embedder
 from pipeline.retrieve.fact_base import FactBase
+from pipeline.wiring import social_now
 
 # What every rerun needs is rebuilt only when the index or the corpus changes, so a click does not reopen the index
 # (whose lock other processes need). app.py and the pages import this module (never app.py, which Streamlit runs as
@@ -63,7 +64,7 @@ def _read_signatures() -> dict:
 
 # a cached function's spinner text is fixed when the module loads, before any session has a language: both languages
 @st.cache_resource(show_spinner="Lecture de la base de faits… / Reading the fact base…", max_entries=4)
-def _snapshot(_settings: Settings, key: tuple):
+def _snapshot(_settings: Settings, key: tuple, _photos: dict | None):
     from pipeline.llm.base import llm_settings_from_env
     from pipeline.retrieve.fact_base import current_facts
     from pipeline.review.desk import FactSnapshot
@@ -75,19 +76,32 @@ def _snapshot(_settings: Settings, key: tuple):
     pages, _ = catalogue(_settings, corpus_fingerprint(_settings))
     return FactSnapshot(current_facts(_settings, embedder()), _settings.today(), llm=llm,  # index open only here
                         brand=read_brand(_settings.corpus_dir),
-                        specs={p.id: p for p in pages} if pages else None, corpus_dir=_settings.corpus_dir)
+                        specs={p.id: p for p in pages} if pages else None, corpus_dir=_settings.corpus_dir,
+                        photos=_photos, social=social_now(_settings))
 
 
 def snapshot(settings: Settings):
     """The facts as indexed and a checker on them; the index is opened only when it changed."""
+    photos = _photos(settings)  # the photo library is in the drafts database: read at each run (a few rows)
+    mine = ("photos", None if photos is None else tuple(sorted((p.id, p.sheet_hash) for p in photos.values())))
     key = corpus_fingerprint(settings) + (settings.today().isoformat(),) + index_fingerprint(settings)
     seen = _read_signatures()
     key = seen.get(key, key)
-    snap = _snapshot(settings, key)
+    snap = _snapshot(settings, key + (mine,), photos)
     after = corpus_fingerprint(settings) + (settings.today().isoformat(),) + index_fingerprint(settings)
     if after != key:  # opening Chroma touched its file: that is our read, not a change
         seen[after] = key
     return snap
+
+
+def _photos(settings: Settings) -> dict | None:
+    """photo id -> Photo of the library now, through the screen's one engine (None when it cannot be read)."""
+    from pipeline.errors import StoreError
+    from pipeline.photos.records import PhotoRecords
+    try:
+        return {p.id: p for p in PhotoRecords(store(settings)).all()}
+    except StoreError:
+        return None
 
 
 @st.cache_resource(show_spinner=False)

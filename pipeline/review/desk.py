@@ -274,10 +274,11 @@ class ReviewDesk:
 
 class FactSnapshot:
     """The facts as indexed and a claim checker on them, built once per index version and shared by every session
-    of the screen; `stale` tells why a draft no longer matches them (or the prompt, brand voice, catalogue, model)."""
+    of the screen; `stale` tells why a draft no longer matches them (or the prompt, brand voice, catalogue, model,
+    its photos, its network's rules), as `status` and `regenerate` tell it."""
 
     def __init__(self, facts: list, today: date, llm=None, brand: str | None = None, specs: dict | None = None,
-                 corpus_dir=None) -> None:
+                 corpus_dir=None, photos: dict | None = None, social=None) -> None:
         from pipeline.draft.staleness import StalenessJudge
         from pipeline.verify.checker import ClaimChecker
         self.facts = {f.id: f for f in facts}
@@ -285,7 +286,7 @@ class FactSnapshot:
         # as every entry point builds it; it keeps no per-call state: shared by sessions safely
         self.checker = (ClaimChecker.for_corpus_dir(facts, today, corpus_dir) if corpus_dir else
                         ClaimChecker(facts, today))
-        self.judge = StalenessJudge(self.facts, today, llm=llm, brand=brand, specs=specs)
+        self.judge = StalenessJudge(self.facts, today, llm=llm, brand=brand, specs=specs, photos=photos, social=social)
 
     def report(self, text: str, lang: str) -> dict:
         """The check report of `text` as stored with a draft, with the flagged sentences listed."""

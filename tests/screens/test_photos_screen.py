@@ -119,3 +119,29 @@ def test_the_review_screen_shows_the_drafts_photos(indexed, monkeypatch, people,
     assert any("Le Vieux-Port au matin" in c.value.replace("\\", "") for c in at.caption)
     warnings = " ".join(w.value for w in at.warning)
     assert "Légende écartée" in warnings and "a changé depuis la rédaction" in warnings
+
+
+def test_the_queue_marks_a_draft_stale_when_its_photo_changed(indexed, monkeypatch, people, library, tmp_path):
+    """The queue tells what `status` and `regenerate` tell, in French: a photo whose sheet changed since the draft,
+    or whose rights are incomplete, makes its draft stale; the library is read again at the next rerun."""
+    from pipeline.store.record import DraftRecord
+    lib, made = library
+    port = lib.get(made["port"].id)
+    usine = lib.import_file(write_photo(tmp_path / "sans-licence.jpg", 97, (1600, 1200)), "editor1").photo  # no licence
+    for page, photo in (("site-port-photo", port), ("site-usine-photo", usine)):
+        lib.store.add(DraftRecord(
+            page_id=page, lang="fr", title=page, text="# Photo\n\nUn texte.\n", facts=[], prompt_name="page",
+            prompt_hash="x", backend="fake", model="m", tokens_in=0, tokens_out=0, tokens_estimated=0,
+            params={"inputs": {"photos": [[photo.id, photo.sheet_hash]]}}, cost_estimate=0.0, timings={},
+            check_report={"sentences": [], "flagged": []}))
+
+    def reasons(at, page: str) -> str:
+        return str(at.dataframe[0].value.set_index("page").loc[page]["périmé"])
+
+    at = start(indexed, monkeypatch, people["viewer"])
+    assert not at.exception and f"photo {port.id}" not in reasons(at, "site-port-photo")  # as drafted
+    assert f"photo {usine.id} : droits incomplets" in reasons(at, "site-usine-photo")
+    lib.update(port.id, {"title": "Vieux-Port, le matin"}, people["editor"])
+    at.run()  # the same session, the next rerun
+    assert (f"photo {port.id} : son fichier, sa fiche ou ses relectures ont changé depuis la rédaction"
+            in reasons(at, "site-port-photo")), reasons(at, "site-port-photo")
