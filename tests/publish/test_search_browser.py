@@ -10,6 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from pipeline.publish.js_terms import term_reader
 from tests.browser import chromium, serving
 from tests.publish.conftest import run
 
@@ -88,3 +89,18 @@ def test_a_fact_id_and_a_page_title_are_found(driver, address):
     assert pages[0][0] == "Page" and pages[0][2].endswith("fr/argumentaire-territoire.html"), pages
     assert ask(driver, "zzzqxw") == []
     assert "Aucun résultat" in driver.find_element(By.CSS_SELECTOR, "#search-results .search-status").text
+
+
+def test_a_query_loads_only_the_parts_of_its_words_and_the_blocks_it_shows(driver, address, site):
+    driver.get(address + "fr/site-territoire.html")
+    query = "hélicoptères Marignane"
+    hits = ask(driver, query)
+    assert hits and hits[0][2].split("#")[-1].startswith("AER-"), hits
+    srcs = driver.execute_script("return [...document.querySelectorAll('script[src]')].map(e => e.getAttribute('src'))")
+    loaded = {s.split("search/", 1)[1] for s in srcs if "search/" in s and "assets/" not in s}
+    words = term_reader().query(query, "fr")
+    parts = {f"fr/t/{p}.js" for p in term_reader().parts([w["term"] for w in words] + [words[-1]["folded"]])}
+    assert "fr/meta.js" in loaded
+    assert {x for x in loaded if "/t/" in x} <= parts  # the parts of its words (and of the prefix), nothing else
+    assert 1 <= len({x for x in loaded if "/d/" in x}) <= len(hits)  # the blocks of the results drawn
+    assert len(list((site / "search" / "fr" / "t").glob("*.js"))) > 10 * len(parts)  # of an index of many more
