@@ -1,7 +1,7 @@
 """CLI: the Académie's resources and the facts proposed from a document (resources add|list, propose-facts).
 
 `python -m pipeline resources add FILE --title … --date … --event … --author … --licence … --summary …`, `resources
-list`; `python -m pipeline propose-facts DOCUMENT`, `--list`, `--confirm ID --filiere F`, `--discard ID`."""
+summarize FILE` (a summary drafted by the configured model, checked against the document), `resources list`; `python -m pipeline propose-facts DOCUMENT`, `--list`, `--confirm ID --filiere F`, `--discard ID`."""
 from __future__ import annotations
 
 import os
@@ -36,6 +36,33 @@ def cmd_resources_add(args, s: Settings) -> int:
               + (f", {doc.pages} page(s)" if doc.pages else "") + f") to {Path(res.path).parent}; "
               "publish to show it on the resources page and in the site's search")
     return 0
+
+
+def cmd_resources_summarize(args, s: Settings) -> int:
+    """A summary drafted by the configured model and checked against the document: printed (or written to --out)
+    for staff to read and edit, then give to `resources add --summary-file`; nothing is listed here."""
+    from pipeline.llm.base import llm_settings_from_env
+    from pipeline.llm.factory import make_chat_model
+    from pipeline.llm.prompts import load_prompt
+    from pipeline.resources.reader import read_document
+    from pipeline.resources.summary import SummaryWriter
+    doc = read_document(Path(args.file), args.lang)
+    writer = SummaryWriter(make_chat_model(llm_settings_from_env()), load_prompt("summary"))
+    draft = writer.draft(args.title or Path(args.file).stem, doc.text, doc.lang)
+    if args.json:
+        print_json({"file": args.file, "lang": doc.lang, "kept": draft.kept, "summary": draft.text,
+                    "problems": draft.problems, "model": draft.model})
+    elif draft.kept:
+        if args.out:
+            Path(args.out).write_text(draft.text + "\n", encoding="utf-8")
+        print(draft.text)
+        print(f"drafted by {draft.model}; every figure is the document's. Read it, edit it, then: python -m pipeline "
+              f"resources add {args.file} --summary-file {args.out or 'SUMMARY.txt'} …", file=sys.stderr)
+    else:
+        raise StudioError(f"{Path(args.file).name}: the model's summary was refused: " + "; ".join(draft.problems)
+                          + f" (it wrote: {draft.text[:300]!r})",
+                          fix="run it again, or write the summary yourself (resources add --summary)")
+    return 0 if draft.kept else 1
 
 
 def cmd_resources_list(args, s: Settings) -> int:
@@ -124,6 +151,14 @@ def add_parsers(sub) -> None:
     a.add_argument("--lang", choices=("fr", "en"), help="the document's language (default: detected)")
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_resources_add)
+    sm = rs.add_parser("summarize", help="draft a document's summary with the configured model, checked against "
+                                         "the document, for staff to edit and give to add --summary-file")
+    sm.add_argument("file")
+    sm.add_argument("--title", help="the document's title (default: the file's name)")
+    sm.add_argument("--lang", choices=("fr", "en"), help="the document's language (default: detected)")
+    sm.add_argument("--out", help="write the kept summary to this text file")
+    sm.add_argument("--json", action="store_true")
+    sm.set_defaults(func=cmd_resources_summarize)
     ls = rs.add_parser("list", help="the resources listed")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=cmd_resources_list)

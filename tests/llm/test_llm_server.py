@@ -63,6 +63,16 @@ def test_ask_through_the_server_stays_grounded(llama_server, real_index_session,
         idx.close()
 
 
+def test_a_resource_summary_through_the_server_is_kept_only_when_the_document_backs_it(llama_server):
+    from pipeline.resources.summary import SummaryWriter, summary_problems
+    from tests.resources.conftest import FR_TEXT
+    m = OpenAIChatModel(LLMSettings("openai-compatible", "gemma-local", llama_server, None, 120.0, 1))
+    got = SummaryWriter(m, load_prompt("summary")).draft("Innovation sociale", FR_TEXT, "fr")
+    assert got.model == "openai-compatible gemma-local"
+    assert got.kept == (summary_problems(got.text, FR_TEXT, "fr") == [])  # the same check, whatever Gemma wrote
+    assert got.kept or got.problems
+
+
 def test_embedded_backend_in_process():
     m = EmbeddedChatModel(LLMSettings())
     r = m.complete("", "La ville de Marseille est", max_tokens=8)
