@@ -107,6 +107,29 @@ def build(folder: Path, n: int) -> dict:
             "index": index_sizes(folder), "files": len(files)}
 
 
+def lunr_prebuilt(n: int) -> dict:
+    """The alternative: lunr's own index of the French records, built at publish time in V8 and serialized (what
+    lunr.Index.load would read in the browser, whole, for any query): its bytes and gzip'd bytes."""
+    from py_mini_racer import MiniRacer
+
+    from pipeline.publish.js_terms import SCRIPTS
+    from pipeline.publish.search import docs
+    facts = synthetic(n)
+    recs = docs(site_records(pages_for(facts, n // 10), public_fact_base(facts, TODAY), [], labels())["fr"], "fr")
+    js = MiniRacer()
+    js.eval("var window = this;")
+    for script in SCRIPTS[:3]:
+        js.eval(script.read_text(encoding="utf-8"))
+    js.eval("var DOCS = " + json.dumps([{"i": str(k), "n": d.name, "t": d.title, "b": d.text}
+                                        for k, d in enumerate(recs)]) + ";")
+    t0 = time.perf_counter()
+    out = js.eval("JSON.stringify(lunr(function () { this.use(lunr.fr); this.ref('i'); this.field('n', {boost: 6}); "
+                  "this.field('t', {boost: 3}); this.field('b'); this.metadataWhitelist = []; "
+                  "DOCS.forEach(function (d) { this.add(d); }, this); }))")
+    return {"records": len(recs), "build_s": round(time.perf_counter() - t0, 2), "bytes": len(out),
+            "gzip_bytes": len(gzip.compress(out.encode("utf-8")))}
+
+
 def real_corpus(folder: Path) -> dict:
     """The shipped corpus's own facts (all distinct): the index's bytes per fact (the synthetic ones are copies of
     these, which gzip packs far better than distinct texts)."""
@@ -262,6 +285,8 @@ def main() -> None:
             folder.mkdir()
             result["builds"].append(build(folder, n))
             print(json.dumps(result["builds"][-1]))
+        result["lunr_prebuilt"] = lunr_prebuilt(int(args.sizes.split(",")[-1]))
+        print("lunr's own index, prebuilt:", json.dumps(result["lunr_prebuilt"]))
         if not args.no_browser:
             result["browser"] = browser_runs(Path(tmp) / f"site-{args.sizes.split(',')[-1]}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
