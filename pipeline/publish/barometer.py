@@ -26,7 +26,6 @@ from pipeline.errors import PublishError
 from pipeline.publish.barometer_base import (  # noqa: F401 (the pages of barometer_*.py use them as bp.…)
     COMPARISON_FACTS,
     COMPASS_CSV_PATH,
-    CSV_FIELDS,
     CSV_PATH,
     JSON_PATH,
     LANGS,
@@ -327,7 +326,13 @@ def comparison_facts_page(pub: Published, lang: str) -> str | None:
 
 
 from pipeline.publish.barometer_changes import since_section  # noqa: E402  (it uses the above)
-from pipeline.publish.barometer_data import compass_rows, csv_text, point_rows  # noqa: E402  (they use the above)
+from pipeline.publish.barometer_data import (  # noqa: E402  (they use the above)
+    CSV_FIELDS,
+    compass_rows,
+    csv_text,
+    data_resources,
+    point_rows,
+)
 from pipeline.publish.barometer_method import method_page  # noqa: E402  (it uses the pieces above)
 
 
@@ -368,6 +373,7 @@ def barometer_pages(site: Site, b: Barometer, facts: list[Fact]
     return pages, files
 
 
-# YEAR_TOLERANCE, MIN_COVERAGE and SPREAD are read from here by the method page (barometer_method.py)
-__all__ = ["barometer_pages", "published", "index_path", "method_path", "indicator_path", "comparison_facts_path",
-           "YEAR_TOLERANCE", "MIN_COVERAGE", "SPREAD"]
+# YEAR_TOLERANCE, MIN_COVERAGE and SPREAD are read from here by the method page (barometer_method.py); data_resources
+# by publish/site.py (the CSVs' entries in datapackage.json)
+__all__ = ["barometer_pages", "published", "data_resources", "index_path", "method_path", "indicator_path",
+           "comparison_facts_path", "YEAR_TOLERANCE", "MIN_COVERAGE", "SPREAD"]

@@ -23,9 +23,6 @@ STYLESHEET = "assets/barometre.css"
 STYLE = Path(__file__).with_name("barometer.css")
 COMPARISON_FACTS = "comparaisons"
 REPORT_NAMES = {"fr": "barometre-fr", "en": "barometer-en"}  # docs/<name>.pdf|.docx (publish/barometer_report.py)  # <lang>/faits/comparaisons.html
-CSV_FIELDS = ("indicateur", "territoire", "nom", "role", "annee", "valeur", "valeur_nombre", "unite",
-              "annee_comparaison", "rang", "ecart_annee", "fait", "a_revoir", "autres_faits", "source_titre",
-              "source_url", "page_fr", "page_en")
 
 
 def index_path(lang: str) -> str:

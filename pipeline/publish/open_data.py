@@ -3,7 +3,8 @@
 The package follows Frictionless Data Package v1 (one schema for both files, each field typed and described in
 French and English: `description` in French, `description_en` in English), under the Licence Ouverte 2.0
 (`etalab-2.0`). The rows are exactly the facts the fact-base pages list (publish/facts_pages.py), past their review
-date included with `a_revoir` true."""
+date included with `a_revoir` true. With the barometer, the package lists its two CSV files too (data/barometre.csv,
+data/boussole.csv: `csv_resource`, `with_resources`), their columns described in publish/barometer_data.py."""
 from __future__ import annotations
 
 import csv
@@ -87,11 +88,17 @@ def rows_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
+def table_schema(fields, required=(), primary_key=()) -> dict:
+    """A Table Schema from (name, type, French description, English description) tuples; "" is a missing value."""
+    return {"fields": [{"name": n, "type": t, "description": fr, "description_en": en,
+                        **({"constraints": {"required": True}} if n in required else {})}
+                       for n, t, fr, en in fields], **({"primaryKey": list(primary_key)} if primary_key else {}),
+            "missingValues": [""]}
+
+
 def schema() -> dict:
     """The Table Schema both files share."""
-    return {"fields": [{"name": n, "type": t, "description": fr, "description_en": en,
-                        **({"constraints": {"required": True}} if n in _REQUIRED else {})}
-                       for n, t, fr, en in FIELDS], "primaryKey": ["id"], "missingValues": [""]}
+    return table_schema(FIELDS, _REQUIRED, ["id"])
 
 
 _REQUIRED = {"id", "filiere", "annee", "source_titre", "source_url", "verifie_le", "verifie_par", "a_revoir_le"}
@@ -124,6 +131,24 @@ def datapackage(created: datetime, modified: datetime, count: int) -> dict:
                  **common, "description": f"{count} faits, JSON (une liste d'objets, les champs du schéma)"}]}
 
 
+def csv_resource(name: str, path: str, description: str, description_en: str, schema_: dict) -> dict:
+    """Another CSV file of the package (UTF-8, comma, header line) as a tabular-data-resource: the barometer's."""
+    return {"name": name, "path": path, "format": "csv", "mediatype": "text/csv", "profile": "tabular-data-resource",
+            "encoding": "utf-8", "schema": schema_, "dialect": {"delimiter": ",", "header": True},
+            "description": description, "description_en": description_en}
+
+
+def with_resources(package: str, resources: list[dict]) -> str:
+    """datapackage.json's text with `resources` listed after the facts' (the licence and producer cover them)."""
+    data = json.loads(package)
+    data["resources"] += resources
+    return _json(data)
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
 def dataset_jsonld(site: Site, lang: str, created: datetime, modified: datetime) -> dict:
     """The schema.org Dataset the resource centre's index page carries, with its downloads."""
     fr, a = lang == "fr", current_agency()
@@ -144,8 +169,8 @@ def dataset_jsonld(site: Site, lang: str, created: datetime, modified: datetime)
 def open_data_files(base: FactBase, site: Site, created: datetime, modified: datetime) -> list[tuple[str, str]]:
     """(path, content) of data/faits.csv, data/faits.json and datapackage.json."""
     rows = fact_rows(base, site)
-    return [(CSV_PATH, rows_csv(rows)), (JSON_PATH, json.dumps(rows, ensure_ascii=False, indent=1) + "\n"),
-            (PACKAGE_PATH, json.dumps(datapackage(created, modified, len(rows)), ensure_ascii=False, indent=1) + "\n")]
+    return [(CSV_PATH, rows_csv(rows)), (JSON_PATH, _json(rows)),
+            (PACKAGE_PATH, _json(datapackage(created, modified, len(rows))))]
 
 
 def downloads(lang: str) -> list[tuple[str, str, str]]:

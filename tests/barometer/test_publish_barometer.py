@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from html import unescape
@@ -183,6 +184,51 @@ def test_without_a_barometer_publish_writes_none(studio, tmp_path):  # noqa: F81
     assert "barometre" not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
 
 
+
+
+def test_the_open_data_package_lists_the_barometers_csvs_typed_described_and_valid(site, tmp_path):
+    frictionless = pytest.importorskip("frictionless", reason="pip install -r requirements-dev.txt")
+    out, _, _ = site
+    pkg = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    by_path = {r["path"]: r for r in pkg["resources"]}
+    assert list(by_path) == ["data/faits.csv", "data/faits.json", "data/barometre.csv", "data/boussole.csv"]
+    assert pkg["licenses"][0]["name"] == "etalab-2.0" and pkg["producer"] and pkg["contributors"][0]["role"]
+    for path in ("data/barometre.csv", "data/boussole.csv"):
+        res = by_path[path]
+        assert res["profile"] == "tabular-data-resource" and res["format"] == "csv" and res["encoding"] == "utf-8"
+        assert res["description"] and res["description_en"] and res["schema"]["missingValues"] == [""]
+        header = next(csv.reader(io.StringIO((out / path).read_text(encoding="utf-8"))))
+        fields = res["schema"]["fields"]
+        assert [f["name"] for f in fields] == header, path  # a field per column, in the CSV's order
+        for f in fields:
+            assert f["type"] in ("integer", "number", "string", "boolean") and f["description"] \
+                and f["description_en"] and f["description"] != f["description_en"], (path, f)
+    types = {f["name"]: f["type"] for f in by_path["data/boussole.csv"]["schema"]["fields"]}
+    assert types["rang"] == "integer" and types["score_global"] == types["tourisme-et-evenements"] == "number"
+    report = frictionless.validate(str(out / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert [t.name for t in report.tasks] == [r["name"] for r in pkg["resources"]]  # every resource checked
+    copy = tmp_path / "copy"  # with teeth: a score that is not a number, a rank with a decimal, are errors
+    shutil.copytree(out / "data", copy / "data")
+    shutil.copy(out / "datapackage.json", copy / "datapackage.json")
+    rows = list(csv.DictReader(io.StringIO((copy / "data" / "boussole.csv").read_text(encoding="utf-8"))))
+    rows[0]["rang"], rows[1]["score_global"] = "1.5", "n/a"
+    with (copy / "data" / "boussole.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\r\n")
+        w.writeheader()
+        w.writerows(rows)
+    report = frictionless.validate(str(copy / "datapackage.json"))
+    assert not report.valid and {e[0] for e in report.flatten(["fieldName"])} == {"rang", "score_global"}
+
+
+def test_without_a_barometer_the_package_lists_the_facts_only(studio, tmp_path):  # noqa: F811
+    from tests.publish.conftest import run
+    settings, store, _ = studio
+    run(settings, store, tmp_path / "site")
+    pkg = json.loads((tmp_path / "site" / "datapackage.json").read_text(encoding="utf-8"))
+    assert [(r["name"], r["path"]) for r in pkg["resources"]] == [("faits-csv", "data/faits.csv"),
+                                                                 ("faits-json", "data/faits.json")]
+    assert not (tmp_path / "site" / "data" / "boussole.csv").exists()
 @pytest.mark.integration
 def test_the_pages_show_their_charts_offline_and_axe_finds_nothing_serious(site, tmp_path, monkeypatch):
     from tests.browser import chromium
