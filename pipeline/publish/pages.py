@@ -216,6 +216,22 @@ def sitemap_xml(site: Site, pages: list[tuple[str, date, dict[str, str]]]) -> st
             'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "\n".join(rows) + "\n</urlset>\n")
 
 
+def site_of(entries: list[Entry], filiere_labels: dict[str, dict[str, str]], base_url: str = "",
+            fact_base: FactBase | None = None, barometer=None, resources=None) -> Site:
+    """What every page's navigation shows for these pages (write_pages' pages and the kit's alike)."""
+    site = Site(base_url=base_url, fact_base=bool(fact_base and fact_base.facts),
+                fact_filiere={f.id: f.filiere for f in fact_base.facts} if fact_base else {},
+                barometer=barometer is not None, resources=bool(resources))
+    for lang in LANGS:
+        mine = [e for e in entries if e.lang == lang]
+        site.audiences[lang] = [a for a in AUDIENCES if any(e.audience == a for e in mine)]
+        fil = {f for e in mine for f in e.filieres}
+        labels_of = filiere_labels.get(lang, {})
+        site.filieres[lang] = [(f, labels_of.get(f, f)) for f in [*labels_of, *sorted(fil - set(labels_of))]
+                               if f in fil]
+    return site
+
+
 def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, list[SourceRef], date]],
                 downloads: list[Download], filiere_labels: dict[str, dict[str, str]], base_url: str = "",
                 fact_base: FactBase | None = None, data_dates: tuple[datetime, datetime] | None = None,
@@ -227,16 +243,7 @@ def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, li
 
     With `fact_base`, the resource centre too: its pages and open-data files (`data_dates`: created, modified), and
     what changed since the previous publish (`changes`, publish/fact_changes.py)."""
-    site = Site(base_url=base_url, fact_base=bool(fact_base and fact_base.facts),
-                fact_filiere={f.id: f.filiere for f in fact_base.facts} if fact_base else {},
-                barometer=barometer is not None, resources=bool(resources))
-    for lang in LANGS:
-        mine = [e for e in entries if e.lang == lang]
-        site.audiences[lang] = [a for a in AUDIENCES if any(e.audience == a for e in mine)]
-        fil = {f for e in mine for f in e.filieres}
-        labels_of = filiere_labels.get(lang, {})
-        site.filieres[lang] = [(f, labels_of.get(f, f)) for f in [*labels_of, *sorted(fil - set(labels_of))]
-                               if f in fil]
+    site = site_of(entries, filiere_labels, base_url, fact_base, barometer, resources)
     langs_of: dict[str, set[str]] = {}
     for e in entries:
         langs_of.setdefault(e.page_id, set()).add(e.lang)

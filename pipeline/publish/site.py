@@ -30,7 +30,7 @@ from pipeline.publish.folder import check_target, write_site
 from pipeline.publish.kit import KIT_PAGE, write_kit
 from pipeline.publish.odt import write_markdown, write_odt
 from pipeline.publish.open_data import PACKAGE_PATH, previous_created, with_resources
-from pipeline.publish.pages import Download, write_pages
+from pipeline.publish.pages import Download, site_of, write_pages
 from pipeline.publish.pdf import write_pdf
 from pipeline.publish.photos import place_photos, write_photos
 from pipeline.publish.render import SourceRef, page_markdown
@@ -198,7 +198,9 @@ def _publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSp
         result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url, base, created,
                                     changes, (barometer, facts) if barometer is not None else None, resources)
         write_photos(folder, figures, sel.pages, base_url)
-        write_kit(folder, sel.pages, networks, figures, now, base_url)  # the ambassadors' kit (publish/kit.py)
+        nav = site_of([p.entry() for p in sel.pages], _labels(filieres), base_url, base,
+                      (barometer, facts) if barometer is not None else None, resources)
+        write_kit(folder, sel.pages, networks, figures, now, base_url, nav)  # the ambassadors' kit (publish/kit.py)
 
     write_site(out, build, {"generated_at": now.isoformat(), "pages": len(sel.pages)})
     documents, no_documents = result["docs"]

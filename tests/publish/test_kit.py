@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import zipfile
 
+import lxml.html
+
 from pipeline.corpus.catalogue import load_pages
 from pipeline.corpus.facts import load_filieres
 from pipeline.corpus.networks import load_networks
@@ -63,6 +65,10 @@ def test_the_kit_page_shows_each_variant_with_its_count_escaped(studio, tmp_path
     assert "link for the bio: <code>fr/site-territoire.html</code>" in page  # Instagram: the address for the profile
     assert "<li>change a figure, a date, a name or a unit" in page  # the guide's rules as a list
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page  # the fixture's post is text, not markup
+    home_nav = lxml.html.fromstring((tmp_path / "site" / "index.html").read_bytes()).xpath(
+        '//nav[@class="main-nav"]//a/text()')
+    kit_nav = lxml.html.fromstring(page.encode("utf-8")).xpath('//nav[@class="main-nav"]//a/text()')
+    assert len(home_nav) > 1 and kit_nav == home_nav  # the site's whole navigation, not the home link alone
 
 
 def test_the_same_inputs_make_the_same_zip(studio, tmp_path):
