@@ -374,6 +374,6 @@ def barometer_pages(site: Site, b: Barometer, facts: list[Fact]
 
 
 # YEAR_TOLERANCE, MIN_COVERAGE and SPREAD are read from here by the method page (barometer_method.py); data_resources
-# by publish/site.py (the CSVs' entries in datapackage.json)
+# by publish/pages.py (the CSVs' entries in datapackage.json)
 __all__ = ["barometer_pages", "published", "data_resources", "index_path", "method_path", "indicator_path",
            "comparison_facts_path", "YEAR_TOLERANCE", "MIN_COVERAGE", "SPREAD"]

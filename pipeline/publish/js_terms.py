@@ -24,8 +24,8 @@ class TermReader:
         try:
             from py_mini_racer import MiniRacer
         except ImportError as exc:  # pragma: no cover - the requirement is pinned
-            raise PublishError("publish needs mini-racer to build the site's search index; "
-                              "fix: run `make install` (requirements.txt pins it)") from exc
+            raise PublishError("publish needs mini-racer to build the site's search index",
+                               fix="run `make install` (requirements.txt pins it)") from exc
         self._js = MiniRacer()
         self._js.eval("var window = this;")
         for script in SCRIPTS:

@@ -197,16 +197,15 @@ def _block(block: str) -> str:
     return out + ("<ul>\n" + "".join(f"<li>{h(i)}</li>\n" for i in items) + "</ul>\n" if items else "")
 
 
-def write_kit(folder: Path, pages, networks, plan, generated_at: datetime, base_url: str = "",
-              site: Site | None = None) -> list[str]:
+def write_kit(folder: Path, pages, networks, plan, generated_at: datetime, site: Site) -> list[str]:
     """The kit's page and ZIP in the site `folder`; the paths written. `site`: the navigation the site's other pages
-    show (publish/pages.py's site_of), else the home page's link only."""
+    show (publish/pages.py's site_of)."""
     posts_of = {(p.page_id, p.lang): posts(p, networks) for p in pages if p.kind == "social"}  # parsed once
     photos = _photos(plan)
     write_zip(folder / KIT_ZIP, kit_entries(folder, pages, posts_of, photos), generated_at)
     frame = Frame(KIT_PAGE, "fr", GUIDE["fr"][0], "Les publications, scripts vidéo et photos approuvés, à partager.",
                   year=generated_at.year)
     body = _section("fr", pages, posts_of, photos) + "\n<hr>\n" + _section("en", pages, posts_of, photos)
-    (folder / KIT_PAGE).write_text(document(site or Site(base_url=base_url), frame, f'<article class="kit">\n{body}\n</article>'),
+    (folder / KIT_PAGE).write_text(document(site, frame, f'<article class="kit">\n{body}\n</article>'),
                                    encoding="utf-8")
     return [KIT_PAGE, KIT_ZIP]

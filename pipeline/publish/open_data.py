@@ -4,7 +4,7 @@ The package follows Frictionless Data Package v1 (one schema for both files, eac
 French and English: `description` in French, `description_en` in English), under the Licence Ouverte 2.0
 (`etalab-2.0`). The rows are exactly the facts the fact-base pages list (publish/facts_pages.py), past their review
 date included with `a_revoir` true. With the barometer, the package lists its two CSV files too (data/barometre.csv,
-data/boussole.csv: `csv_resource`, `with_resources`), their columns described in publish/barometer_data.py."""
+data/boussole.csv: `csv_resource`), their columns described in publish/barometer_data.py."""
 from __future__ import annotations
 
 import csv
@@ -109,8 +109,9 @@ def producer() -> str:
     return f"{current_agency().name} — {labels('fr')['tagline']}"
 
 
-def datapackage(created: datetime, modified: datetime, count: int) -> dict:
-    """datapackage.json: the two resources, their schema, licence, producer, dates and update frequency."""
+def datapackage(created: datetime, modified: datetime, count: int, more: tuple = ()) -> dict:
+    """datapackage.json: the two resources, their schema, licence, producer, dates and update frequency; `more`:
+    other resources listed after them (the barometer's CSVs, publish/barometer_data.py's data_resources)."""
     a = current_agency()  # corpus/territories.yaml
     desc_fr = (f"Les chiffres vérifiés sur lesquels l'agence {a.name} fonde ses textes sur {a.territory_fr} "
                "(hors chiffres de comparaison avec d'autres territoires), avec leur source, leur vérification et "
@@ -128,7 +129,8 @@ def datapackage(created: datetime, modified: datetime, count: int) -> dict:
                 {"name": "faits-csv", "path": CSV_PATH, "format": "csv", "mediatype": "text/csv", **common,
                  "dialect": {"delimiter": ",", "header": True}, "description": f"{count} faits, CSV"},
                 {"name": "faits-json", "path": JSON_PATH, "format": "json", "mediatype": "application/json",
-                 **common, "description": f"{count} faits, JSON (une liste d'objets, les champs du schéma)"}]}
+                 **common, "description": f"{count} faits, JSON (une liste d'objets, les champs du schéma)"},
+                *more]}
 
 
 def csv_resource(name: str, path: str, description: str, description_en: str, schema_: dict) -> dict:
@@ -136,13 +138,6 @@ def csv_resource(name: str, path: str, description: str, description_en: str, sc
     return {"name": name, "path": path, "format": "csv", "mediatype": "text/csv", "profile": "tabular-data-resource",
             "encoding": "utf-8", "schema": schema_, "dialect": {"delimiter": ",", "header": True},
             "description": description, "description_en": description_en}
-
-
-def with_resources(package: str, resources: list[dict]) -> str:
-    """datapackage.json's text with `resources` listed after the facts' (the licence and producer cover them)."""
-    data = json.loads(package)
-    data["resources"] += resources
-    return _json(data)
 
 
 def _json(data) -> str:
@@ -166,11 +161,12 @@ def dataset_jsonld(site: Site, lang: str, created: datetime, modified: datetime)
                                                ("application/json", PACKAGE_PATH))]}
 
 
-def open_data_files(base: FactBase, site: Site, created: datetime, modified: datetime) -> list[tuple[str, str]]:
-    """(path, content) of data/faits.csv, data/faits.json and datapackage.json."""
+def open_data_files(base: FactBase, site: Site, created: datetime, modified: datetime,
+                    more: tuple = ()) -> list[tuple[str, str]]:
+    """(path, content) of data/faits.csv, data/faits.json and datapackage.json (listing `more` resources too)."""
     rows = fact_rows(base, site)
     return [(CSV_PATH, rows_csv(rows)), (JSON_PATH, _json(rows)),
-            (PACKAGE_PATH, _json(datapackage(created, modified, len(rows))))]
+            (PACKAGE_PATH, _json(datapackage(created, modified, len(rows), more)))]
 
 
 def downloads(lang: str) -> list[tuple[str, str, str]]:
@@ -183,10 +179,11 @@ def downloads(lang: str) -> list[tuple[str, str, str]]:
 
 
 def resource_centre(site: Site, base: FactBase, filiere_labels: dict[str, dict[str, str]], created: datetime,
-                    modified: datetime, changes: Changes | None = None
+                    modified: datetime, changes: Changes | None = None, more_data: tuple = ()
                     ) -> tuple[list[tuple[str, str, date, dict[str, str]]], list[tuple[str, str]]]:
     """The fact-base pages (path, html, last change, {lang: path}), the open-data files and the facts snapshot
-    (path, content); `changes`: the fact base against the previous publish, for the "what changed" page."""
+    (path, content); `changes`: the fact base against the previous publish, for the "what changed" page;
+    `more_data`: other resources of the data package (the barometer's CSVs)."""
     langs = ("fr", "en")
     pages = fact_pages(site, base, filiere_labels, {lang: downloads(lang) for lang in langs},
                        {lang: dataset_jsonld(site, lang, created, modified) for lang in langs},
@@ -194,7 +191,7 @@ def resource_centre(site: Site, base: FactBase, filiere_labels: dict[str, dict[s
     ch = changes or Changes(None)
     pages += [(changes_path(lang), changes_page(site, ch, lang, base.today), modified.date(),
                {x: changes_path(x) for x in langs}) for lang in langs]
-    return pages, open_data_files(base, site, created, modified) + [(SNAPSHOT, snapshot(base, modified))]
+    return pages, open_data_files(base, site, created, modified, more_data) + [(SNAPSHOT, snapshot(base, modified))]
 
 
 def previous_created(out: Path) -> datetime | None:

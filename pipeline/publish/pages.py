@@ -277,7 +277,11 @@ def write_pages(entries: list[Entry], texts: dict[tuple[str, str], tuple[str, li
             listed.append((path, max(e.lastmod for e in of), {lang: path, **({other(lang): alt} if alt else {})}))
     if site.fact_base:
         created, modified = data_dates or (datetime.now(), datetime.now())
-        fact_pages, files = resource_centre(site, fact_base, filiere_labels, created, modified, changes)
+        more = ()
+        if barometer is not None:  # its CSVs, in the data package after the facts' (publish/barometer_data.py)
+            from pipeline.publish.barometer import data_resources
+            more = tuple(data_resources(barometer[0]))
+        fact_pages, files = resource_centre(site, fact_base, filiere_labels, created, modified, changes, more)
         for path, page_html, day, versions in fact_pages:
             out.append((path, page_html))
             listed.append((path, day, versions))

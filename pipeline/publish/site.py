@@ -29,7 +29,7 @@ from pipeline.publish.facts_pages import FactBase, public_fact_base
 from pipeline.publish.folder import check_target, write_site
 from pipeline.publish.kit import KIT_PAGE, write_kit
 from pipeline.publish.odt import write_markdown, write_odt
-from pipeline.publish.open_data import PACKAGE_PATH, previous_created, with_resources
+from pipeline.publish.open_data import previous_created
 from pipeline.publish.pages import Download, site_of, write_pages
 from pipeline.publish.pdf import write_pdf
 from pipeline.publish.photos import place_photos, write_photos
@@ -112,16 +112,10 @@ def build_site(folder: Path, pages: list[PublishedPage], withheld: list[Withheld
     downloads = [Download(d["lang"], document_title(d["kind"], d["lang"]), d["path"], d["format"]) for d in documents]
     texts = {(p.page_id, p.lang): (p.text, list(p.sources), p.approved_on) for p in pages}
     extra = resource_records(resources or [])  # what the search finds besides pages, facts and documents
-    package_extra = []  # the barometer's CSVs, listed in datapackage.json after the facts' (publish/barometer_data.py)
-    if barometer is not None:
-        from pipeline.publish.barometer import data_resources
-        package_extra = data_resources(barometer[0])
     for rel_path, html_text in write_pages([p.entry() for p in pages], texts, downloads, filiere_labels or {},
                                            base_url, fact_base, (data_created or generated_at, generated_at),
                                            changes, barometer=barometer, resources=resources,
                                            also_listed=[(KIT_PAGE, generated_at.date(), {"fr": KIT_PAGE})]):
-        if rel_path == PACKAGE_PATH and package_extra:
-            html_text = with_resources(html_text, package_extra)
         _write(folder / rel_path, html_text)
         if searched_html(rel_path):
             extra.setdefault(rel_path.split("/", 1)[0], []).append(html_record(rel_path, html_text))
@@ -194,13 +188,14 @@ def _publish(out: Path, store: DraftStore, facts: list[Fact], specs: list[PageSp
     sel.warnings += figures.warnings
     result: dict = {}
 
+    bar = (barometer, facts) if barometer is not None else None
+
     def build(folder: Path) -> None:
         result["docs"] = build_site(folder, sel.pages, sel.withheld, now, _labels(filieres), base_url, base, created,
-                                    changes, (barometer, facts) if barometer is not None else None, resources)
+                                    changes, bar, resources)
         write_photos(folder, figures, sel.pages, base_url)
-        nav = site_of([p.entry() for p in sel.pages], _labels(filieres), base_url, base,
-                      (barometer, facts) if barometer is not None else None, resources)
-        write_kit(folder, sel.pages, networks, figures, now, base_url, nav)  # the ambassadors' kit (publish/kit.py)
+        nav = site_of([p.entry() for p in sel.pages], _labels(filieres), base_url, base, bar, resources)
+        write_kit(folder, sel.pages, networks, figures, now, nav)  # the ambassadors' kit (publish/kit.py)
 
     write_site(out, build, {"generated_at": now.isoformat(), "pages": len(sel.pages)})
     documents, no_documents = result["docs"]
