@@ -57,8 +57,10 @@ def split_rows(figs: list[Figure]) -> list[Figure]:
 
 def _row(g: Figure) -> list[Figure]:
     groups = re.split(r"[ \u00a0\u202f]", g.raw)
+    if len(groups[0]) != 3:  # a row's values are all written in full groups
+        return [g]
     for width in range(1, len(groups) // 2 + 1):
-        if len(groups) % width or len(groups[0]) != 3:
+        if len(groups) % width:
             continue
         values = [" ".join(groups[i:i + width]) for i in range(0, len(groups), width)]
         amounts = [float(v.replace(" ", "")) for v in values]
@@ -79,8 +81,9 @@ def layout_units(sentence: str, figs: list[Figure], lang: str) -> dict[int, Unit
     for n, g in enumerate(figs):
         if g.kind != "number":
             continue
-        prev = figs[n - 1] if n else None
-        label = _label_before(sentence, g, prev)
+        prev = figs[n - 1] if n and figs[n - 1].end <= g.start else None
+        head = sentence[prev.end if prev else 0:g.start]  # from the figure before (or the sentence's start)
+        label = _label_before(head)
         if label and (g.unit is None and g.noun is None or _NEXT_LABEL.match(sentence[g.end:])):
             unit = _counted(label, lang)
             if unit:
@@ -88,17 +91,16 @@ def layout_units(sentence: str, figs: list[Figure], lang: str) -> dict[int, Unit
                 continue
         if g.unit is not None or g.noun is not None:
             continue
-        subject = _SUBJECT.search(sentence[(prev.end if prev and prev.end <= g.start else 0):g.start])
+        subject = _SUBJECT.search(head)
         unit = _counted(subject.group(1), lang) if subject else ""
         if unit:
             out[n] = Unit(unit, subject.group(1).lower())
             continue
-        if prev is None or prev.end > g.start:
+        if prev is None:
             continue
-        between = sentence[prev.end:g.start]
-        if not between.strip() and (n - 1) in out:  # the next value of the same row
+        if not head.strip() and (n - 1) in out:  # the next value of the same row
             out[n] = out[n - 1]
-        elif _SHARES.search(between):
+        elif _SHARES.search(head):
             if (n - 1) in out:
                 out[n] = out[n - 1]
             elif prev.kind == "number" and (prev.unit or prev.noun):
@@ -106,9 +108,9 @@ def layout_units(sentence: str, figs: list[Figure], lang: str) -> dict[int, Unit
     return out
 
 
-def _label_before(sentence: str, g: Figure, prev: Figure | None) -> str:
-    """The capitalised label right before a figure, at the sentence's start or right after the previous figure."""
-    head = sentence[(prev.end if prev and prev.end <= g.start else 0):g.start]
+def _label_before(head: str) -> str:
+    """The capitalised label that ends `head` (the text from the sentence's start or the figure before up to the
+    figure) and is all of it."""
     m = _LABEL_BEFORE.search(head)
     if not m or not _CAPITAL.match(m.group(1)) or head[:m.start(1)].strip():
         return ""
