@@ -23,9 +23,8 @@ from pipeline.llm.tokens import count_tokens
 from pipeline.retrieve.retriever import Retriever
 from pipeline.store.record import DraftRecord
 from pipeline.types import FactFilter, RetrievedFact
-from pipeline.verify.checker import ClaimChecker, cited_ids
+from pipeline.verify.checker import LANG_NAMES, ClaimChecker, cited_ids
 
-LANG_NAME = {"fr": "French", "en": "English"}
 # a section is one paragraph: the model stops at its end, or where it would start a heading or the prompt again
 PARAGRAPH_END = ["\n\nFacts", "\nFacts:", "###", "\n\n", "\n#"]
 AUDIENCE = {"fr": {"investors": "des investisseurs", "talents": "des talents (candidats)", "general": "le grand public"},
@@ -120,7 +119,7 @@ class Drafter:
                 notes.append(f"section {sec.title(lang)!r} left out: {reason}")
                 continue
             facts_text = "\n".join(f"[{c.fact.id}] ({c.fact.year}) {c.fact.wording(lang)}" for c in chosen[n])
-            system, user = prompt.render(brand=self.brand, language=LANG_NAME[lang],
+            system, user = prompt.render(brand=self.brand, language=LANG_NAMES[lang],
                                          audience=AUDIENCE[lang].get(spec.audience, spec.audience),
                                          title=spec.title(lang), section=sec.title(lang), facts=facts_text,
                                          length=str(sec_length(spec)))

@@ -10,10 +10,8 @@ from pipeline.errors import ConfigError
 from pipeline.llm.base import ChatModel
 from pipeline.llm.prompts import Prompt
 from pipeline.types import Fact
-from pipeline.verify.checker import ClaimChecker
+from pipeline.verify.checker import LANG_NAMES, ClaimChecker
 from pipeline.verify.wording import wording_problems
-
-LANG_NAME = {"fr": "French", "en": "English"}
 
 
 @dataclass
@@ -79,7 +77,7 @@ class Translator:
         other = "en" if lang == "fr" else "fr"
         source = source_text(fact, other)
         system, user = self.prompt.render(fact_line=f"{fact.id}] ({fact.year}) {source}",
-                                          source_language=LANG_NAME[other], target_language=LANG_NAME[lang])
+                                          source_language=LANG_NAMES[other], target_language=LANG_NAMES[lang])
         result = self.model.complete(system, user, max_tokens=self.prompt.max_tokens, stop=list(self.prompt.stop))
         text = clean(result.text, fact.id)
         if not text:

@@ -14,12 +14,12 @@ from pipeline.errors import ConfigError
 from pipeline.llm.base import ChatModel
 from pipeline.llm.prompts import Prompt
 from pipeline.resources.reader import detect_lang
+from pipeline.verify.checker import LANG_NAMES
 from pipeline.verify.figures import extract_figures, matches
 
 MAX_WORDS = 90
 DOCUMENT_CHARS = 6000   # the document's opening given to the model (its figures are checked against the whole text)
 CHECKED = ("number", "percent", "money", "year", "date")
-LANG_NAME = {"fr": "French", "en": "English"}
 _LABEL = re.compile(r"^(?:summary|résumé|resume|synthèse)\s*(?:in \w+|en \w+)?\s*:\s*", re.I)
 _PROMPT_WORDS = ("Document:", "Summary in", "{{", "two or three plain sentences", "resource centre of")
 
@@ -72,7 +72,7 @@ class SummaryWriter:
         self.model, self.prompt = model, prompt
 
     def draft(self, title: str, document: str, lang: str) -> SummaryDraft:
-        system, user = self.prompt.render(title=title, language=LANG_NAME.get(lang, lang),
+        system, user = self.prompt.render(title=title, language=LANG_NAMES.get(lang, lang),
                                           document=document[:DOCUMENT_CHARS])
         result = self.model.complete(system, user, max_tokens=self.prompt.max_tokens, stop=list(self.prompt.stop))
         text = clean(result.text)
