@@ -36,7 +36,7 @@ def records(out, lang: str) -> list[dict]:
 def found(out, lang: str, query: str) -> list[str]:
     """Addresses of the records holding every word of `query` (stop words aside), by their summed score: the ranking
     search.js makes of the index, without the prefix."""
-    meta, shown, terms = read_index(out, lang)
+    _, shown, terms = read_index(out, lang)
     words = [w for w in term_reader().query(query, lang) if not w["stop"]]
     scores: list[dict[int, int]] = [dict(zip(terms.get(w["term"], [])[::2], terms.get(w["term"], [])[1::2]))
                                     for w in words]
